@@ -1,0 +1,254 @@
+"""Repositories for verification codes, code sends and the SMS outbox."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from openrd.adapters.db import tables as t
+from openrd.domain.sms import SmsRecord, SmsStatus
+from openrd.domain.verification import CodeStatus, StoredCode
+from openrd.services.ports import SecretBox
+
+
+def dialect_insert(conn: Connection, table: Any) -> Any:
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def lock_key(conn: Connection, key: str) -> None:
+    """Serialise writers on ``key`` until the transaction ends: a row lock on PostgreSQL; on SQLite the
+    IMMEDIATE write transaction already serialises writers. Keys are hashed to fit the column whatever
+    their length (a management account name can be 71 characters)."""
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    conn.execute(dialect_insert(conn, t.rate_locks).values(lock_key=digest).on_conflict_do_nothing())
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(t.rate_locks.c.lock_key).where(t.rate_locks.c.lock_key == digest).with_for_update())
+
+
+class SqlCodeRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def lock(self, key: str) -> None:
+        lock_key(self.conn, key)
+
+    def phone_sends_since(self, phone: str, since_ms: int) -> list[int]:
+        s = t.code_sends
+        query = select(s.c.sent_ms).where(and_(s.c.phone == phone, s.c.sent_ms > since_ms))
+        return [row.sent_ms for row in self.conn.execute(query)]
+
+    def quota_used(self, quota_account_id: str, day: str) -> int:
+        s = t.code_sends
+        query = select(func.count()).where(and_(s.c.quota_account_id == quota_account_id, s.c.quota_day == day))
+        return int(self.conn.execute(query).scalar_one())
+
+    def record_send(self, *, quota_account_id: str, day: str, phone: str, sent_ms: int) -> None:
+        self.conn.execute(
+            insert(t.code_sends).values(quota_account_id=quota_account_id, quota_day=day, phone=phone, sent_ms=sent_ms)
+        )
+
+    def void_active(self, *, purpose: str, account_id: str, phone: str) -> None:
+        c = t.verification_codes
+        self.conn.execute(
+            update(c)
+            .where(
+                and_(c.c.purpose == purpose, c.c.account_id == account_id, c.c.phone == phone),
+                c.c.status == CodeStatus.ACTIVE.value,
+            )
+            .values(status=CodeStatus.VOID.value)
+        )
+
+    def add(
+        self,
+        *,
+        code_id: str,
+        purpose: str,
+        account_id: str,
+        phone: str,
+        code_hash: str,
+        issued_ms: int,
+        expires_ms: int,
+    ) -> None:
+        self.conn.execute(
+            insert(t.verification_codes).values(
+                code_id=code_id,
+                purpose=purpose,
+                account_id=account_id,
+                phone=phone,
+                code_hash=code_hash,
+                status=CodeStatus.ACTIVE.value,
+                attempts=0,
+                issued_ms=issued_ms,
+                expires_ms=expires_ms,
+            )
+        )
+
+    def newest_active(self, *, purpose: str, account_id: str, phone: str) -> StoredCode | None:
+        c = t.verification_codes
+        query = (
+            select(c.c.code_id, c.c.code_hash, c.c.status, c.c.attempts, c.c.expires_ms)
+            .where(and_(c.c.purpose == purpose, c.c.account_id == account_id, c.c.phone == phone))
+            .where(c.c.status == CodeStatus.ACTIVE.value)
+            .order_by(c.c.issued_ms.desc())
+            .limit(1)
+        )
+        if self.conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self.conn.execute(query).first()
+        return StoredCode(row.code_id, row.code_hash, row.status, row.attempts, row.expires_ms) if row else None
+
+    def consume(self, code_id: str) -> bool:
+        """Mark used; False if another transaction consumed or voided it first (single use under concurrency)."""
+        c = t.verification_codes
+        result = self.conn.execute(
+            update(c)
+            .where(and_(c.c.code_id == code_id, c.c.status == CodeStatus.ACTIVE.value))
+            .values(status=CodeStatus.USED.value)
+        )
+        return result.rowcount == 1
+
+    def record_wrong_attempt(self, code_id: str, max_attempts: int) -> None:
+        c = t.verification_codes
+        self.conn.execute(
+            update(c)
+            .where(and_(c.c.code_id == code_id, c.c.status == CodeStatus.ACTIVE.value))
+            .values(
+                attempts=c.c.attempts + 1,
+                status=case((c.c.attempts + 1 >= max_attempts, CodeStatus.VOID.value), else_=CodeStatus.ACTIVE.value),
+            )
+        )
+
+    def purge(self, *, codes_before_ms: int, sends_before_ms: int) -> int:
+        """Drop codes that can no longer be used and sends no limit looks at any more."""
+        c, s = t.verification_codes, t.code_sends
+        removed = self.conn.execute(
+            delete(c).where(or_(c.c.expires_ms < codes_before_ms, c.c.status != CodeStatus.ACTIVE.value))
+        ).rowcount
+        removed += self.conn.execute(delete(s).where(s.c.sent_ms < sends_before_ms)).rowcount
+        return int(removed)
+
+
+class SqlOutboxRepository:
+    def __init__(self, conn: Connection, box: SecretBox) -> None:
+        self.conn = conn
+        self.box = box
+
+    def add(
+        self,
+        *,
+        message_id: str,
+        purpose: str,
+        account_id: str,
+        phone: str,
+        language: str,
+        text: str,
+        code: str | None,
+        now_ms: int,
+        due_ms: int,
+    ) -> None:
+        self.conn.execute(
+            insert(t.sms_outbox).values(
+                message_id=message_id,
+                purpose=purpose,
+                account_id=account_id,
+                phone=phone,
+                language=language,
+                body_ciphertext=self.box.encrypt(text),
+                code_ciphertext=self.box.encrypt(code) if code else None,
+                status=SmsStatus.PENDING.value,
+                attempts=0,
+                next_attempt_ms=due_ms,
+                created_ms=now_ms,
+            )
+        )
+
+    def _record(self, row: Any) -> SmsRecord:
+        return SmsRecord(
+            message_id=row.message_id,
+            purpose=row.purpose,
+            account_id=row.account_id,
+            phone=row.phone,
+            language=row.language,
+            text=self.box.decrypt(row.body_ciphertext) if row.body_ciphertext else None,
+            code=self.box.decrypt(row.code_ciphertext) if row.code_ciphertext else None,
+            status=SmsStatus(row.status),
+            attempts=row.attempts,
+            created_ms=row.created_ms,
+            sent_ms=row.sent_ms,
+            last_error=row.last_error,
+        )
+
+    def get(self, message_id: str) -> SmsRecord | None:
+        row = self.conn.execute(select(t.sms_outbox).where(t.sms_outbox.c.message_id == message_id)).first()
+        return self._record(row) if row else None
+
+    def list(self, *, phone: str | None, status: str | None, limit: int) -> Sequence[SmsRecord]:
+        o = t.sms_outbox
+        query = select(o).order_by(o.c.created_ms.desc(), o.c.message_id.desc()).limit(limit)
+        if phone is not None:
+            query = query.where(o.c.phone == phone)
+        if status is not None:
+            query = query.where(o.c.status == status)
+        return [self._record(row) for row in self.conn.execute(query)]
+
+    def claim_due(self, *, now_ms: int, lease_ms: int, limit: int) -> Sequence[SmsRecord]:
+        """Lease due messages to this worker; SKIP LOCKED lets several processes share the backlog."""
+        o = t.sms_outbox
+        due = (
+            select(o.c.message_id)
+            .where(o.c.status.in_([SmsStatus.PENDING.value, SmsStatus.FAILED.value]))
+            .where(o.c.next_attempt_ms <= now_ms)
+            .where(or_(o.c.lease_until_ms.is_(None), o.c.lease_until_ms < now_ms))
+            .order_by(o.c.next_attempt_ms)
+            .limit(limit)
+        )
+        if self.conn.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = [row.message_id for row in self.conn.execute(due)]
+        if not ids:
+            return []
+        self.conn.execute(
+            update(o).where(o.c.message_id.in_(ids)).values(lease_until_ms=now_ms + lease_ms, attempts=o.c.attempts + 1)
+        )
+        return [self._record(row) for row in self.conn.execute(select(o).where(o.c.message_id.in_(ids)))]
+
+    def mark_sent(self, message_id: str, *, now_ms: int, keep_text: bool) -> None:
+        o = t.sms_outbox
+        values: dict[str, Any] = {
+            "status": SmsStatus.SENT.value,
+            "sent_ms": now_ms,
+            "lease_until_ms": None,
+            "last_error": None,
+        }
+        if not keep_text:
+            values.update(body_ciphertext=None, code_ciphertext=None)
+        self.conn.execute(update(o).where(o.c.message_id == message_id).values(**values))
+
+    def mark_failed(self, message_id: str, *, error: str, next_attempt_ms: int, dead: bool) -> None:
+        o = t.sms_outbox
+        values: dict[str, Any] = {
+            "status": (SmsStatus.DEAD if dead else SmsStatus.FAILED).value,
+            "last_error": error[:500],
+            "next_attempt_ms": next_attempt_ms,
+            "lease_until_ms": None,
+        }
+        self.conn.execute(update(o).where(o.c.message_id == message_id).values(**values))
+
+    def requeue(self, message_id: str, *, now_ms: int) -> bool:
+        """An operator's retry of a dead message: attempts start over."""
+        o = t.sms_outbox
+        result = self.conn.execute(
+            update(o)
+            .where(and_(o.c.message_id == message_id, o.c.status == SmsStatus.DEAD.value))
+            .values(status=SmsStatus.PENDING.value, attempts=0, next_attempt_ms=now_ms, lease_until_ms=None)
+        )
+        return result.rowcount == 1
+
+    def counts_by_status(self) -> dict[str, int]:
+        o = t.sms_outbox
+        rows = self.conn.execute(select(o.c.status, func.count()).group_by(o.c.status))
+        return {row[0]: int(row[1]) for row in rows}

@@ -1,0 +1,344 @@
+"""Repositories for the directory (directories, folders, members, tags, handshakes) and the audit trail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+
+from openrd.adapters.db import tables as t
+from openrd.adapters.db.codes import lock_key
+from openrd.domain.directory import (
+    AuditEvent,
+    Directory,
+    Folder,
+    Handshake,
+    HandshakeStatus,
+    JoinMethod,
+    Member,
+    MemberStatus,
+    MemberType,
+    MemberView,
+)
+
+# Hot-path statements are built once: constructing a Core expression costs more than running it on SQLite.
+_MANAGED_BY = select(t.resource_directories).where(t.resource_directories.c.master_account_id == bindparam("id"))
+_FOLDER = select(t.folders).where(t.folders.c.folder_id == bindparam("id"))
+_MEMBER = select(t.members).where(t.members.c.account_id == bindparam("id"))
+_MEMBER_VIEW = (
+    select(t.members, t.accounts.c.name, t.accounts.c.display_name, t.accounts.c.enterprise_name,
+           t.accounts.c.secure_mobile_phone)
+    .select_from(t.members.join(t.accounts, t.accounts.c.account_id == t.members.c.account_id))
+    .where(t.members.c.account_id == bindparam("id"))
+)  # fmt: skip
+_TAGS = (
+    select(t.member_tags)
+    .where(t.member_tags.c.account_id.in_(bindparam("ids", expanding=True)))
+    .order_by(t.member_tags.c.key)
+)
+
+
+def _directory(row: Any) -> Directory:
+    return Directory(
+        directory_id=row.directory_id,
+        master_account_id=row.master_account_id,
+        master_account_name=row.master_account_name,
+        root_folder_id=row.root_folder_id,
+        created_ms=row.created_ms,
+        control_policy_status=row.control_policy_status,
+        member_deletion_status=row.member_deletion_status,
+    )
+
+
+def _folder(row: Any) -> Folder:
+    return Folder(row.folder_id, row.directory_id, row.name, row.parent_id, row.depth, row.path, row.created_ms)
+
+
+def _member(row: Any) -> Member:
+    return Member(
+        account_id=row.account_id,
+        directory_id=row.directory_id,
+        folder_id=row.folder_id,
+        type=MemberType(row.type),
+        join_method=JoinMethod(row.join_method),
+        status=MemberStatus(row.status),
+        join_ms=row.join_ms,
+        modify_ms=row.modify_ms,
+    )
+
+
+def _handshake(row: Any) -> Handshake:
+    return Handshake(
+        handshake_id=row.handshake_id,
+        directory_id=row.directory_id,
+        master_account_id=row.master_account_id,
+        master_account_name=row.master_account_name,
+        target_type=row.target_type,
+        target_entity=row.target_entity,
+        invited_account_id=row.invited_account_id,
+        note=row.note,
+        status=HandshakeStatus(row.status),
+        created_ms=row.created_ms,
+        modify_ms=row.modify_ms,
+        expire_ms=row.expire_ms,
+        parent_folder_id=row.parent_folder_id,
+        tags=tuple((str(k), str(v)) for k, v in json.loads(row.tags or "[]")),
+    )
+
+
+class SqlDirectoryRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def lock(self, key: str) -> None:
+        lock_key(self.conn, key)
+
+    # -- directories
+    def add_directory(self, directory: Directory) -> None:
+        self.conn.execute(insert(t.resource_directories).values(**directory.__dict__))
+
+    def get_directory(self, directory_id: str) -> Directory | None:
+        d = t.resource_directories
+        row = self.conn.execute(select(d).where(d.c.directory_id == directory_id)).first()
+        return _directory(row) if row else None
+
+    def directory_managed_by(self, account_id: str) -> Directory | None:
+        row = self.conn.execute(_MANAGED_BY, {"id": account_id}).first()
+        return _directory(row) if row else None
+
+    def all_directories(self) -> Sequence[Directory]:
+        d = t.resource_directories
+        return [_directory(r) for r in self.conn.execute(select(d).order_by(d.c.created_ms, d.c.directory_id))]
+
+    def delete_directory(self, directory_id: str) -> None:
+        for table in (t.handshakes, t.members, t.folders, t.resource_directories):
+            self.conn.execute(delete(table).where(table.c.directory_id == directory_id))
+
+    # -- folders
+    def add_folder(self, folder: Folder) -> None:
+        self.conn.execute(insert(t.folders).values(**folder.__dict__))
+
+    def get_folder(self, folder_id: str) -> Folder | None:
+        row = self.conn.execute(_FOLDER, {"id": folder_id}).first()
+        return _folder(row) if row else None
+
+    def child_folders(
+        self, parent_id: str, *, keyword: str | None, limit: int, offset: int
+    ) -> tuple[Sequence[Folder], int]:
+        f = t.folders
+        where = [f.c.parent_id == parent_id]
+        if keyword:
+            where.append(f.c.name.contains(keyword, autoescape=True))
+        total = self.conn.execute(select(func.count()).select_from(f).where(*where)).scalar_one()
+        query = select(f).where(*where).order_by(f.c.created_ms, f.c.folder_id).limit(limit).offset(offset)
+        return [_folder(r) for r in self.conn.execute(query)], int(total)
+
+    def folder_name_taken(self, parent_id: str, name: str) -> bool:
+        f = t.folders
+        query = select(f.c.folder_id).where(and_(f.c.parent_id == parent_id, f.c.name == name))
+        return self.conn.execute(query).first() is not None
+
+    def has_subfolders(self, folder_id: str) -> bool:
+        return (
+            self.conn.execute(select(t.folders.c.folder_id).where(t.folders.c.parent_id == folder_id)).first()
+            is not None
+        )
+
+    def count_folders(self, directory_id: str) -> int:
+        f = t.folders
+        return int(self.conn.execute(select(func.count()).where(f.c.directory_id == directory_id)).scalar_one())
+
+    def delete_folder(self, folder_id: str) -> None:
+        self.conn.execute(delete(t.folders).where(t.folders.c.folder_id == folder_id))
+
+    def rename_folder(self, folder_id: str, name: str) -> None:
+        self.conn.execute(update(t.folders).where(t.folders.c.folder_id == folder_id).values(name=name))
+
+    # -- members
+    def add_member(self, member: Member) -> None:
+        self.conn.execute(insert(t.members).values(**member.__dict__))
+
+    def get_member(self, account_id: str) -> Member | None:
+        row = self.conn.execute(_MEMBER, {"id": account_id}).first()
+        return _member(row) if row else None
+
+    def update_member(self, member: Member) -> None:
+        values = {k: v for k, v in member.__dict__.items() if k != "account_id"}
+        self.conn.execute(update(t.members).where(t.members.c.account_id == member.account_id).values(**values))
+
+    def remove_member(self, account_id: str) -> None:
+        self.conn.execute(delete(t.members).where(t.members.c.account_id == account_id))
+        self.conn.execute(delete(t.member_tags).where(t.member_tags.c.account_id == account_id))
+
+    def count_members(self, directory_id: str, *, excluding: str | None = None) -> int:
+        m = t.members
+        where = [m.c.directory_id == directory_id]
+        if excluding is not None:
+            where.append(m.c.account_id != excluding)
+        return int(self.conn.execute(select(func.count()).where(*where)).scalar_one())
+
+    def folder_has_members(self, folder_id: str) -> bool:
+        return (
+            self.conn.execute(select(t.members.c.account_id).where(t.members.c.folder_id == folder_id)).first()
+            is not None
+        )
+
+    def display_name_taken(self, directory_id: str, display_name: str, *, excluding: str | None = None) -> bool:
+        m, a = t.members, t.accounts
+        query = (
+            select(m.c.account_id)
+            .join(a, a.c.account_id == m.c.account_id)
+            .where(and_(m.c.directory_id == directory_id, a.c.display_name == display_name))
+        )
+        if excluding is not None:
+            query = query.where(m.c.account_id != excluding)
+        return self.conn.execute(query.limit(1)).first() is not None
+
+    def member_views(
+        self,
+        directory_id: str,
+        *,
+        folder_id: str | None = None,
+        keyword: str | None = None,
+        tags: Sequence[tuple[str, str]] = (),
+        limit: int,
+        offset: int,
+    ) -> tuple[Sequence[MemberView], int]:
+        """A page of members in join order, with the total that matches the filters."""
+        m, a = t.members, t.accounts
+        where: list[Any] = [m.c.directory_id == directory_id]
+        if folder_id is not None:
+            where.append(m.c.folder_id == folder_id)
+        if keyword:
+            where.append(a.c.display_name.contains(keyword, autoescape=True) | (m.c.account_id == keyword))
+        for key, value in tags:
+            tag = select(t.member_tags.c.account_id).where(t.member_tags.c.key == key)
+            if value:
+                tag = tag.where(t.member_tags.c.value == value)
+            where.append(m.c.account_id.in_(tag))
+        joined = m.join(a, a.c.account_id == m.c.account_id)
+        total = self.conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+        query = (
+            select(m, a.c.name, a.c.display_name, a.c.enterprise_name, a.c.secure_mobile_phone)
+            .select_from(joined)
+            .where(*where)
+            .order_by(m.c.join_ms, m.c.account_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = list(self.conn.execute(query))
+        tag_map = self.tags_of(r.account_id for r in rows)
+        views = [
+            MemberView(
+                _member(r),
+                r.name,
+                r.display_name,
+                r.enterprise_name,
+                r.secure_mobile_phone,
+                tag_map.get(r.account_id, ()),
+            )
+            for r in rows
+        ]
+        return views, int(total)
+
+    def member_view(self, account_id: str) -> MemberView | None:
+        r = self.conn.execute(_MEMBER_VIEW, {"id": account_id}).first()
+        if r is None:
+            return None
+        tags = self.tags_of([account_id]).get(account_id, ())
+        return MemberView(_member(r), r.name, r.display_name, r.enterprise_name, r.secure_mobile_phone, tags)
+
+    # -- tags
+    def set_tags(self, account_id: str, tags: Iterable[tuple[str, str]]) -> None:
+        mt = t.member_tags
+        for key, value in tags:
+            self.conn.execute(delete(mt).where(and_(mt.c.account_id == account_id, mt.c.key == key)))
+            self.conn.execute(insert(mt).values(account_id=account_id, key=key, value=value))
+
+    def tags_of(self, account_ids: Iterable[str]) -> dict[str, tuple[tuple[str, str], ...]]:
+        ids = list(account_ids)
+        if not ids:
+            return {}
+        out: dict[str, list[tuple[str, str]]] = {}
+        for row in self.conn.execute(_TAGS, {"ids": ids}):
+            out.setdefault(row.account_id, []).append((row.key, row.value))
+        return {k: tuple(v) for k, v in out.items()}
+
+    # -- handshakes
+    def add_handshake(self, handshake: Handshake) -> None:
+        values = handshake.__dict__ | {"tags": json.dumps([list(tag) for tag in handshake.tags])}
+        self.conn.execute(insert(t.handshakes).values(**values))
+
+    def get_handshake(self, handshake_id: str) -> Handshake | None:
+        row = self.conn.execute(select(t.handshakes).where(t.handshakes.c.handshake_id == handshake_id)).first()
+        return _handshake(row) if row else None
+
+    def set_handshake_status(self, handshake_id: str, status: HandshakeStatus, *, now_ms: int) -> None:
+        h = t.handshakes
+        self.conn.execute(
+            update(h).where(h.c.handshake_id == handshake_id).values(status=status.value, modify_ms=now_ms)
+        )
+
+    def handshakes(
+        self, *, directory_id: str | None = None, invited_account_id: str | None = None, limit: int, offset: int
+    ) -> tuple[Sequence[Handshake], int]:
+        h = t.handshakes
+        where = []
+        if directory_id is not None:
+            where.append(h.c.directory_id == directory_id)
+        if invited_account_id is not None:
+            where.append(h.c.invited_account_id == invited_account_id)
+        total = self.conn.execute(select(func.count()).select_from(h).where(*where)).scalar_one()
+        query = select(h).where(*where).order_by(h.c.created_ms.desc(), h.c.handshake_id).limit(limit).offset(offset)
+        return [_handshake(r) for r in self.conn.execute(query)], int(total)
+
+    def pending_handshake(self, directory_id: str, invited_account_id: str, *, now_ms: int) -> Handshake | None:
+        h = t.handshakes
+        query = select(h).where(
+            and_(
+                h.c.directory_id == directory_id,
+                h.c.invited_account_id == invited_account_id,
+                h.c.status == HandshakeStatus.PENDING.value,
+                h.c.expire_ms > now_ms,
+            )
+        )
+        row = self.conn.execute(query).first()
+        return _handshake(row) if row else None
+
+    def account_id_by_login(self, name: str) -> str | None:
+        """The account an invitation by e-mail names: login names compare case-insensitively, oldest first."""
+        a = t.accounts
+        query = (
+            select(a.c.account_id)
+            .where(func.lower(a.c.name) == name.lower())
+            .order_by(a.c.created_ms, a.c.account_id)
+            .limit(1)
+        )
+        row = self.conn.execute(query).first()
+        return str(row.account_id) if row else None
+
+
+class SqlAuditRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, event: AuditEvent) -> None:
+        self.conn.execute(insert(t.audit_events).values(**event.__dict__))
+
+    def list(
+        self, *, account_id: str | None, action: str | None = None, result: str | None = None, limit: int
+    ) -> Sequence[AuditEvent]:
+        e = t.audit_events
+        query = select(e).order_by(e.c.id.desc()).limit(limit)
+        if account_id is not None:
+            query = query.where(e.c.account_id == account_id)
+        if action is not None:
+            query = query.where(e.c.action == action)
+        if result is not None:
+            query = query.where(e.c.result == result)
+        return [
+            AuditEvent(r.time_ms, r.request_id, r.action, r.principal_arn, r.account_id, r.result, r.error_code)
+            for r in self.conn.execute(query)
+        ]

@@ -1,0 +1,221 @@
+"""Repositories over SQLAlchemy Core. Each is bound to the unit of work's connection."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from openrd.adapters.db import tables as t
+from openrd.domain.accounts import Account
+from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
+from openrd.services.ports import SecretBox
+
+# Hot-path statements are built once: constructing a Core expression costs more than running it on SQLite.
+_ACCESS_KEY = select(t.access_keys).where(t.access_keys.c.access_key_id == bindparam("id"))
+_USER = select(t.ram_users).where(t.ram_users.c.user_id == bindparam("id"))
+_POLICIES = (
+    select(t.policy_attachments.c.policy_name, t.policy_attachments.c.document)
+    .where(
+        and_(
+            t.policy_attachments.c.principal_type == bindparam("kind"),
+            t.policy_attachments.c.principal_id == bindparam("id"),
+        )
+    )
+    .order_by(t.policy_attachments.c.id)
+)
+_NONCE_SEEN = select(t.request_nonces.c.seen_ms).where(
+    and_(
+        t.request_nonces.c.access_key_id == bindparam("ak"),
+        t.request_nonces.c.nonce == bindparam("nonce"),
+        t.request_nonces.c.seen_ms >= bindparam("since"),
+    )
+)
+
+
+@functools.cache
+def _nonce_upsert(dialect: str) -> Any:
+    """One atomic statement, so two processes that see the same nonce at once cannot both accept it: insert, or
+    take over a row whose sighting has left the replay window. RETURNING, not rowcount: drivers report -1 for
+    INSERT … ON CONFLICT (psycopg 3 under SQLAlchemy 2.1)."""
+    n = t.request_nonces
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(n).values(
+        access_key_id=bindparam("ak"), nonce=bindparam("nonce"), seen_ms=bindparam("now")
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[n.c.access_key_id, n.c.nonce],
+        set_={"seen_ms": stmt.excluded.seen_ms},
+        where=n.c.seen_ms < bindparam("cutoff"),
+    ).returning(n.c.seen_ms)
+
+
+def _account(row: Any) -> Account:
+    return Account(
+        account_id=row.account_id,
+        name=row.name,
+        display_name=row.display_name,
+        site=row.site,
+        secure_mobile_phone=row.secure_mobile_phone,
+        enterprise_name=row.enterprise_name,
+        enterprise_verified=bool(row.enterprise_verified),
+        created_ms=row.created_ms,
+    )
+
+
+class SqlAccountRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, account: Account) -> None:
+        self.conn.execute(insert(t.accounts).values(**account.__dict__))
+
+    def get(self, account_id: str) -> Account | None:
+        row = self.conn.execute(select(t.accounts).where(t.accounts.c.account_id == account_id)).first()
+        return _account(row) if row else None
+
+    def name_taken(self, name: str) -> bool:
+        return self.conn.execute(select(t.accounts.c.account_id).where(t.accounts.c.name == name)).first() is not None
+
+    def update(self, account: Account) -> None:
+        values = {k: v for k, v in account.__dict__.items() if k not in ("account_id", "created_ms")}
+        self.conn.execute(update(t.accounts).where(t.accounts.c.account_id == account.account_id).values(**values))
+
+    def bind_phone_if_unset(self, account_id: str, phone: str) -> bool:
+        a = t.accounts
+        result = self.conn.execute(
+            update(a)
+            .where(and_(a.c.account_id == account_id, a.c.secure_mobile_phone.is_(None)))
+            .values(secure_mobile_phone=phone)
+        )
+        return result.rowcount == 1
+
+    def list(self, *, limit: int, offset: int) -> Sequence[Account]:
+        query = select(t.accounts).order_by(t.accounts.c.created_ms, t.accounts.c.account_id)
+        return [_account(r) for r in self.conn.execute(query.limit(limit).offset(offset))]
+
+
+class SqlIdentityRepository:
+    def __init__(self, conn: Connection, box: SecretBox) -> None:
+        self.conn = conn
+        self.box = box
+
+    def add_user(self, user: RamUser) -> None:
+        self.conn.execute(insert(t.ram_users).values(**user.__dict__))
+
+    def get_user(self, user_id: str) -> RamUser | None:
+        row = self.conn.execute(_USER, {"id": user_id}).first()
+        return RamUser(row.user_id, row.account_id, row.name) if row else None
+
+    def find_user(self, account_id: str, name: str) -> RamUser | None:
+        query = select(t.ram_users).where(and_(t.ram_users.c.account_id == account_id, t.ram_users.c.name == name))
+        row = self.conn.execute(query).first()
+        return RamUser(row.user_id, row.account_id, row.name) if row else None
+
+    def add_role(self, role: RamRole) -> None:
+        self.conn.execute(insert(t.ram_roles).values(**role.__dict__, name_folded=role.name.lower()))
+
+    def get_role(self, role_id: str) -> RamRole | None:
+        row = self.conn.execute(select(t.ram_roles).where(t.ram_roles.c.role_id == role_id)).first()
+        return RamRole(row.role_id, row.account_id, row.name) if row else None
+
+    def find_role(self, account_id: str, name: str) -> RamRole | None:
+        query = select(t.ram_roles).where(
+            and_(t.ram_roles.c.account_id == account_id, t.ram_roles.c.name_folded == name.lower())
+        )
+        row = self.conn.execute(query).first()
+        return RamRole(row.role_id, row.account_id, row.name) if row else None
+
+    def attach_policy(self, principal_type: str, principal_id: str, *, name: str | None, document: str | None) -> None:
+        self.conn.execute(
+            insert(t.policy_attachments).values(
+                principal_type=principal_type, principal_id=principal_id, policy_name=name, document=document
+            )
+        )
+
+    def policies_of(self, principal_type: str, principal_id: str) -> Sequence[tuple[str | None, str | None]]:
+        rows = self.conn.execute(_POLICIES, {"kind": principal_type, "id": principal_id})
+        return [(r.policy_name, r.document) for r in rows]
+
+    def add_access_key(self, key: AccessKey) -> None:
+        self.conn.execute(
+            insert(t.access_keys).values(
+                access_key_id=key.access_key_id,
+                account_id=key.account_id,
+                user_id=key.user_id,
+                session_id=key.session_id,
+                secret_ciphertext=self.box.encrypt(key.secret),
+                status=key.status.value,
+            )
+        )
+
+    def get_access_key(self, access_key_id: str) -> AccessKey | None:
+        row = self.conn.execute(_ACCESS_KEY, {"id": access_key_id}).first()
+        if row is None:
+            return None
+        return AccessKey(
+            access_key_id=row.access_key_id,
+            secret=self.box.decrypt(row.secret_ciphertext),
+            account_id=row.account_id,
+            status=AccessKeyStatus(row.status),
+            user_id=row.user_id,
+            session_id=row.session_id,
+        )
+
+    def set_access_key_status(self, access_key_id: str, status: str) -> bool:
+        result = self.conn.execute(
+            update(t.access_keys).where(t.access_keys.c.access_key_id == access_key_id).values(status=status)
+        )
+        return result.rowcount > 0
+
+    def add_session(self, session: StsSession, *, token_hash: str) -> None:
+        self.conn.execute(insert(t.sts_sessions).values(**session.__dict__, token_hash=token_hash))
+
+    def session_by_token_hash(self, token_hash: str) -> StsSession | None:
+        s = t.sts_sessions
+        row = self.conn.execute(select(s).where(s.c.token_hash == token_hash)).first()
+        if row is None:
+            return None
+        return StsSession(
+            session_id=row.session_id,
+            account_id=row.account_id,
+            role_id=row.role_id,
+            role_name=row.role_name,
+            session_name=row.session_name,
+            access_key_id=row.access_key_id,
+            expires_ms=row.expires_ms,
+        )
+
+
+class SqlNonceRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def seen(self, access_key_id: str, nonce: str, *, since_ms: int) -> bool:
+        return (
+            self.conn.execute(_NONCE_SEEN, {"ak": access_key_id, "nonce": nonce, "since": since_ms}).first() is not None
+        )
+
+    def remember(self, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
+        params = {"ak": access_key_id, "nonce": nonce, "now": now_ms, "cutoff": now_ms - window_ms}
+        return self.conn.execute(_nonce_upsert(self.conn.dialect.name), params).first() is not None
+
+    def forget_older_than(self, cutoff_ms: int) -> int:
+        return self.conn.execute(delete(t.request_nonces).where(t.request_nonces.c.seen_ms < cutoff_ms)).rowcount
+
+
+class SqlStateRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, key: str) -> str | None:
+        row = self.conn.execute(select(t.emulator_state.c.value).where(t.emulator_state.c.key == key)).first()
+        return row.value if row else None
+
+    def put(self, key: str, value: str) -> None:
+        s = t.emulator_state
+        dialect_insert = postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
+        stmt = dialect_insert(s).values(key=key, value=value)
+        self.conn.execute(stmt.on_conflict_do_update(index_elements=[s.c.key], set_={"value": stmt.excluded.value}))

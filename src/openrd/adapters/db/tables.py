@@ -1,0 +1,253 @@
+"""SQLAlchemy Core tables. Portable types only: every time is epoch milliseconds (BIGINT), no server defaults."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+emulator_state = Table(
+    "emulator_state",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("account_id", String(16), primary_key=True),
+    Column("name", String(128), nullable=False, index=True),
+    Column("display_name", String(64), nullable=False),
+    Column("site", String(32), nullable=False),
+    Column("secure_mobile_phone", String(32)),
+    Column("enterprise_name", String(256)),
+    Column("enterprise_verified", Boolean, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+ram_users = Table(
+    "ram_users",
+    metadata,
+    Column("user_id", String(32), primary_key=True),
+    Column("account_id", String(16), ForeignKey("accounts.account_id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(64), nullable=False),
+    UniqueConstraint("account_id", "name"),
+)
+
+ram_roles = Table(
+    "ram_roles",
+    metadata,
+    Column("role_id", String(32), primary_key=True),
+    Column("account_id", String(16), ForeignKey("accounts.account_id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(64), nullable=False),
+    # RAM role names are unique case-insensitively; the lower-cased copy carries the unique constraint.
+    Column("name_folded", String(64), nullable=False),
+    UniqueConstraint("account_id", "name_folded"),
+)
+
+policy_attachments = Table(
+    "policy_attachments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("principal_type", String(8), nullable=False),  # "user" | "role"
+    Column("principal_id", String(32), nullable=False),
+    Column("policy_name", String(128)),  # a system policy, or
+    Column("document", Text),  # a custom policy document (JSON)
+    Index("ix_policy_attachments_principal", "principal_type", "principal_id"),
+)
+
+access_keys = Table(
+    "access_keys",
+    metadata,
+    Column("access_key_id", String(64), primary_key=True),
+    Column("account_id", String(16), ForeignKey("accounts.account_id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", String(32)),
+    Column("session_id", String(32)),
+    Column("secret_ciphertext", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+)
+
+sts_sessions = Table(
+    "sts_sessions",
+    metadata,
+    Column("session_id", String(32), primary_key=True),
+    Column("account_id", String(16), ForeignKey("accounts.account_id", ondelete="CASCADE"), nullable=False),
+    Column("role_id", String(32), nullable=False),
+    Column("role_name", String(64), nullable=False),
+    Column("session_name", String(64), nullable=False),
+    Column("access_key_id", String(64), nullable=False),
+    Column("token_hash", String(128), nullable=False, unique=True),
+    Column("expires_ms", BigInteger, nullable=False),
+)
+
+request_nonces = Table(
+    "request_nonces",
+    metadata,
+    Column("access_key_id", String(64), nullable=False),
+    Column("nonce", String(128), nullable=False),
+    Column("seen_ms", BigInteger, nullable=False),
+    PrimaryKeyConstraint("access_key_id", "nonce"),
+    Index("ix_request_nonces_seen_ms", "seen_ms"),
+)
+
+# ---------------------------------------------------------------- verification codes and SMS (migration 0002)
+verification_codes = Table(
+    "verification_codes",
+    metadata,
+    Column("code_id", String(32), primary_key=True),
+    Column("purpose", String(32), nullable=False),
+    Column("account_id", String(16), nullable=False),  # the account the code is keyed to (A10.4)
+    Column("phone", String(32), nullable=False),
+    Column("code_hash", String(128), nullable=False),  # keyed hash bound to (purpose, account, phone, code)
+    Column("status", String(8), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("issued_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Index("ix_verification_codes_key", "purpose", "account_id", "phone", "status"),
+    Index("ix_verification_codes_expires_ms", "expires_ms"),
+)
+
+code_sends = Table(
+    "code_sends",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("quota_account_id", String(16), nullable=False),
+    Column("quota_day", String(10), nullable=False),  # YYYY-MM-DD in the site's quota time zone
+    Column("phone", String(32), nullable=False),
+    Column("sent_ms", BigInteger, nullable=False),
+    Index("ix_code_sends_quota", "quota_account_id", "quota_day"),
+    Index("ix_code_sends_phone", "phone", "sent_ms"),
+)
+
+# One row per throttled key; SELECT … FOR UPDATE on it serialises sends for one phone or one quota account
+# across processes on PostgreSQL (SQLite serialises writers with BEGIN IMMEDIATE).
+rate_locks = Table(
+    "rate_locks",
+    metadata,
+    Column("lock_key", String(64), primary_key=True),
+)
+
+sms_outbox = Table(
+    "sms_outbox",
+    metadata,
+    Column("message_id", String(32), primary_key=True),
+    Column("purpose", String(32), nullable=False),
+    Column("account_id", String(16), nullable=False),
+    Column("phone", String(32), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("body_ciphertext", Text),  # encrypted text; cleared after delivery unless the sender is the inbox
+    Column("code_ciphertext", Text),  # encrypted code, kept only for the inbox sender
+    Column("status", String(8), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_ms", BigInteger, nullable=False),
+    Column("lease_until_ms", BigInteger),
+    Column("last_error", String(512)),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("sent_ms", BigInteger),
+    Index("ix_sms_outbox_due", "status", "next_attempt_ms"),
+    Index("ix_sms_outbox_phone", "phone", "created_ms"),
+    Index("ix_sms_outbox_created_ms", "created_ms"),
+)
+
+# ---------------------------------------------------------------- the directory (migration 0003)
+resource_directories = Table(
+    "resource_directories",
+    metadata,
+    Column("directory_id", String(16), primary_key=True),
+    Column("master_account_id", String(16), nullable=False, unique=True),
+    Column("master_account_name", String(128), nullable=False),
+    Column("root_folder_id", String(16), nullable=False),
+    Column("control_policy_status", String(16), nullable=False),
+    Column("member_deletion_status", String(16), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+folders = Table(
+    "folders",
+    metadata,
+    Column("folder_id", String(16), primary_key=True),
+    Column("directory_id", String(16), nullable=False, index=True),
+    Column("name", String(64), nullable=False),
+    Column("parent_id", String(16)),
+    Column("depth", Integer, nullable=False),
+    Column("path", String(256), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Index("ix_folders_parent", "parent_id", "name"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("account_id", String(16), primary_key=True),  # an account belongs to at most one directory
+    Column("directory_id", String(16), nullable=False),
+    Column("folder_id", String(16), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("join_method", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("join_ms", BigInteger, nullable=False),
+    Column("modify_ms", BigInteger, nullable=False),
+    Index("ix_members_directory", "directory_id", "join_ms"),
+    Index("ix_members_folder", "folder_id", "join_ms"),
+)
+
+member_tags = Table(
+    "member_tags",
+    metadata,
+    Column("account_id", String(16), nullable=False),
+    Column("key", String(128), nullable=False),
+    Column("value", String(128), nullable=False),
+    PrimaryKeyConstraint("account_id", "key"),
+)
+
+handshakes = Table(
+    "handshakes",
+    metadata,
+    Column("handshake_id", String(32), primary_key=True),
+    Column("directory_id", String(16), nullable=False, index=True),
+    Column("master_account_id", String(16), nullable=False),
+    Column("master_account_name", String(128), nullable=False),
+    Column("target_type", String(8), nullable=False),
+    Column("target_entity", String(128), nullable=False),
+    Column("invited_account_id", String(16), nullable=False, index=True),
+    Column("note", String(1024), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("modify_ms", BigInteger, nullable=False),
+    Column("expire_ms", BigInteger, nullable=False),
+    Column("parent_folder_id", String(16)),  # migration 0004
+    Column("tags", Text),  # JSON [[key, value], …]; migration 0004
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("time_ms", BigInteger, nullable=False),
+    Column("request_id", String(36), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("principal_arn", String(256), nullable=False),
+    Column("account_id", String(16), nullable=False),
+    Column("result", String(8), nullable=False),  # "success" | "failure"
+    Column("error_code", String(128)),
+    Index("ix_audit_events_account", "account_id", "id"),
+)

@@ -1,0 +1,32 @@
+"""The action registry (A1): every action the front door answers, gathered from the handler modules.
+
+It drives dispatch, the API reference in docs/ and the check that every action has an SDK round trip.
+"""
+
+from __future__ import annotations
+
+from openrd import errors
+from openrd.api.handlers import accounts, enablement, folders, handshakes, members, secure_phone, sts
+from openrd.api.registry import Action
+
+ACTIONS: tuple[Action, ...] = (
+    *sts.ROWS,
+    *enablement.ROWS,
+    *secure_phone.ROWS,
+    *accounts.ROWS,
+    *members.ROWS,
+    *folders.ROWS,
+    *handshakes.ROWS,
+)
+
+VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)
+_BY_KEY = {(version, action.name): action for action in ACTIONS for version in action.versions}
+
+
+def lookup(version: str, name: str) -> Action:
+    if version not in VERSIONS:
+        raise errors.InvalidVersion()
+    action = _BY_KEY.get((version, name))
+    if action is None:
+        raise errors.InvalidApiNotFound()
+    return action

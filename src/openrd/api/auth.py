@@ -1,0 +1,71 @@
+"""Authentication of a request in the order A2 fixes: AccessKey → timestamp → nonce → signature → STS token."""
+
+from __future__ import annotations
+
+from openrd import errors
+from openrd.api import signing
+from openrd.api.request import Envelope, RawRequest, parse_timestamp
+from openrd.domain.identity import AccessKey, Principal
+from openrd.services import authentication as authn
+from openrd.services.context import Deps
+from openrd.services.identity import epoch_ms
+
+# What the store can hold (the access_keys / request_nonces columns). PostgreSQL also refuses NUL characters; either
+# would otherwise surface as a 500 instead of the gateway error.
+MAX_ACCESS_KEY_ID, MAX_NONCE = 64, 128
+
+
+def _storable(value: str, max_length: int) -> bool:
+    return len(value) <= max_length and "\x00" not in value
+
+
+def authenticate(raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None) -> Principal:
+    """The checks of A2 in their order, in one read transaction; then the nonce is recorded in one short write.
+
+    The write is a single atomic upsert, so of two processes that see one nonce at once exactly one succeeds
+    (the other answers SignatureNonceUsed). A request that fails any check does not consume its nonce.
+    """
+    window_s = deps.settings.timestamp_window_seconds
+    if not _storable(envelope.access_key_id, MAX_ACCESS_KEY_ID):
+        raise errors.InvalidAccessKeyIdNotFound()  # no such key can have been issued
+    with deps.uow(write=False) as uow:
+        key = authn.load_access_key(uow, envelope.access_key_id)
+        stamped = parse_timestamp(envelope.timestamp)
+        wall_now = deps.wall_clock.now()
+        if abs((wall_now - stamped).total_seconds()) > window_s:
+            raise errors.InvalidTimeStampExpired()
+        if not _storable(envelope.nonce, MAX_NONCE):
+            raise errors.InvalidParameter("SignatureNonce" if envelope.v3 is None else "x-acs-signature-nonce")
+        wall_now_ms, window_ms = epoch_ms(wall_now), window_s * 1000
+        authn.check_nonce(
+            uow, access_key_id=key.access_key_id, nonce=envelope.nonce, wall_now_ms=wall_now_ms, window_ms=window_ms
+        )
+        if deps.settings.verify_signatures:
+            verify_signature(raw, envelope, key)
+        principal = authn.resolve_principal(
+            uow, key=key, security_token=envelope.security_token, box=deps.box, clock=deps.clock
+        )
+        authn.authorize(uow, principal, ram_action)
+    with deps.uow() as uow:
+        authn.remember_nonce(
+            uow, access_key_id=key.access_key_id, nonce=envelope.nonce, wall_now_ms=wall_now_ms, window_ms=window_ms
+        )
+    return principal
+
+
+def verify_signature(raw: RawRequest, envelope: Envelope, key: AccessKey) -> None:
+    if envelope.v3 is None:
+        params = dict(envelope.params)
+        given = params.pop("Signature", "")
+        string_to_sign = signing.v1_string_to_sign(raw.method, params)
+        if not signing.signatures_equal(signing.v1_signature(key.secret, string_to_sign), given):
+            raise errors.SignatureDoesNotMatch(string_to_sign)
+        return
+    auth = envelope.v3
+    payload = signing.payload_hash(auth.algorithm, raw.body)
+    if not signing.signatures_equal(payload, raw.headers.get("x-acs-content-sha256", "")):
+        raise errors.SignatureDoesNotMatch(f"x-acs-content-sha256 does not match the body; body hash is {payload}")
+    canonical = signing.v3_canonical_request(raw.method, raw.path, raw.query, raw.headers, auth.signed_headers, payload)
+    string_to_sign = signing.v3_string_to_sign(auth.algorithm, canonical)
+    if not signing.signatures_equal(signing.v3_signature(auth.algorithm, key.secret, string_to_sign), auth.signature):
+        raise errors.SignatureDoesNotMatch(string_to_sign)

@@ -1,0 +1,71 @@
+"""parse → verify → caller → authorize → params → handler → render. Every outcome is an Alibaba envelope."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from openrd import errors
+from openrd.api import actions
+from openrd.api.auth import authenticate
+from openrd.api.context import CallContext
+from openrd.api.protocol import Format, WireResponse, product_for, render_error, render_success
+from openrd.api.registry import Action
+from openrd.api.request import RawRequest, parse_envelope, response_format
+from openrd.domain.identity import Principal
+from openrd.services import audit, metrics
+from openrd.services.context import Deps
+
+log = logging.getLogger("openrd.api")
+ALLOWED_METHODS = frozenset({"GET", "POST"})
+
+
+def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
+    started = time.perf_counter()
+    request_id = deps.rng.request_id()
+    fmt, version, action_name = Format.JSON, None, None
+    action: Action | None = None
+    principal: Principal | None = None
+    error: errors.OpenRDError | None = None
+    try:
+        params = raw.params()
+        # Version first, then Format: every later error (even a bad Format) names the product called (A10.7),
+        # and is rendered in the format the caller asked for (A3).
+        version, action_name = params.get("Version") or raw.headers.get("x-acs-version"), params.get("Action")
+        fmt = response_format(params, raw.headers)
+        if raw.method not in ALLOWED_METHODS:
+            raise errors.UnsupportedHTTPMethod()
+        envelope = parse_envelope(raw)
+        version, action_name = envelope.version, envelope.action
+        action = actions.lookup(envelope.version, envelope.action)
+        principal = authenticate(raw, envelope, deps, action.ram_action)
+        request = action.parse(envelope.params)
+        ctx = CallContext(principal, request_id, action.name, envelope.version, deps)
+        body = action.handler(ctx, request)
+        log.info("call", extra={"request_id": request_id, "action": action.name, "status": 200})
+        return render_success(action.name, body, fmt)
+    except errors.OpenRDError as exc:
+        error = exc
+        log.info(
+            "call failed",
+            extra={"request_id": request_id, "action": action_name, "status": exc.status, "code": exc.code},
+        )
+        return render_error(exc, request_id=request_id, host=raw.host, product=product_for(version), fmt=fmt)
+    except Exception:
+        # The unit of work already rolled back; the client gets the envelope, the log gets the traceback.
+        error = errors.InternalError()
+        log.exception("internal error", extra={"request_id": request_id, "action": action_name})
+        return render_error(error, request_id=request_id, host=raw.host, product=product_for(version), fmt=fmt)
+    finally:
+        metrics.observe_call(
+            action.name if action else None, error.code if error else "OK", time.perf_counter() - started
+        )
+        # Every change and every failure is audited; successful reads are not (they change nothing).
+        if principal is not None and action is not None and action.audited and (error or not action.read_only):
+            audit.record(
+                deps,
+                request_id=request_id,
+                action=action.name,
+                principal=principal,
+                error_code=error.code if error else None,
+            )

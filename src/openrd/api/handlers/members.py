@@ -1,0 +1,263 @@
+"""ListAccounts, ListAccountsForParent, MoveAccount, UpdateAccount, RemoveCloudAccount."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from openrd import errors
+from openrd.api.context import CallContext
+from openrd.api.handlers.accounts import ACCOUNT_ID_PARAM, FOLDER_ID
+from openrd.api.handlers.shapes import member_base, tag_list, time
+from openrd.api.params import PAGE_NUMBER, PAGE_SIZE, Param, TagListParam, boolean, choice, string
+from openrd.api.registry import directory_action
+from openrd.domain import directory as rules
+from openrd.domain.directory import MemberType
+from openrd.services import members
+from openrd.services.members import AccountUpdate, ListedMember
+
+_RD = errors.EntityNotExistsResourceDirectory
+
+
+def _display_name(raw: str) -> str:
+    if len(raw) > rules.MAX_DISPLAY_NAME:
+        raise errors.InvalidParameterAccountDisplayNameLength()
+    if not rules.valid_display_name(raw):
+        raise ValueError(raw)
+    return raw
+
+
+def page_fields(page_number: int, page_size: int, total: int) -> dict[str, int]:
+    """Pagination echoed back as JSON integers (B §2.b)."""
+    return {"PageNumber": page_number, "PageSize": page_size, "TotalCount": total}
+
+
+def _listed(item: ListedMember, *, include_tags: bool, with_path: bool) -> dict[str, Any]:
+    m = item.view.member
+    body: dict[str, Any] = {
+        "AccountId": m.account_id,
+        "DisplayName": item.view.display_name,
+        "FolderId": m.folder_id,
+        "JoinMethod": m.join_method.value,
+        "JoinTime": time(m.join_ms),
+        "ModifyTime": time(m.modify_ms),
+        "ResourceDirectoryId": m.directory_id,
+        "Status": m.status.value,
+        "Type": m.type.value,
+    }
+    if with_path:
+        body["ResourceDirectoryPath"] = item.path
+    if include_tags:
+        body["Tags"] = {"Tag": tag_list(item.view)}  # wrapped here, a plain list in GetAccount (B §1.9)
+    return body
+
+
+@dataclass(frozen=True)
+class ListAccountsRequest:
+    include_tags: bool
+    keyword: str | None
+    tags: tuple[tuple[str, str], ...]
+    page_number: int
+    page_size: int
+
+
+def list_accounts(ctx: CallContext, req: ListAccountsRequest) -> dict[str, Any]:
+    items, total = members.list_accounts(
+        ctx.deps,
+        principal=ctx.principal,
+        keyword=req.keyword,
+        tags=req.tags,
+        page_number=req.page_number,
+        page_size=req.page_size,
+    )
+    accounts = [_listed(i, include_tags=req.include_tags, with_path=True) for i in items]
+    return {"RequestId": ctx.request_id, "Accounts": {"Account": accounts}} | page_fields(
+        req.page_number, req.page_size, total
+    )
+
+
+@dataclass(frozen=True)
+class ListAccountsForParentRequest:
+    parent_folder_id: str | None
+    include_tags: bool
+    keyword: str | None
+    tags: tuple[tuple[str, str], ...]
+    page_number: int
+    page_size: int
+
+
+def list_accounts_for_parent(ctx: CallContext, req: ListAccountsForParentRequest) -> dict[str, Any]:
+    items, total = members.list_accounts_for_parent(
+        ctx.deps,
+        principal=ctx.principal,
+        parent_folder_id=req.parent_folder_id,
+        keyword=req.keyword,
+        tags=req.tags,
+        page_number=req.page_number,
+        page_size=req.page_size,
+    )
+    accounts = [_listed(i, include_tags=req.include_tags, with_path=False) for i in items]
+    return {"RequestId": ctx.request_id, "Accounts": {"Account": accounts}} | page_fields(
+        req.page_number, req.page_size, total
+    )
+
+
+@dataclass(frozen=True)
+class MoveAccountRequest:
+    account_id: str
+    destination_folder_id: str
+
+
+def move_account(ctx: CallContext, req: MoveAccountRequest) -> dict[str, Any]:
+    members.move_account(
+        ctx.deps,
+        principal=ctx.principal,
+        account_id=req.account_id,
+        destination_folder_id=req.destination_folder_id,
+    )
+    return {"RequestId": ctx.request_id}
+
+
+@dataclass(frozen=True)
+class UpdateAccountRequest:
+    account_id: str
+    new_display_name: str | None
+    new_account_type: str | None
+    dry_run: bool
+
+
+def update_account(ctx: CallContext, req: UpdateAccountRequest) -> dict[str, Any]:
+    # Exactly one of the two; the documented code for neither or both is this 409 (B §2.c).
+    if (req.new_display_name is None) == (req.new_account_type is None):
+        raise errors.MissingDisplayNameOrAccountType()
+    update = AccountUpdate(
+        display_name=req.new_display_name,
+        account_type=MemberType(req.new_account_type) if req.new_account_type else None,
+    )
+    view = members.update_account(
+        ctx.deps, principal=ctx.principal, account_id=req.account_id, update=update, dry_run=req.dry_run
+    )
+    return {"RequestId": ctx.request_id, "Account": member_base(view)}
+
+
+@dataclass(frozen=True)
+class RemoveCloudAccountRequest:
+    account_id: str
+
+
+def remove_cloud_account(ctx: CallContext, req: RemoveCloudAccountRequest) -> dict[str, Any]:
+    members.remove_cloud_account(ctx.deps, principal=ctx.principal, account_id=req.account_id)
+    return {"RequestId": ctx.request_id}
+
+
+INCLUDE_TAGS = Param("IncludeTags", "include_tags", "boolean", parse=boolean, default=False)
+KEYWORD = Param("QueryKeyword", "keyword", "string", parse=string(128), doc="part of a display name, or an ID")
+TAG_FILTER = TagListParam("Tag", "tags", aliases=("Tags",), doc="filter: members carrying every tag given")
+PARENT_FOLDER = Param(
+    "ParentFolderId",
+    "parent_folder_id",
+    "string",
+    parse=string(16, FOLDER_ID),
+    invalid=errors.InvalidParameterParentFolderId,
+    doc="default: the root folder",
+)
+ACCOUNT_TYPES = (MemberType.CLOUD.value, MemberType.RESOURCE.value)
+
+ROWS = (
+    directory_action(
+        "ListAccounts",
+        list_accounts,
+        ListAccountsRequest,
+        params=(INCLUDE_TAGS, KEYWORD, TAG_FILTER, PAGE_NUMBER, PAGE_SIZE),
+        errors=(_RD,),
+        summary="Every member account of the caller's directory, a page at a time.",
+    ),
+    directory_action(
+        "ListAccountsForParent",
+        list_accounts_for_parent,
+        ListAccountsForParentRequest,
+        params=(PARENT_FOLDER, INCLUDE_TAGS, KEYWORD, TAG_FILTER, PAGE_NUMBER, PAGE_SIZE),
+        errors=(errors.InvalidParameterParentFolderId, _RD, errors.EntityNotExistsFolder),
+        summary="The member accounts directly in one folder, a page at a time.",
+    ),
+    directory_action(
+        "MoveAccount",
+        move_account,
+        MoveAccountRequest,
+        params=(
+            ACCOUNT_ID_PARAM,
+            Param(
+                "DestinationFolderId",
+                "destination_folder_id",
+                "string",
+                required=True,
+                parse=string(16, FOLDER_ID),
+                missing=errors.MissingParameterDestinationFolderId,
+                invalid=errors.InvalidParameterDestinationFolderId,
+                doc="r-… (root) or fd-…",
+            ),
+        ),
+        errors=(
+            errors.MissingParameterAccountId,
+            errors.InvalidParameterAccountId,
+            errors.MissingParameterDestinationFolderId,
+            errors.InvalidParameterDestinationFolderId,
+            errors.EntityNotExistsAccount,
+            _RD,
+            errors.EntityNotExistsFolder,
+        ),
+        summary="Move a member account, the management account included, to another folder.",
+    ),
+    directory_action(
+        "UpdateAccount",
+        update_account,
+        UpdateAccountRequest,
+        params=(
+            ACCOUNT_ID_PARAM,
+            Param(
+                "NewDisplayName",
+                "new_display_name",
+                "string",
+                parse=_display_name,
+                invalid=errors.InvalidParameterAccountDisplayName,
+                doc="2-50 of letters, digits, _ . - and space; unique in the directory",
+            ),
+            Param(
+                "NewAccountType",
+                "new_account_type",
+                "enum",
+                parse=choice(ACCOUNT_TYPES),
+                doc="|".join(ACCOUNT_TYPES) + "; exactly one of NewDisplayName / NewAccountType",
+            ),
+            Param("DryRun", "dry_run", "boolean", parse=boolean, default=False, doc="check only (2022-04-19)"),
+        ),
+        errors=(
+            errors.MissingParameterAccountId,
+            errors.InvalidParameterAccountId,
+            errors.InvalidParameterAccountDisplayName,
+            errors.InvalidParameterAccountDisplayNameLength,
+            _RD,
+            errors.EntityNotExistsAccount,
+            errors.InvalidParameterAccountDisplayNameAlreadyUsed,
+            errors.MissingDisplayNameOrAccountType,
+            errors.AccountTypeMismatch,
+            errors.LegalEntityDifferent,
+            errors.MissingSecurityInfoForSwitch,
+        ),
+        summary="Rename a member account or switch it between CloudAccount and ResourceAccount.",
+    ),
+    directory_action(
+        "RemoveCloudAccount",
+        remove_cloud_account,
+        RemoveCloudAccountRequest,
+        params=(ACCOUNT_ID_PARAM,),
+        errors=(
+            errors.MissingParameterAccountId,
+            errors.InvalidParameterAccountId,
+            errors.EntityNotExistsAccount,
+            _RD,
+            errors.AccountTypeOrStatusMismatch,
+        ),
+        summary="Remove a CloudAccount member; it belongs to no directory afterwards.",
+    ),
+)

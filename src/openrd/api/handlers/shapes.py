@@ -1,0 +1,51 @@
+"""Wire shapes shared by several actions. Key names and nesting are exact: the Tea SDK silently drops a body
+whose shape does not match its model (B §1.9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from openrd.domain.directory import Directory, MemberView
+from openrd.domain.verification import rfc3339_ms
+
+
+@dataclass(frozen=True)
+class NoParams:
+    pass
+
+
+def time(ms: int) -> str:
+    return rfc3339_ms(ms)
+
+
+def directory_summary(directory: Directory) -> dict[str, Any]:
+    """The five fields Enable and Init return."""
+    return {
+        "ResourceDirectoryId": directory.directory_id,
+        "MasterAccountId": directory.master_account_id,
+        "MasterAccountName": directory.master_account_name,
+        "RootFolderId": directory.root_folder_id,
+        "CreateTime": time(directory.created_ms),
+    }
+
+
+def member_base(view: MemberView) -> dict[str, Any]:
+    """CreateResourceAccount / UpdateAccount: the account object without path or tags."""
+    m = view.member
+    return {
+        "AccountId": m.account_id,
+        "AccountName": view.account_name,
+        "DisplayName": view.display_name,
+        "FolderId": m.folder_id,
+        "JoinMethod": m.join_method.value,
+        "JoinTime": time(m.join_ms),
+        "ModifyTime": time(m.modify_ms),
+        "ResourceDirectoryId": m.directory_id,
+        "Status": m.status.value,
+        "Type": m.type.value,
+    }
+
+
+def tag_list(view: MemberView) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in view.tags]

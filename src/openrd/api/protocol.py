@@ -1,0 +1,91 @@
+"""Rendering: JSON or XML bodies, the Alibaba error envelope (A3, A10.7). Every error is rendered here, once."""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from openrd.errors import OpenRDError
+
+JSON_TYPE = "application/json;charset=utf-8"
+XML_TYPE = "text/xml;charset=utf-8"  # exactly this, or the Tea SDK will not parse XML errors (B §1.9)
+
+PRODUCTS = {"2020-03-31": "ResourceManager", "2022-04-19": "ResourceDirectoryMaster", "2015-04-01": "Sts"}
+
+
+class Format(enum.Enum):
+    JSON = "JSON"
+    XML = "XML"
+
+
+@dataclass(frozen=True)
+class WireResponse:
+    status: int
+    body: bytes
+    content_type: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def product_for(version: str | None) -> str:
+    return PRODUCTS.get(version or "", "ResourceManager")
+
+
+def _xml_value(name: str, value: Any, out: list[str]) -> None:
+    if isinstance(value, list):
+        # Lists repeat their element: {"Account": [a, b]} → <Account>a</Account><Account>b</Account>.
+        for item in value:
+            _xml_value(name, item, out)
+        return
+    out.append(f"<{name}>")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _xml_value(key, item, out)
+    elif isinstance(value, bool):
+        out.append("true" if value else "false")
+    elif value is not None:
+        out.append(escape(str(value)))
+    out.append(f"</{name}>")
+
+
+def to_xml(root: str, body: Mapping[str, Any]) -> bytes:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    _xml_value(root, body, out)
+    return "".join(out).encode()
+
+
+def to_json(body: Mapping[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def render_success(action: str, body: Mapping[str, Any], fmt: Format) -> WireResponse:
+    if fmt is Format.XML:
+        return WireResponse(200, to_xml(f"{action}Response", body), XML_TYPE)
+    return WireResponse(200, to_json(body), JSON_TYPE)
+
+
+def error_body(error: OpenRDError, *, request_id: str, host: str, product: str) -> dict[str, Any]:
+    recommend = (
+        f"https://api.aliyun.com/troubleshoot?q={quote(error.code, safe='')}&product={product}&requestId={request_id}"
+    )
+    body: dict[str, Any] = {
+        "RequestId": request_id,
+        "HostId": host,
+        "Code": error.code,
+        "Message": error.text,
+        "Recommend": recommend,
+    }
+    body.update(error.extra_fields())
+    return body
+
+
+def render_error(error: OpenRDError, *, request_id: str, host: str, product: str, fmt: Format) -> WireResponse:
+    body = error_body(error, request_id=request_id, host=host, product=product)
+    headers = error.extra_headers()
+    if fmt is Format.XML:
+        return WireResponse(error.status, to_xml("Error", body), XML_TYPE, headers)
+    return WireResponse(error.status, to_json(body), JSON_TYPE, headers)

@@ -1,0 +1,38 @@
+"""The API reference page, generated from the action registry (docs/api-reference.md; CI checks it is current)."""
+
+from __future__ import annotations
+
+from openrd.api.actions import ACTIONS
+from openrd.api.params import Param
+from openrd.api.protocol import PRODUCTS
+
+
+def render() -> str:
+    lines = [
+        "# openrd API reference",
+        "",
+        "Generated from the action registry by `openrd api-reference`; do not edit by hand.",
+        "Every action also answers the gateway errors of the contract (signature, AccessKey, timestamp, nonce,",
+        "STS token, `MissingParameter`, `InvalidParameter`, `InvalidVersion`, `InvalidApi.NotFound`, `NoPermission`).",
+        "",
+        "| action | versions | RAM action | summary |",
+        "|---|---|---|---|",
+    ]
+    for action in sorted(ACTIONS, key=lambda a: a.name):
+        versions = ", ".join(f"`{v}` ({PRODUCTS[v]})" for v in sorted(action.versions))
+        ram = f"`{action.ram_action}`" if action.ram_action else "none"
+        lines.append(f"| [{action.name}](#{action.name.lower()}) | {versions} | {ram} | {action.summary} |")
+    for action in sorted(ACTIONS, key=lambda a: a.name):
+        lines += ["", f"## {action.name}", "", action.summary, ""]
+        if action.params:
+            lines += ["| parameter | type | required | notes |", "|---|---|---|---|"]
+            for p in action.params:
+                required = "yes" if p.required else "no"
+                default = f" (default {p.default})" if isinstance(p, Param) and p.default not in (None, "") else ""
+                lines.append(f"| `{p.wire}` | {p.kind} | {required} | {p.doc}{default} |")
+        else:
+            lines.append("No parameters of its own.")
+        if action.errors:
+            lines += ["", "Errors:", ""]
+            lines += [f"- {e.status} `{e.code}` — {e.message}" for e in action.errors]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,167 @@
+"""The composition root: the only place that knows both the entry points and the adapters."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import tomllib
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from openrd.adapters.clock import OffsetClock, SystemClock
+from openrd.adapters.crypto import FernetSecretBox, load_master_key
+from openrd.adapters.db import migrate
+from openrd.adapters.db.clock_offset import StoredClockOffset
+from openrd.adapters.db.engine import make_engine
+from openrd.adapters.db.store import SqlStore
+from openrd.adapters.db.uow import SqlUnitOfWorkFactory
+from openrd.adapters.rng import SeededRandomSource, SystemRandomSource
+from openrd.adapters.sms import make_sender
+from openrd.api.app import make_endpoint
+from openrd.config import ConfigError, Settings, load_settings
+from openrd.console.app import console_routes
+from openrd.control.app import identity_routes
+from openrd.control.audit import audit_routes
+from openrd.control.ops import ops_routes
+from openrd.control.sms import sms_routes
+from openrd.domain.sites import BUILTIN_SITES, SiteConfigError, SiteProfile, sites_from_mapping
+from openrd.domain.sms import RetryPolicy
+from openrd.domain.verification import CodePolicy
+from openrd.logs import configure_logging
+from openrd.services import delivery, verification
+from openrd.services.context import Deps
+from openrd.services.identity import epoch_ms
+
+
+@dataclass(frozen=True)
+class Runtime:
+    deps: Deps
+    engine: Engine
+    worker: delivery.DeliveryWorker
+    clock_offset: StoredClockOffset
+
+    def close(self) -> None:
+        """Stop the dispatcher and release every database connection."""
+        self.worker.stop()
+        self.clock_offset.close()
+        self.engine.dispose()
+
+
+def load_sites(settings: Settings) -> Mapping[str, SiteProfile]:
+    if settings.sites_file is None:
+        return BUILTIN_SITES
+    try:
+        data = tomllib.loads(settings.sites_file.read_text())
+        return sites_from_mapping(data)
+    except (OSError, tomllib.TOMLDecodeError, SiteConfigError) as exc:
+        raise ConfigError(f"OPENRD_SITES_FILE {settings.sites_file}: {exc}") from None
+
+
+def build_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
+    engine = make_engine(settings.database_url)
+    if upgrade:
+        migrate.upgrade(engine)
+    box = FernetSecretBox(load_master_key(settings.secret_key, settings.data_dir))
+    uow = SqlUnitOfWorkFactory(engine, box)
+    rng = SeededRandomSource(settings.seed) if settings.seed is not None else SystemRandomSource()
+    sender = make_sender(settings.sms)
+    clock_offset = StoredClockOffset(engine)
+    wake: list[delivery.DeliveryWorker] = []  # the worker needs deps, deps need its wake-up: tie the knot
+    code_policy = CodePolicy(
+        length=settings.codes.length,
+        ttl_seconds=settings.codes.ttl_seconds,
+        max_attempts=settings.codes.max_attempts,
+        daily_quota=settings.codes.daily_quota,
+        per_phone_windows=settings.codes.per_phone_windows,
+    )
+    deps = Deps(
+        settings=settings,
+        uow=uow,
+        store=SqlStore(engine),
+        clock=OffsetClock(clock_offset),
+        wall_clock=SystemClock(),
+        rng=rng,
+        box=box,
+        sites=load_sites(settings),
+        code_policy=code_policy,
+        sender=sender,
+        wake_dispatcher=lambda: wake[0].wake() if wake else None,
+    )
+    worker = make_worker(deps)
+    wake.append(worker)
+    return Runtime(deps=deps, engine=engine, worker=worker, clock_offset=clock_offset)
+
+
+def make_worker(deps: Deps) -> delivery.DeliveryWorker:
+    sms = deps.settings.sms
+    retry = RetryPolicy(sms.max_attempts, sms.backoff_base_seconds, sms.backoff_max_seconds)
+    jitter = random.Random()  # noqa: S311 - backoff jitter, not a secret
+
+    # A message leased by a process that died waits out its lease; keep it just above what one delivery may
+    # take, so a crash delays a code by seconds, not a minute.
+    lease = {"inbox": 5, "log": 5, "webhook": int(2 * sms.webhook_timeout_seconds) + 5}.get(sms.sender, 30)
+
+    def deliver() -> Sequence[delivery.DeliveryOutcome]:
+        return delivery.deliver_due(
+            lease_seconds=lease,
+            uow_factory=deps.uow,
+            sender=deps.sender,
+            clock=deps.clock,
+            wall_clock=deps.wall_clock,
+            retry=retry,
+            jitter=jitter.random,
+        )
+
+    def purge_codes() -> object:
+        with deps.uow() as uow:
+            return verification.purge_expired(uow, now=deps.clock.now(), policy=deps.code_policy)
+
+    def purge_nonces() -> object:
+        cutoff = epoch_ms(deps.wall_clock.now()) - deps.settings.timestamp_window_seconds * 1000
+        with deps.uow() as uow:
+            return uow.nonces.forget_older_than(cutoff)
+
+    return delivery.DeliveryWorker(
+        deliver,
+        maintenance=(purge_codes, purge_nonces),
+        maintenance_seconds=deps.settings.maintenance_interval_seconds,
+    )
+
+
+def build_app(runtime: Runtime) -> Starlette:
+    deps = runtime.deps
+    routes = [
+        *identity_routes(deps),
+        *sms_routes(deps),
+        *audit_routes(deps),
+        *console_routes(deps),
+        *ops_routes(
+            deps,
+            migrations_current=lambda: migrate.is_up_to_date(runtime.engine),
+            dispatcher_running=lambda: runtime.worker.running,
+        ),
+        Route("/", make_endpoint(deps), methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        runtime.worker.start()
+        try:
+            yield
+        finally:
+            runtime.worker.stop()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.runtime = runtime
+    return app
+
+
+def create_app() -> Starlette:
+    """Uvicorn factory (``--factory openrd.bootstrap:create_app``): each worker builds its own runtime."""
+    settings = load_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    return build_app(build_runtime(settings, upgrade=False))

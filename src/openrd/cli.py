@@ -1,0 +1,121 @@
+"""``openrd serve | db upgrade`` — the command line."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+import tempfile
+
+import click
+
+from openrd import cli_emulator as emulator
+from openrd.config import ConfigError, Settings, load_settings
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.group(help="openrd: a wire-compatible Alibaba Cloud Resource Directory service and emulator.")
+@click.version_option(package_name="openrd")
+def main() -> None:
+    pass
+
+
+@main.command(help="Start the server (applies database migrations first).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    from openrd.adapters.db import migrate
+    from openrd.adapters.db.engine import make_engine
+
+    settings = _settings_or_exit()
+    if not _is_loopback(host) and settings.admin_token is None:
+        raise click.ClickException(f"refusing to listen on {host} without OPENRD_ADMIN_TOKEN (the control API)")
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Sum /metrics over the worker processes (prometheus_client's multiprocess mode).
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="openrd-metrics-")
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)  # once, before the workers start
+    engine.dispose()
+    if settings.clock_start:
+        _start_clock(settings)
+    where = settings.database_url if settings.store_kind == "postgresql" else settings.database_url[len("sqlite:///") :]
+    click.echo(f"openrd listening on http://{host}:{port}  (store: {settings.store_kind}, {where})", err=True)
+    uvicorn.run(
+        "openrd.bootstrap:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        log_config=None,  # create_app installs openrd's structured logging in every worker
+        access_log=False,
+        timeout_graceful_shutdown=10,  # finish in-flight calls; console streams reconnect to the next server
+    )
+
+
+@main.command("api-reference", help="Print the API reference generated from the action registry (Markdown).")
+def api_reference() -> None:
+    from openrd.api.reference import render
+
+    click.echo(render(), nl=False)
+
+
+def _start_clock(settings: Settings) -> None:
+    """OPENRD_CLOCK_START: the emulator clock reads this time when the server starts, then runs on."""
+    from openrd.bootstrap import build_runtime
+    from openrd.errors import ControlInvalid
+    from openrd.services import emulator
+
+    runtime = build_runtime(settings, upgrade=False)
+    try:
+        offset = emulator.offset_for(settings.clock_start or "", real_now=runtime.deps.wall_clock.now())
+        emulator.set_clock(uow=runtime.deps.uow(), offset_seconds=offset)
+    except ControlInvalid as exc:
+        raise click.ClickException(f"OPENRD_CLOCK_START: {exc.text}") from None
+    finally:
+        runtime.close()
+    click.echo(f"  clock:   starts at {settings.clock_start} (offset {offset} s)", err=True)
+
+
+@main.group(help="Database commands.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Apply all migrations to OPENRD_DATABASE_URL.")
+def db_upgrade() -> None:
+    from openrd.adapters.db import migrate
+    from openrd.adapters.db.engine import make_engine
+
+    settings = _settings_or_exit()
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    click.echo(f"database at revision {migrate.current_revision(engine)}")
+
+
+main.add_command(emulator.bootstrap)
+main.add_command(emulator.inbox)
+main.add_command(emulator.reset)
+main.add_command(emulator.accounts)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

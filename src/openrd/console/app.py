@@ -1,0 +1,163 @@
+"""The live console page at ``/_openrd/console``: SMS inbox, directory trees, audit log, emulator clock.
+
+Guarded like the control API (``control.app.guarded``): loopback only, or, with ``OPENRD_ADMIN_TOKEN`` set,
+the token. A browser cannot send an ``Authorization`` header when it opens a page or an ``EventSource``, so
+the console also takes the token as ``?token=`` (then moves it into an HttpOnly, SameSite=Strict cookie scoped
+to ``/_openrd/console`` and redirects to the same URL without it) or from that cookie. The page hands the token
+to its own script for the one write it makes (``POST /_openrd/clock`` with ``Authorization: Bearer``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from openrd.console.render import AuditFilters, ConsoleRenderer
+from openrd.console.stream import StreamTiming, snapshot_events
+from openrd.control.app import guarded
+from openrd.services import console
+from openrd.services.context import Deps
+
+PAGE = "/_openrd/console"
+TOKEN_COOKIE = "openrd_console_token"  # noqa: S105 - a cookie name, not a secret
+TOKEN_PARAM = "token"  # noqa: S105 - a query parameter name
+ASSET_TYPES = {"console.css": "text/css; charset=utf-8", "console.js": "text/javascript; charset=utf-8"}
+# No inline script or style anywhere, so the policy can forbid both; the page talks to its own origin only.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    media_type: str
+    version: str  # content hash: the cache-busting ``?v=`` and the ETag
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+def load_assets() -> dict[str, Asset]:
+    static = resources.files("openrd.console") / "static"
+    assets = {}
+    for name, media_type in ASSET_TYPES.items():
+        body = (static / name).read_bytes()
+        assets[name] = Asset(body, media_type, hashlib.sha256(body).hexdigest()[:16])
+    return assets
+
+
+def with_browser_token(request: Request) -> Request:
+    """Present ``?token=`` or the console cookie to ``guarded`` as the ``Authorization`` header it checks."""
+    token = request.query_params.get(TOKEN_PARAM) or request.cookies.get(TOKEN_COOKIE)
+    if not token or "authorization" in request.headers or not (token.isascii() and token.isprintable()):
+        return request
+    scope = dict(request.scope)
+    scope["headers"] = [*request.scope["headers"], (b"authorization", f"Bearer {token}".encode("ascii"))]
+    return Request(scope, request.receive)
+
+
+def console_routes(deps: Deps) -> list[Route]:
+    renderer = ConsoleRenderer()
+    assets = load_assets()
+    urls = {
+        "css": f"{PAGE}/static/console.css?v={assets['console.css'].version}",
+        "js": f"{PAGE}/static/console.js?v={assets['console.js'].version}",
+        "events": f"{PAGE}/events",
+        "clock": "/_openrd/clock",
+        "page": PAGE,
+    }
+
+    # Reading and rendering both run in the thread pool: database I/O and Jinja stay off the event loop.
+    def read_snapshot() -> console.ConsoleSnapshot:
+        return console.snapshot(
+            uow=deps.uow(write=False), wall_clock=deps.wall_clock, codes_readable=deps.sender.keeps_text
+        )
+
+    def render_page(filters: AuditFilters) -> str:
+        return renderer.page(read_snapshot(), filters=filters, urls=urls, admin_token=deps.settings.admin_token)
+
+    def render_payload() -> dict[str, Any]:
+        return renderer.payload(read_snapshot())
+
+    async def page(request: Request) -> Response:
+        if deps.settings.admin_token is not None and TOKEN_PARAM in request.query_params:
+            # Authenticated by the query token: keep it in a cookie, out of the address bar and history.
+            rest = [(k, v) for k, v in request.query_params.multi_items() if k != TOKEN_PARAM]
+            response = RedirectResponse(PAGE + (f"?{urlencode(rest)}" if rest else ""), status_code=303)
+            response.set_cookie(
+                TOKEN_COOKIE,
+                deps.settings.admin_token,
+                path=PAGE,
+                httponly=True,
+                samesite="strict",
+                secure=request.url.scheme == "https",
+            )
+            response.headers["Referrer-Policy"] = "no-referrer"
+            return response
+        html = await run_in_threadpool(render_page, AuditFilters.from_query(request.query_params))
+        return HTMLResponse(html, headers=SECURITY_HEADERS)
+
+    async def events(request: Request) -> Response:
+        async def read_marker() -> str:
+            return await run_in_threadpool(console.change_marker, uow=deps.uow(write=False))
+
+        async def read_payload() -> dict[str, Any]:
+            return await run_in_threadpool(render_payload)
+
+        stream: AsyncIterator[str] = snapshot_events(
+            read_marker=read_marker,
+            read_payload=read_payload,
+            # On reconnect the browser names the last snapshot it got; the first time, the page's own.
+            last_event_id=request.headers.get("last-event-id") or request.query_params.get("since") or None,
+            timing=StreamTiming(),
+        )
+        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+
+    async def asset(request: Request) -> Response:
+        found = assets.get(request.path_params["name"])
+        if found is None:
+            return Response("not found", status_code=404, media_type="text/plain")
+        headers = {"ETag": found.etag, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+        if request.headers.get("if-none-match") == found.etag:
+            return Response(status_code=304, headers=headers)
+        return Response(found.body, media_type=found.media_type, headers=headers)
+
+    def browser_guarded(handler: Handler, *, html_errors: bool = False) -> Handler:
+        inner = guarded(deps, handler)
+
+        async def endpoint(request: Request) -> Response:
+            response = await inner(with_browser_token(request))
+            if html_errors and response.status_code in (401, 403):
+                # guarded answers in JSON; a person opening the page gets the same verdict as a page.
+                message = json.loads(bytes(response.body)).get("message", "")
+                html = renderer.denied(status=response.status_code, message=message)
+                return HTMLResponse(html, status_code=response.status_code, headers=SECURITY_HEADERS)
+            return response
+
+        return endpoint
+
+    return [
+        Route(PAGE, browser_guarded(page, html_errors=True), methods=["GET"]),
+        Route(f"{PAGE}/events", browser_guarded(events), methods=["GET"]),
+        Route(f"{PAGE}/static/{{name}}", browser_guarded(asset), methods=["GET"]),
+    ]

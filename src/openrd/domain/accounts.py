@@ -1,0 +1,22 @@
+"""Alibaba Cloud accounts as openrd knows them: site, secure phone, enterprise identity (A5)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Control-API display names: printable, 1-50 characters (the console shows them); login names are e-mail-like.
+DISPLAY_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,50}$")
+LOGIN_NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,100}$", re.ASCII)
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    name: str  # login name; MasterAccountName when this account manages a directory (A10.3)
+    display_name: str
+    site: str
+    secure_mobile_phone: str | None
+    enterprise_name: str | None
+    enterprise_verified: bool
+    created_ms: int

@@ -1,0 +1,322 @@
+"""RAM policy documents: parsing, the built-in system policies, and evaluation.
+
+Pure logic, no I/O. The grammar is the RAM one (api-contract B §2.f)::
+
+    {"Version": "1",
+     "Statement": [{"Effect": "Allow" | "Deny",
+                    "Action" | "NotAction": str | [str],
+                    "Resource" | "NotResource": str | [str],
+                    "Condition": {<Operator>: {<Key>: str | [str]}}}]}
+
+Evaluation (api-contract A4, A10.11): default implicit deny; any applicable Allow grants; an applicable explicit Deny
+overrides every Allow. Actions are matched on the whole ``service:Action`` string case-insensitively, resources
+case-sensitively, both with ``*`` (any run of characters, possibly empty) and ``?`` (exactly one character).
+``NotAction`` / ``NotResource`` make a statement apply to everything *except* the listed patterns.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Final, Literal, cast
+
+__all__ = [
+    "SYSTEM_POLICIES",
+    "Decision",
+    "Policy",
+    "PolicyDocumentError",
+    "Statement",
+    "evaluate",
+    "parse_policy_document",
+    "system_policy",
+]
+
+
+class PolicyDocumentError(ValueError):
+    """A policy document (or a directly built :class:`Statement`) is not valid RAM policy grammar."""
+
+
+Effect = Literal["Allow", "Deny"]
+ConditionBlock = Mapping[str, Mapping[str, tuple[str, ...]]]
+
+_EFFECTS: Final = ("Allow", "Deny")
+_DOCUMENT_KEYS: Final = frozenset({"Version", "Statement"})
+_STATEMENT_KEYS: Final = frozenset({"Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"})
+# `*`, or `<service>:<pattern>`: a RAM code (letters, digits, `-`, `_`, `.`, wildcards) and a non-empty action pattern
+# without whitespace or further colons.
+_ACTION_RE: Final = re.compile(r"\*|[A-Za-z0-9_.\-*?]+:[^:\s]+")
+_EMPTY_CONDITIONS: Final[ConditionBlock] = MappingProxyType({})
+
+
+# --------------------------------------------------------------------------------------------- pattern compilation
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
+    """One regex matching any of ``patterns`` in full; ``None`` means "matches everything" (a bare ``*``)."""
+    if "*" in patterns:
+        return None
+    alternatives = []
+    for pattern in patterns:
+        parts = []
+        for char in pattern:
+            if char == "*":
+                parts.append(".*")
+            elif char == "?":
+                parts.append(".")
+            else:
+                parts.append(re.escape(char))
+        alternatives.append("".join(parts))
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.compile("(?:" + "|".join(alternatives) + ")", flags)
+
+
+def _matches(compiled: re.Pattern[str] | None, value: str) -> bool:
+    return compiled is None or compiled.fullmatch(value) is not None
+
+
+# --------------------------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement. Exactly one of ``actions``/``not_actions`` and one of ``resources``/``not_resources`` is set.
+
+    ``conditions`` is kept as given (operator -> key -> values) but is never evaluated: we have no request context
+    (source IP, time, secure transport, ...) to test conditions against, so a statement carrying any Condition is
+    treated as NOT matching — it neither grants (Allow) nor denies (Deny) anything.
+    """
+
+    effect: Effect
+    actions: tuple[str, ...] = ()
+    not_actions: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    not_resources: tuple[str, ...] = ()
+    conditions: ConditionBlock = field(default_factory=lambda: _EMPTY_CONDITIONS, hash=False)
+    _action_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False, hash=False, default=None)
+    _resource_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False, hash=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.effect not in _EFFECTS:
+            raise PolicyDocumentError(f"Effect must be 'Allow' or 'Deny', not {self.effect!r}")
+        if bool(self.actions) == bool(self.not_actions):
+            raise PolicyDocumentError("a statement needs exactly one of Action and NotAction")
+        if bool(self.resources) == bool(self.not_resources):
+            raise PolicyDocumentError("a statement needs exactly one of Resource and NotResource")
+        object.__setattr__(self, "_action_re", _compile(tuple(self.actions or self.not_actions), True))
+        object.__setattr__(self, "_resource_re", _compile(tuple(self.resources or self.not_resources), False))
+
+    def applies_to(self, action: str, resource: str) -> bool:
+        """Whether this statement covers ``action`` on ``resource`` (always False when it carries a Condition)."""
+        if self.conditions:
+            return False
+        if _matches(self._action_re, action) == bool(self.not_actions):
+            return False
+        return _matches(self._resource_re, resource) != bool(self.not_resources)
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    statements: tuple[Statement, ...]
+
+
+class Decision(enum.Enum):
+    """Outcome of :func:`evaluate`; the values of the denials are RAM's ``NoPermissionType``."""
+
+    ALLOW = "Allow"
+    IMPLICIT_DENY = "ImplicitDeny"
+    EXPLICIT_DENY = "ExplicitDeny"
+
+
+def evaluate(policies: Iterable[Policy], *, action: str, resource: str = "*") -> Decision:
+    """Decide ``action`` (``service:Action``) on ``resource``: explicit Deny > any Allow > implicit deny."""
+    allowed = False
+    for policy in policies:
+        for statement in policy.statements:
+            if statement.applies_to(action, resource):
+                if statement.effect == "Deny":
+                    return Decision.EXPLICIT_DENY
+                allowed = True
+    return Decision.ALLOW if allowed else Decision.IMPLICIT_DENY
+
+
+# --------------------------------------------------------------------------------------------- parsing
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise PolicyDocumentError(f"duplicate key {key!r} in policy document")
+        result[key] = value
+    return result
+
+
+def _string_keyed(value: object, where: str) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise PolicyDocumentError(f"{where} must be a JSON object, not {type(value).__name__}")
+    mapping = cast(Mapping[object, object], value)
+    for key in mapping:
+        if not isinstance(key, str):
+            raise PolicyDocumentError(f"{where} has a non-string key {key!r}")
+    return cast(Mapping[str, object], mapping)
+
+
+def _string_list(value: object, where: str) -> tuple[str, ...]:
+    items: list[object]
+    if isinstance(value, str):
+        items = [value]
+    elif isinstance(value, list):
+        items = cast(list[object], value)
+        if not items:
+            raise PolicyDocumentError(f"{where} must not be an empty list")
+    else:
+        raise PolicyDocumentError(f"{where} must be a string or a list of strings, not {type(value).__name__}")
+    for item in items:
+        if not isinstance(item, str):
+            raise PolicyDocumentError(f"{where} must contain only strings, found {type(item).__name__}")
+        if not item:
+            raise PolicyDocumentError(f"{where} must not contain an empty string")
+    return tuple(cast(list[str], items))
+
+
+def _condition_value(value: object, where: str) -> str:
+    # JSON documents sometimes carry Bool/Numeric condition values unquoted; keep them as their JSON spelling.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    raise PolicyDocumentError(f"{where} values must be strings, not {type(value).__name__}")
+
+
+def _parse_conditions(value: object, where: str) -> ConditionBlock:
+    operators = _string_keyed(value, where)
+    if not operators:
+        raise PolicyDocumentError(f"{where} must not be empty")
+    parsed: dict[str, Mapping[str, tuple[str, ...]]] = {}
+    for operator, block in operators.items():
+        keys = _string_keyed(block, f"{where}.{operator}")
+        if not keys:
+            raise PolicyDocumentError(f"{where}.{operator} must not be empty")
+        entries: dict[str, tuple[str, ...]] = {}
+        for key, raw in keys.items():
+            key_where = f"{where}.{operator}.{key}"
+            if isinstance(raw, list):
+                raw_items = cast(list[object], raw)
+                if not raw_items:
+                    raise PolicyDocumentError(f"{key_where} must not be an empty list")
+                entries[key] = tuple(_condition_value(item, key_where) for item in raw_items)
+            else:
+                entries[key] = (_condition_value(raw, key_where),)
+        parsed[operator] = MappingProxyType(entries)
+    return MappingProxyType(parsed)
+
+
+def _exactly_one(statement: Mapping[str, object], positive: str, negative: str, where: str) -> tuple[str, str]:
+    present = [key for key in (positive, negative) if key in statement]
+    if len(present) != 1:
+        raise PolicyDocumentError(f"{where} must have exactly one of {positive!r} and {negative!r}")
+    return present[0], f"{where}.{present[0]}"
+
+
+def _parse_statement(value: object, where: str) -> Statement:
+    statement = _string_keyed(value, where)
+    unknown = sorted(set(statement) - _STATEMENT_KEYS)
+    if unknown:
+        raise PolicyDocumentError(f"{where} has unknown key(s): {', '.join(unknown)}")
+    if "Effect" not in statement:
+        raise PolicyDocumentError(f"{where} is missing 'Effect'")
+    effect = statement["Effect"]
+    if effect not in _EFFECTS:
+        raise PolicyDocumentError(f"{where}.Effect must be 'Allow' or 'Deny', not {effect!r}")
+
+    action_key, action_where = _exactly_one(statement, "Action", "NotAction", where)
+    actions = _string_list(statement[action_key], action_where)
+    for action in actions:
+        if not _ACTION_RE.fullmatch(action):
+            raise PolicyDocumentError(f"{action_where}: {action!r} is not '*' or '<service>:<action>'")
+    resource_key, resource_where = _exactly_one(statement, "Resource", "NotResource", where)
+    resources = _string_list(statement[resource_key], resource_where)
+
+    conditions = (
+        _parse_conditions(statement["Condition"], f"{where}.Condition")
+        if "Condition" in statement
+        else _EMPTY_CONDITIONS
+    )
+    return Statement(
+        effect=effect,
+        actions=actions if action_key == "Action" else (),
+        not_actions=actions if action_key == "NotAction" else (),
+        resources=resources if resource_key == "Resource" else (),
+        not_resources=resources if resource_key == "NotResource" else (),
+        conditions=conditions,
+    )
+
+
+def parse_policy_document(document: str | Mapping[str, Any], *, name: str = "custom") -> Policy:
+    """Parse a RAM policy document (a JSON string or an already-decoded object) into a :class:`Policy`.
+
+    Raises :class:`PolicyDocumentError` on invalid JSON, unknown keys, wrong types, empty lists, a ``Version`` other
+    than ``"1"``, malformed action names, or statements without exactly one of Action/NotAction and of
+    Resource/NotResource.
+    """
+    raw: object = document
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw, object_pairs_hook=_reject_duplicate_keys)
+        except json.JSONDecodeError as exc:
+            raise PolicyDocumentError(f"policy document is not valid JSON: {exc}") from exc
+    top = _string_keyed(raw, "policy document")
+    unknown = sorted(set(top) - _DOCUMENT_KEYS)
+    if unknown:
+        raise PolicyDocumentError(f"policy document has unknown key(s): {', '.join(unknown)}")
+    if "Version" not in top:
+        raise PolicyDocumentError("policy document is missing 'Version'")
+    if not isinstance(top["Version"], str) or top["Version"] != "1":
+        raise PolicyDocumentError(f'policy document Version must be "1", not {top["Version"]!r}')
+    if "Statement" not in top:
+        raise PolicyDocumentError("policy document is missing 'Statement'")
+    body = top["Statement"]
+    items: list[object]
+    if isinstance(body, list):
+        items = cast(list[object], body)
+        if not items:
+            raise PolicyDocumentError("Statement must not be an empty list")
+    elif isinstance(body, Mapping):
+        items = [body]
+    else:
+        raise PolicyDocumentError(f"Statement must be an object or a list of objects, not {type(body).__name__}")
+    statements = tuple(_parse_statement(item, f"Statement[{index}]") for index, item in enumerate(items))
+    return Policy(name=name, statements=statements)
+
+
+# --------------------------------------------------------------------------------------------- system policies
+
+
+def _system(name: str, actions: list[str]) -> tuple[str, Policy]:
+    document = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
+    return name, parse_policy_document(document, name=name)
+
+
+SYSTEM_POLICIES: Final[Mapping[str, Policy]] = MappingProxyType(
+    dict(
+        [
+            _system("AdministratorAccess", ["*"]),
+            _system("AliyunResourceDirectoryFullAccess", ["resourcemanager:*"]),
+            _system("AliyunResourceDirectoryReadOnlyAccess", ["resourcemanager:Get*", "resourcemanager:List*"]),
+        ]
+    )
+)
+
+
+def system_policy(name: str) -> Policy | None:
+    """The built-in system policy called ``name`` (exact spelling), or ``None``."""
+    return SYSTEM_POLICIES.get(name)

@@ -1,0 +1,99 @@
+"""Who is calling, and may they: AccessKey lookup, replay protection, STS tokens, RAM authorization (A2, A4).
+
+The wire layer (api/auth.py) verifies the signature itself; it calls these in the order A2 fixes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from openrd import errors
+from openrd.domain.identity import AccessKey, AccessKeyStatus, Principal, PrincipalKind
+from openrd.domain.policy import Decision, Policy, evaluate, parse_policy_document, system_policy
+from openrd.services.identity import epoch_ms
+from openrd.services.ports import Clock, SecretBox, UnitOfWork
+
+
+def load_access_key(uow: UnitOfWork, access_key_id: str) -> AccessKey:
+    key = uow.identity.get_access_key(access_key_id)
+    if key is None:
+        raise errors.InvalidAccessKeyIdNotFound()
+    if key.status is not AccessKeyStatus.ACTIVE:
+        raise errors.InvalidAccessKeyIdInactive()
+    return key
+
+
+def check_nonce(uow: UnitOfWork, *, access_key_id: str, nonce: str, wall_now_ms: int, window_ms: int) -> None:
+    """A2's nonce check at its place in the order; ``remember_nonce`` settles races at the end."""
+    if uow.nonces.seen(access_key_id, nonce, since_ms=wall_now_ms - window_ms):
+        raise errors.SignatureNonceUsed()
+
+
+def remember_nonce(uow: UnitOfWork, *, access_key_id: str, nonce: str, wall_now_ms: int, window_ms: int) -> None:
+    if not uow.nonces.remember(access_key_id, nonce, now_ms=wall_now_ms, window_ms=window_ms):
+        raise errors.SignatureNonceUsed()
+
+
+def resolve_principal(
+    uow: UnitOfWork, *, key: AccessKey, security_token: str | None, box: SecretBox, clock: Clock
+) -> Principal:
+    """The principal behind a verified AccessKey; STS keys must come with their own, unexpired token."""
+    if security_token is not None:
+        session = uow.identity.session_by_token_hash(box.keyed_hash("sts-token", security_token))
+        if session is None:
+            raise errors.InvalidSecurityTokenMalformed()
+        if session.access_key_id != key.access_key_id:
+            raise errors.InvalidSecurityTokenMismatch()
+        if session.expires_ms <= epoch_ms(clock.now()):  # read the clock only when a token needs it
+            raise errors.InvalidSecurityTokenExpired()
+        return Principal(
+            PrincipalKind.ROLE_SESSION,
+            session.account_id,
+            session.role_id,
+            name=session.role_name,
+            session_name=session.session_name,
+        )
+    if key.is_sts:
+        raise errors.MissingSecurityToken()
+    if key.user_id is not None:
+        user = uow.identity.get_user(key.user_id)
+        if user is None:  # the user was deleted under its key
+            raise errors.InvalidAccessKeyIdNotFound()
+        return Principal(PrincipalKind.USER, key.account_id, user.user_id, name=user.name)
+    return Principal(PrincipalKind.ROOT, key.account_id, key.account_id)
+
+
+@lru_cache(maxsize=1024)
+def _parsed(name: str | None, document: str | None) -> Policy:
+    """Pure memoisation of document parsing; documents were validated when they were attached."""
+    if name is not None:
+        policy = system_policy(name)
+        if policy is not None:
+            return policy
+        return Policy(name=name, statements=())
+    return parse_policy_document(document or "{}")
+
+
+def policies_for(uow: UnitOfWork, principal: Principal) -> Sequence[Policy]:
+    kind = "user" if principal.kind is PrincipalKind.USER else "role"
+    return [_parsed(name, doc) for name, doc in uow.identity.policies_of(kind, principal.principal_id)]
+
+
+def authorize(uow: UnitOfWork, principal: Principal, ram_action: str | None) -> None:
+    """Root may do everything in its own account; RAM identities what their policies allow (explicit deny wins)."""
+    if ram_action is None or principal.kind is PrincipalKind.ROOT:
+        return
+    decision = evaluate(policies_for(uow, principal), action=ram_action)
+    if decision is Decision.ALLOW:
+        return
+    raise errors.NoPermission(
+        {
+            "PolicyType": "AccountLevelIdentityBasedPolicy",
+            "AuthPrincipalOwnerId": principal.account_id,
+            "AuthPrincipalType": principal.auth_principal_type,
+            "AuthPrincipalDisplayName": principal.display_name,
+            "NoPermissionType": decision.value,
+            "AuthAction": ram_action,
+        }
+    )

@@ -1,0 +1,26 @@
+"""What every use case may need, wired once by bootstrap.py and handed to the entry points."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from openrd.config import Settings
+from openrd.domain.sites import SiteProfile
+from openrd.domain.verification import CodePolicy
+from openrd.services.ports import Clock, RandomSource, SecretBox, SmsSender, Store, UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    uow: UnitOfWorkFactory
+    store: Store
+    clock: Clock  # business clock: the emulator clock (real time + offset)
+    wall_clock: Clock  # real time: signature timestamps and nonce windows (A10.1)
+    rng: RandomSource
+    box: SecretBox
+    sites: Mapping[str, SiteProfile]
+    code_policy: CodePolicy
+    sender: SmsSender
+    wake_dispatcher: Callable[[], None]  # called after a transaction that queued an SMS commits

@@ -1,0 +1,174 @@
+"""The SMS dispatcher: delivers committed outbox messages with retries, backoff and a dead-letter state.
+
+Every server process runs one worker. Messages are leased (SKIP LOCKED on PostgreSQL, IMMEDIATE transactions
+on SQLite), so a message is tried by one worker at a time; a worker that dies mid-delivery leaves a lease that
+expires, and the message is tried again (at-least-once, with ``message_id`` as the idempotency key).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from openrd import errors
+from openrd.domain.phone import mask_phone
+from openrd.domain.sms import OutboundSms, RetryPolicy, SmsRecord
+from openrd.services.identity import epoch_ms
+from openrd.services.metrics import SMS_DELIVERIES
+from openrd.services.ports import Clock, DeliveryError, SmsSender, UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger("openrd.sms")
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    message_id: str
+    delivered: bool
+    dead: bool = False
+
+
+def deliver_due(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    sender: SmsSender,
+    clock: Clock,
+    wall_clock: Clock,
+    retry: RetryPolicy,
+    jitter: Callable[[], float],
+    lease_seconds: int = 60,
+    batch: int = 20,
+) -> Sequence[DeliveryOutcome]:
+    """One pass: lease what is due, try each message once, record the result.
+
+    Leases and retry times run on ``wall_clock`` (delivery is real work with real timeouts); the time a message
+    was sent is written on the business ``clock``, like every time the emulator shows.
+    """
+    now_ms = epoch_ms(wall_clock.now())
+    with uow_factory() as uow:
+        claimed = uow.outbox.claim_due(now_ms=now_ms, lease_ms=lease_seconds * 1000, limit=batch)
+    return [_deliver_one(uow_factory, sender, clock, wall_clock, retry, jitter, m) for m in claimed]
+
+
+def _deliver_one(
+    uow_factory: UnitOfWorkFactory,
+    sender: SmsSender,
+    clock: Clock,
+    wall_clock: Clock,
+    retry: RetryPolicy,
+    jitter: Callable[[], float],
+    message: SmsRecord,
+) -> DeliveryOutcome:
+    masked = mask_phone(message.phone)
+    failure: DeliveryError | None = None
+    if message.text is None:
+        failure = DeliveryError("the message text is gone", permanent=True)
+    else:
+        outbound = OutboundSms(
+            message_id=message.message_id,
+            phone=message.phone,
+            text=message.text,
+            code=message.code or "",
+            purpose=message.purpose,
+            language=message.language,
+        )
+        try:
+            sender.deliver(outbound)
+        except DeliveryError as exc:
+            failure = exc
+        except Exception as exc:  # a sender bug must not kill the worker or lose the message
+            log.exception("sms sender raised", extra={"message_id": message.message_id, "phone": masked})
+            failure = DeliveryError(f"{type(exc).__name__}")
+    with uow_factory() as uow:
+        if failure is None:
+            uow.outbox.mark_sent(message.message_id, now_ms=epoch_ms(clock.now()), keep_text=sender.keeps_text)
+            log.info("sms sent", extra={"message_id": message.message_id, "phone": masked, "sender": sender.name})
+            SMS_DELIVERIES.labels(sender.name, "sent").inc()
+            return DeliveryOutcome(message.message_id, delivered=True)
+        dead = failure.permanent or message.attempts >= retry.max_attempts
+        next_ms = epoch_ms(wall_clock.now()) + int(retry.delay_seconds(message.attempts, jitter()) * 1000)
+        uow.outbox.mark_failed(message.message_id, error=failure.reason, next_attempt_ms=next_ms, dead=dead)
+    SMS_DELIVERIES.labels(sender.name, "dead" if dead else "failed").inc()
+    log.warning(
+        "sms delivery failed",
+        extra={
+            "message_id": message.message_id,
+            "phone": masked,
+            "attempt": message.attempts,
+            "dead": dead,
+            "reason": failure.reason,
+        },
+    )
+    return DeliveryOutcome(message.message_id, delivered=False, dead=dead)
+
+
+def retry_dead(*, uow: UnitOfWork, message_id: str) -> None:
+    with uow:
+        if uow.outbox.get(message_id) is None:
+            raise errors.ControlNotFound(f"message {message_id} does not exist")
+        if not uow.outbox.requeue(message_id, now_ms=0):  # due at once
+            raise errors.ControlConflict("only dead messages can be retried")
+
+
+class DeliveryWorker:
+    """A background thread: delivers right after a send commits (``wake``) and polls for retries."""
+
+    def __init__(
+        self,
+        deliver: Callable[[], Sequence[DeliveryOutcome]],
+        *,
+        maintenance: Sequence[Callable[[], object]] = (),
+        poll_seconds: float = 0.5,
+        maintenance_seconds: float = 60.0,
+    ) -> None:
+        self._deliver = deliver
+        self._maintenance = maintenance
+        self._poll = poll_seconds
+        self._maintenance_every = maintenance_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="openrd-sms", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the message in hand; what is not delivered stays pending for the next start."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._thread = None
+
+    def _run(self) -> None:
+        # Paced by elapsed time, not by passes: under send traffic every commit wakes the loop early.
+        maintained_at: float | None = None  # run maintenance once at start
+        while not self._stop.is_set():
+            try:
+                busy = len(self._deliver()) > 0
+                now = time.monotonic()
+                due = maintained_at is None or now - maintained_at >= self._maintenance_every
+                if self._maintenance and self._maintenance_every > 0 and due:
+                    maintained_at = now
+                    for job in self._maintenance:
+                        job()
+            except Exception:
+                log.exception("sms dispatcher pass failed; retrying")
+                busy = False
+            if busy:
+                continue  # drain the backlog before sleeping
+            self._wake.wait(self._poll)
+            self._wake.clear()

@@ -1,0 +1,133 @@
+"""Reading the directory and its member accounts: GetResourceDirectory, CreateResourceAccount, GetAccount."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openrd import errors
+from openrd.domain import directory as rules
+from openrd.domain.accounts import Account
+from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberStatus, MemberType, MemberView
+from openrd.domain.identity import Principal
+from openrd.services.context import Deps
+from openrd.services.identity import epoch_ms, new_account_id
+from openrd.services.membership import (
+    check_site_action,
+    directory_of,
+    managed_directory,
+    require_account,
+    site_of,
+)
+from openrd.services.ports import UnitOfWork
+
+INTL_MAX_PREFIX = 37  # China site allows 50 (B §2.c)
+MAX_MEMBERS = 1000  # the documented default quota of member accounts per directory
+
+
+@dataclass(frozen=True)
+class DirectoryView:
+    directory: Directory
+    identity_information: str
+
+
+def get_resource_directory(deps: Deps, *, principal: Principal) -> DirectoryView:
+    """Any member may read its directory (A10.3); an account in none gets ResourceDirectoryNotInUse."""
+    with deps.uow(write=False) as uow:
+        directory = directory_of(uow, principal.account_id)
+        if directory is None:
+            raise errors.ResourceDirectoryNotInUse()
+        master = require_account(uow, directory.master_account_id)
+        return DirectoryView(directory, master.enterprise_name or "")
+
+
+def folder_in(uow: UnitOfWork, directory: Directory, folder_id: str | None) -> Folder:
+    """A folder of this directory (the root when none is given); EntityNotExists.Folder otherwise."""
+    folder = uow.directory.get_folder(folder_id or directory.root_folder_id)
+    if folder is None or folder.directory_id != directory.directory_id:
+        raise errors.EntityNotExistsFolder()
+    return folder
+
+
+def create_resource_account(
+    deps: Deps,
+    *,
+    principal: Principal,
+    display_name: str,
+    name_prefix: str | None,
+    parent_folder_id: str | None,
+    tags: Sequence[tuple[str, str]],
+) -> MemberView:
+    with deps.uow() as uow:
+        caller = require_account(uow, principal.account_id)
+        check_site_action(site_of(deps.sites, caller), "CreateResourceAccount")
+        directory = managed_directory(uow, principal)
+        uow.directory.lock(f"directory:{directory.directory_id}")
+        folder = folder_in(uow, directory, parent_folder_id)
+        if uow.directory.count_members(directory.directory_id) >= MAX_MEMBERS:
+            raise errors.LimitExceededAccount()
+        if uow.directory.display_name_taken(directory.directory_id, display_name):
+            raise errors.InvalidParameterAccountDisplayNameAlreadyUsed()
+        if name_prefix and caller.site != "cn" and len(name_prefix) > INTL_MAX_PREFIX:
+            raise errors.InvalidParameterAccountNamePrefixLength()
+        prefix = name_prefix or ("ra" + deps.rng.alnum(10).lower())
+        login = rules.resource_account_login(prefix, directory.directory_id)
+        if uow.accounts.name_taken(login):
+            raise errors.EntityAlreadyExistsResourceDirectoryAccount()
+        now_ms = epoch_ms(deps.clock.now())
+        account = Account(
+            account_id=new_account_id(uow, deps.rng),
+            name=login,
+            display_name=display_name,
+            site=caller.site,
+            secure_mobile_phone=None,
+            enterprise_name=caller.enterprise_name,
+            enterprise_verified=caller.enterprise_verified,
+            created_ms=now_ms,
+        )
+        uow.accounts.add(account)
+        member = Member(
+            account.account_id,
+            directory.directory_id,
+            folder.folder_id,
+            MemberType.RESOURCE,
+            JoinMethod.CREATED,
+            MemberStatus.CREATE_SUCCESS,
+            now_ms,
+            now_ms,
+        )
+        uow.directory.add_member(member)
+        uow.directory.set_tags(account.account_id, tags)
+        return MemberView(member, login, display_name, account.enterprise_name, None, tuple(tags))
+
+
+@dataclass(frozen=True)
+class AccountDetail:
+    view: MemberView
+    folder: Folder
+    location: str
+
+
+def member_of_managed(uow: UnitOfWork, principal: Principal, account_id: str) -> tuple[Directory, MemberView]:
+    directory = managed_directory(uow, principal)
+    view = uow.directory.member_view(account_id)
+    if view is None or view.member.directory_id != directory.directory_id:
+        raise errors.EntityNotExistsAccount()
+    return directory, view
+
+
+def get_account(deps: Deps, *, principal: Principal, account_id: str) -> AccountDetail:
+    with deps.uow(write=False) as uow:
+        directory, view = member_of_managed(uow, principal, account_id)
+        folder = folder_in(uow, directory, view.member.folder_id)
+        return AccountDetail(view, folder, location(uow, folder))
+
+
+def location(uow: UnitOfWork, folder: Folder) -> str:
+    """``root/<folder name>/…`` down to ``folder`` (GetAccount's Location)."""
+    names = ["root"]
+    for folder_id in folder.path.split("/")[2:]:
+        ancestor = uow.directory.get_folder(folder_id)
+        if ancestor is not None:
+            names.append(ancestor.name)
+    return "/".join(names)

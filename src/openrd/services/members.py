@@ -1,0 +1,161 @@
+"""Member accounts of the caller's directory: ListAccounts, ListAccountsForParent, MoveAccount, UpdateAccount,
+RemoveCloudAccount (B §2.c, A10.3).
+
+Type switches (UpdateAccount ``NewAccountType``) keep ``JoinMethod`` and ``Status``: they record how the
+account joined, which a switch does not change, so a member stays in the A10.3 state it joined with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from openrd import errors
+from openrd.domain.directory import Directory, Member, MemberType, MemberView
+from openrd.domain.identity import Principal
+from openrd.services.context import Deps
+from openrd.services.directory import folder_in, member_of_managed
+from openrd.services.folders import offset
+from openrd.services.identity import epoch_ms
+from openrd.services.membership import managed_directory, require_account
+from openrd.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ListedMember:
+    view: MemberView
+    path: str  # ResourceDirectoryPath: rd-…/r-…/fd-…/<account id>
+
+
+def _with_paths(uow: UnitOfWork, directory: Directory, views: Sequence[MemberView]) -> list[ListedMember]:
+    paths: dict[str, str] = {}
+    listed = []
+    for view in views:
+        folder_id = view.member.folder_id
+        if folder_id not in paths:
+            paths[folder_id] = folder_in(uow, directory, folder_id).path
+        listed.append(ListedMember(view, f"{paths[folder_id]}/{view.member.account_id}"))
+    return listed
+
+
+def list_accounts(
+    deps: Deps,
+    *,
+    principal: Principal,
+    keyword: str | None,
+    tags: Sequence[tuple[str, str]],
+    page_number: int,
+    page_size: int,
+) -> tuple[list[ListedMember], int]:
+    """Every member of the directory (the management account included, A10.3), in join order."""
+    with deps.uow(write=False) as uow:
+        directory = managed_directory(uow, principal)
+        views, total = uow.directory.member_views(
+            directory.directory_id,
+            keyword=keyword,
+            tags=tags,
+            limit=page_size,
+            offset=offset(page_number, page_size),
+        )
+        return _with_paths(uow, directory, views), total
+
+
+def list_accounts_for_parent(
+    deps: Deps,
+    *,
+    principal: Principal,
+    parent_folder_id: str | None,
+    keyword: str | None,
+    tags: Sequence[tuple[str, str]],
+    page_number: int,
+    page_size: int,
+) -> tuple[list[ListedMember], int]:
+    """The members directly in one folder (the root when none is given)."""
+    with deps.uow(write=False) as uow:
+        directory = managed_directory(uow, principal)
+        folder = folder_in(uow, directory, parent_folder_id)
+        views, total = uow.directory.member_views(
+            directory.directory_id,
+            folder_id=folder.folder_id,
+            keyword=keyword,
+            tags=tags,
+            limit=page_size,
+            offset=offset(page_number, page_size),
+        )
+        return _with_paths(uow, directory, views), total
+
+
+def move_account(deps: Deps, *, principal: Principal, account_id: str, destination_folder_id: str) -> None:
+    """Any member moves, the management account too; the destination must be a folder of this directory."""
+    with deps.uow() as uow:
+        directory = managed_directory(uow, principal)
+        uow.directory.lock(f"directory:{directory.directory_id}")  # DeleteFolder must not empty-check meanwhile
+        _, view = member_of_managed(uow, principal, account_id)
+        folder = folder_in(uow, directory, destination_folder_id)
+        if folder.folder_id != view.member.folder_id:
+            member = replace(view.member, folder_id=folder.folder_id, modify_ms=epoch_ms(deps.clock.now()))
+            uow.directory.update_member(member)
+
+
+@dataclass(frozen=True)
+class AccountUpdate:
+    """Exactly one of the two is set (the handler enforces it: MissingDisplayNameOrAccountType)."""
+
+    display_name: str | None = None
+    account_type: MemberType | None = None
+
+
+def update_account(
+    deps: Deps, *, principal: Principal, account_id: str, update: AccountUpdate, dry_run: bool = False
+) -> MemberView:
+    """Rename a member (display names are unique in the directory) or switch its type.
+
+    Switches: CloudAccount → ResourceAccount needs the same legal entity (enterprise name) as the management
+    account; ResourceAccount → CloudAccount needs a secure mobile phone. The management account never switches,
+    and switching to the type a member already has is refused (AccountTypeMismatch). ``dry_run`` (2022-04-19
+    ``DryRun``) runs every check and writes nothing.
+    """
+    with deps.uow() as uow:
+        directory = managed_directory(uow, principal)
+        uow.directory.lock(f"directory:{directory.directory_id}")
+        _, view = member_of_managed(uow, principal, account_id)
+        account = require_account(uow, account_id)
+        now_ms = epoch_ms(deps.clock.now())
+        member = replace(view.member, modify_ms=now_ms)
+        display_name = view.display_name
+        if update.display_name is not None:
+            if uow.directory.display_name_taken(directory.directory_id, update.display_name, excluding=account_id):
+                raise errors.InvalidParameterAccountDisplayNameAlreadyUsed()
+            display_name = update.display_name
+        elif update.account_type is not None:
+            _check_switch(uow, directory, view.member, update.account_type)
+            member = replace(member, type=update.account_type)
+        if not dry_run:
+            if display_name != account.display_name:
+                uow.accounts.update(replace(account, display_name=display_name))
+            uow.directory.update_member(member)
+        return replace(view, member=member, display_name=display_name)
+
+
+def _check_switch(uow: UnitOfWork, directory: Directory, member: Member, target: MemberType) -> None:
+    if member.account_id == directory.master_account_id or member.type is target:
+        raise errors.AccountTypeMismatch()
+    account = require_account(uow, member.account_id)
+    if target is MemberType.RESOURCE:
+        master = require_account(uow, directory.master_account_id)
+        if (account.enterprise_name or "") != (master.enterprise_name or ""):
+            raise errors.LegalEntityDifferent()
+    elif not account.secure_mobile_phone:
+        raise errors.MissingSecurityInfoForSwitch()
+
+
+def remove_cloud_account(deps: Deps, *, principal: Principal, account_id: str) -> None:
+    """A CloudAccount member leaves the directory (A10.3) and may join or enable another afterwards. Resource
+    accounts cannot leave (they have no life outside), nor can the management account."""
+    with deps.uow() as uow:
+        directory = managed_directory(uow, principal)
+        uow.directory.lock(f"directory:{directory.directory_id}")
+        _, view = member_of_managed(uow, principal, account_id)
+        if view.member.type is not MemberType.CLOUD or account_id == directory.master_account_id:
+            raise errors.AccountTypeOrStatusMismatch()
+        uow.directory.remove_member(account_id)

@@ -1,0 +1,57 @@
+"""Smoke test of the load benchmark (``bench/run.py``): it runs for about a second per target, without error.
+
+No timed assertion (the benchmark is not part of the test suite): only that the harness produced its results table,
+with answers (req/s > 0) and no errors for the ceiling app and for every openrd operation on SQLite, plus a scale
+point and the expired-codes cleanup. moto and PostgreSQL are left out here; ``python bench/run.py --quick`` runs
+everything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN = ROOT / "bench" / "run.py"
+OPENRD_OPS = ("GetAccount", "ListAccounts", "SendVerificationCodeForBindSecureMobilePhone", "BindSecureMobilePhone")
+
+
+def _row(rows: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
+    found = [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+    assert found, f"no result for {match}"
+    return found[0]
+
+
+def test_bench_runs_for_a_second_per_target(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    command = [
+        sys.executable, str(RUN), "--duration", "1", "--warmup", "0.2", "--concurrency", "4", "--workers", "1",
+        "--clients", "2", "--skip-moto", "--skip-postgres", "--scale", "100", "--expired-codes", "2000",
+        "--out", str(out),
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"bench/run.py failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+
+    table = (out / "results.md").read_text()
+    assert "| target | operation | workers | conc. | req/s |" in table
+    results = json.loads((out / "results.json").read_text())
+    assert results["failures"] == []
+    throughput = results["throughput"]
+    for target, op in [("loadgen-check", "fixed answer"), ("ceiling", "GetAccount (same bytes)")] + [
+        ("openrd-sqlite", op) for op in OPENRD_OPS
+    ]:
+        row = _row(throughput, target=target, op=op, concurrency=4)
+        assert row["rps"] > 0, row
+        assert row["requests"] > 0, row
+        assert row["errors"] == 0, row
+        assert f"| {target} |" in table
+    for op in ("GetAccount", "ListAccounts"):
+        row = _row(results["scale"], target="openrd-sqlite", op=op, accounts=100)
+        assert row["rps"] > 0, row
+        assert row["errors"] == 0, row
+    memory = _row(results["memory"], target="openrd-sqlite")
+    assert memory["purged"] >= 2 * 2000  # the expired codes and their old sends
+    assert memory["rss_stored"]["max"] > 0

@@ -1,0 +1,119 @@
+"""XML responses (A3; B §1.9, §1.10, §2.e): V1 ``Format=XML`` or no Format → XML, V3 → always JSON."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+from aliyunsdkcore.request import CommonRequest
+from aliyunsdkresourcemanager.request.v20200331.GetResourceDirectoryRequest import GetResourceDirectoryRequest
+
+STS = "2015-04-01"
+XML_TYPE = "text/xml;charset=utf-8"
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
+REQUEST_ID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
+PREFIX = "Specified signature is not matched with our calculation. server string to sign is:"
+
+
+def _texts(root: ET.Element) -> dict[str, str]:
+    return {child.tag: child.text or "" for child in root}
+
+
+def test_core_sdk_do_action_returns_an_xml_error(world: Any, sdk: Any, server: Any) -> None:
+    request = sdk.aim(GetResourceDirectoryRequest())
+    request.set_accept_format("XML")
+    raw = sdk.core(world.root()).do_action(request)  # deprecated, never raises, returns the raw body
+    assert raw.startswith(DECLARATION)
+    root = ET.fromstring(raw)
+    assert root.tag == "Error"
+    fields = _texts(root)
+    assert fields["Code"] == "ResourceDirectoryNotInUse"
+    assert REQUEST_ID.fullmatch(fields["RequestId"])
+    assert fields["HostId"] == server.endpoint
+    assert fields["Recommend"] == (
+        "https://api.aliyun.com/troubleshoot?q=ResourceDirectoryNotInUse&product=ResourceManager"
+        f"&requestId={fields['RequestId']}"
+    )
+
+
+def test_core_sdk_do_action_returns_an_xml_success(world: Any, sdk: Any, server: Any) -> None:
+    request = CommonRequest(domain=server.endpoint, version=STS, action_name="GetCallerIdentity")
+    request.set_protocol_type("http")
+    request.set_method("POST")
+    request.set_accept_format("XML")
+    user = world.user()
+    raw = sdk.core(user).do_action(request)
+    root = ET.fromstring(raw)
+    assert root.tag == "GetCallerIdentityResponse"
+    fields = _texts(root)
+    assert fields["Arn"] == f"acs:ram::{user.account_id}:user/{user.name}"
+    assert fields["IdentityType"] == "RAMUser"
+    assert fields["AccountId"] == user.account_id
+    assert REQUEST_ID.fullmatch(fields["RequestId"])
+
+
+@pytest.mark.parametrize("fmt", ["XML", "xml", "Xml", "", None])
+def test_v1_xml_error(world: Any, wire: Any, envelope: Any, fmt: str | None) -> None:
+    """Explicit XML in any case, and no (or an empty) Format, which is the documented RPC default."""
+    response = wire.send(wire.v1(world.root(), Format=fmt))
+    assert response.content.startswith(DECLARATION)
+    body = envelope.error(response, 404, "ResourceDirectoryNotInUse", xml=True)
+    assert set(body) == {"RequestId", "HostId", "Code", "Message", "Recommend"}
+
+
+@pytest.mark.parametrize("fmt", ["XML", None])
+def test_v1_xml_success(world: Any, wire: Any, fmt: str | None) -> None:
+    session = world.session()
+    response = wire.send(wire.v1(session, "GetCallerIdentity", STS, Format=fmt))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == XML_TYPE
+    root = ET.fromstring(response.content)
+    assert root.tag == "GetCallerIdentityResponse"
+    fields = _texts(root)
+    assert fields["IdentityType"] == "AssumedRoleUser"
+    assert fields["RoleId"] == session.principal_id
+    assert fields["Arn"] == f"acs:ram::{session.account_id}:assumed-role/{session.name}/{session.session_name}"
+
+
+def test_xml_escapes_the_echoed_string_to_sign(world: Any, wire: Any, envelope: Any) -> None:
+    prepared = wire.v1(world.root(), Format="XML", secret="wrong", Odd="<&>'\"")
+    assert "&" in prepared.string_to_sign
+    body = envelope.error(wire.send(prepared), 400, "SignatureDoesNotMatch", xml=True)
+    assert body["Message"] == PREFIX + prepared.string_to_sign
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "code"),
+    [
+        ({"Version": "1999-01-01"}, 400, "InvalidVersion"),
+        ({"Action": "Nope"}, 404, "InvalidApi.NotFound"),
+        ({"SignatureMethod": "HMAC-MD5"}, 400, "InvalidSignatureMethod"),
+        ({"Timestamp": "yesterday"}, 400, "InvalidTimeStamp.Format"),
+        ({"SignatureNonce": None}, 400, "MissingParameter"),
+    ],
+)
+def test_gateway_errors_follow_the_format(
+    world: Any, wire: Any, envelope: Any, overrides: dict[str, str | None], status: int, code: str
+) -> None:
+    prepared = wire.v1(world.root(), Format="XML", **overrides)
+    envelope.error(wire.send(prepared), status, code, xml=True, version=overrides.get("Version", "2020-03-31"))
+
+
+def test_unsupported_method_follows_the_format(world: Any, wire: Any, envelope: Any) -> None:
+    envelope.error(wire.send(wire.v1(world.root(), Format="XML", method="PUT")), 400, "UnsupportedHTTPMethod", xml=True)
+
+
+def test_request_too_large_follows_the_format(world: Any, wire: Any, envelope: Any, server: Any) -> None:
+    prepared = wire.v1(world.root(), Format="XML")
+    response = wire.raw("POST", prepared.query, content=b"x" * (server.runtime.deps.settings.max_body_bytes + 1))
+    envelope.error(response, 400, "InvalidParameter.RequestTooLarge", xml=True)
+
+
+def test_tea_v3_error_is_json(world: Any, wire: Any, envelope: Any) -> None:
+    """The Tea V3 path could parse an XML ``<Error>``, but V3 callers always get JSON from us."""
+    for prepared in (wire.v3(world.root()), wire.v3(world.user())):
+        response = wire.send(prepared)
+        assert response.headers["content-type"] == "application/json;charset=utf-8"
+        assert response.json()["Code"] in {"ResourceDirectoryNotInUse", "NoPermission"}

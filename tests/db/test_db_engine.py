@@ -1,0 +1,144 @@
+"""Engine settings (SQLite WAL, foreign keys, IMMEDIATE writes) and whole-store operations (reset, ping)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, delete, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
+
+from openrd.adapters.crypto import FernetSecretBox
+from openrd.adapters.db import migrate
+from openrd.adapters.db import tables as t
+from openrd.adapters.db.engine import make_engine
+from openrd.adapters.db.store import SqlStore
+from openrd.adapters.db.uow import SqlUnitOfWorkFactory
+from openrd.domain.accounts import Account
+from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
+
+ACCOUNT = Account("1000000000000001", "alice", "Alice", "intl", None, None, True, 1_000)
+
+
+def _seed_everything(uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        w.accounts.add(ACCOUNT)
+        w.identity.add_user(RamUser("u1", ACCOUNT.account_id, "bob"))
+        w.identity.add_role(RamRole("r1", ACCOUNT.account_id, "Admin"))
+        w.identity.attach_policy("user", "u1", name="AdministratorAccess", document=None)
+        w.identity.add_access_key(AccessKey("LTAIroot", "s3cret", ACCOUNT.account_id, AccessKeyStatus.ACTIVE))
+        session = StsSession("sess1", ACCOUNT.account_id, "r1", "Admin", "s1", "STS.k", 10_000)
+        w.identity.add_session(session, token_hash="h1")
+        w.nonces.remember("LTAIroot", "n1", now_ms=1, window_ms=900_000)
+        w.state.put("clock_offset_seconds", "42")
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in t.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'nested' / 'dir' / 'openrd.db'}")
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_sqlite_creates_the_parent_directory(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'a' / 'b' / 'openrd.db'}")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        assert (tmp_path / "a" / "b" / "openrd.db").exists()
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_runs_wal_with_foreign_keys(sqlite_engine: Engine) -> None:
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_sqlite_every_pooled_connection_is_configured(sqlite_engine: Engine) -> None:
+    connections = [sqlite_engine.connect() for _ in range(4)]
+    try:
+        for conn in connections:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        for conn in connections:
+            conn.close()
+
+
+def test_sqlite_write_unit_of_work_takes_the_write_lock_at_begin(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """BEGIN IMMEDIATE: a second writer cannot start while a write unit of work is open, even before it writes."""
+    uow = SqlUnitOfWorkFactory(sqlite_engine, FernetSecretBox("k"))
+    other = sqlite3.connect(str(tmp_path / "nested" / "dir" / "openrd.db"), timeout=0, isolation_level=None)
+    try:
+        with uow(), pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        with uow(write=False):  # a read-only unit of work does not block writers
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def test_foreign_keys_are_enforced(engine: Engine) -> None:
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(t.ram_users).values(user_id="u1", account_id="9999999999999999", name="bob"))
+
+
+def test_deleting_an_account_cascades(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    _seed_everything(uow)
+    with engine.begin() as conn:
+        conn.execute(delete(t.accounts))
+    counts = _counts(engine)
+    for name in ("ram_users", "ram_roles", "access_keys", "sts_sessions"):
+        assert counts[name] == 0, name
+
+
+def test_reset_empties_every_table(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    _seed_everything(uow)
+    before = _counts(engine)
+    for name in ("emulator_state", "accounts", "ram_users", "ram_roles", "policy_attachments"):
+        assert before[name] == 1, name
+    for name in ("access_keys", "sts_sessions", "request_nonces"):
+        assert before[name] == 1, name
+
+    SqlStore(engine).reset()
+
+    assert set(_counts(engine).values()) == {0}
+    assert migrate.is_up_to_date(engine)  # the schema and its version stay
+
+
+def test_reset_on_an_empty_store_is_harmless(engine: Engine) -> None:
+    store = SqlStore(engine)
+    store.reset()
+    store.reset()
+    assert set(_counts(engine).values()) == {0}
+
+
+def test_store_kind_and_ping(engine: Engine, db_url: str) -> None:
+    store = SqlStore(engine)
+    assert store.kind == ("postgresql" if db_url.startswith("postgresql") else "sqlite")
+    assert store.ping() is True
+
+
+def test_ping_is_false_when_the_database_does_not_answer() -> None:
+    engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/nothing?connect_timeout=2")
+    try:
+        assert SqlStore(engine).ping() is False
+    finally:
+        engine.dispose()

@@ -1,0 +1,207 @@
+"""Every repository method round-trips through a real database (SQLite file and PostgreSQL)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from cryptography.fernet import InvalidToken
+from sqlalchemy import Engine, select
+
+from openrd.adapters.crypto import FernetSecretBox
+from openrd.adapters.db import tables as t
+from openrd.adapters.db.uow import SqlUnitOfWorkFactory
+from openrd.domain.accounts import Account
+from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
+from openrd.errors import ConcurrentCallNotSupported
+
+A1 = Account("1000000000000001", "alice@example.com", "Alice", "intl", "1-2025550123", "Alice Ltd", True, 1_000)
+A2 = Account("1000000000000002", "bob", "Bob", "cn", None, None, False, 2_000)
+A3 = Account("1000000000000003", "carol", "Carol", "intl", None, None, True, 1_500)
+
+
+@pytest.fixture
+def accounts(uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        for account in (A1, A2, A3):
+            w.accounts.add(account)
+
+
+# ------------------------------------------------------------------------------------------------ accounts
+def test_account_add_get(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    with uow(write=False) as w:
+        assert w.accounts.get(A1.account_id) == A1
+        assert w.accounts.get(A2.account_id) == A2
+        assert w.accounts.get("9999999999999999") is None
+
+
+def test_account_update_changes_everything_but_id_and_creation(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    changed = replace(
+        A1,
+        name="alice2",
+        display_name="Alice Two",
+        site="cn",
+        secure_mobile_phone=None,
+        enterprise_name=None,
+        enterprise_verified=False,
+    )
+    with uow() as w:
+        w.accounts.update(replace(changed, created_ms=999_999))
+    with uow(write=False) as w:
+        assert w.accounts.get(A1.account_id) == changed  # created_ms kept
+        assert w.accounts.get(A2.account_id) == A2  # untouched
+
+
+def test_account_list_orders_by_creation_and_pages(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    with uow(write=False) as w:
+        assert list(w.accounts.list(limit=10, offset=0)) == [A1, A3, A2]
+        assert list(w.accounts.list(limit=2, offset=0)) == [A1, A3]
+        assert list(w.accounts.list(limit=2, offset=2)) == [A2]
+        assert list(w.accounts.list(limit=5, offset=3)) == []
+
+
+def test_account_name_taken(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    with uow(write=False) as w:
+        assert w.accounts.name_taken("alice@example.com")
+        assert w.accounts.name_taken("bob")
+        assert not w.accounts.name_taken("nobody")
+
+
+def test_account_duplicate_id_is_refused(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    with pytest.raises(ConcurrentCallNotSupported), uow() as w:
+        w.accounts.add(replace(A1, name="other"))
+
+
+# ------------------------------------------------------------------------------------------------ users / roles
+def test_users_round_trip(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    user = RamUser("200000000000001", A1.account_id, "dev")
+    with uow() as w:
+        w.identity.add_user(user)
+    with uow(write=False) as w:
+        assert w.identity.get_user(user.user_id) == user
+        assert w.identity.get_user("nope") is None
+        assert w.identity.find_user(A1.account_id, "dev") == user
+        assert w.identity.find_user(A2.account_id, "dev") is None
+        assert w.identity.find_user(A1.account_id, "other") is None
+
+
+def test_user_names_are_unique_per_account(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    with uow() as w:
+        w.identity.add_user(RamUser("u1", A1.account_id, "dev"))
+        w.identity.add_user(RamUser("u2", A2.account_id, "dev"))  # another account: fine
+    with pytest.raises(ConcurrentCallNotSupported), uow() as w:
+        w.identity.add_user(RamUser("u3", A1.account_id, "dev"))
+
+
+def test_roles_round_trip_and_lookup_is_case_insensitive(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    role = RamRole("3000000000000000001", A1.account_id, "OpsAdmin")
+    with uow() as w:
+        w.identity.add_role(role)
+    with uow(write=False) as w:
+        assert w.identity.get_role(role.role_id) == role
+        assert w.identity.get_role("nope") is None
+        for spelling in ("OpsAdmin", "opsadmin", "OPSADMIN", "oPsAdMiN"):
+            assert w.identity.find_role(A1.account_id, spelling) == role  # keeps its own spelling
+        assert w.identity.find_role(A2.account_id, "OpsAdmin") is None
+
+
+def test_role_names_are_unique_case_insensitively(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    with uow() as w:
+        w.identity.add_role(RamRole("r1", A1.account_id, "Admin"))
+    with pytest.raises(ConcurrentCallNotSupported), uow() as w:
+        w.identity.add_role(RamRole("r2", A1.account_id, "ADMIN"))
+
+
+def test_policies_round_trip_in_attachment_order(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    doc = '{"Version":"1","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
+    with uow() as w:
+        w.identity.attach_policy("user", "u1", name="AdministratorAccess", document=None)
+        w.identity.attach_policy("user", "u1", name=None, document=doc)
+        w.identity.attach_policy("role", "u1", name="AliyunResourceDirectoryReadOnlyAccess", document=None)
+    with uow(write=False) as w:
+        assert list(w.identity.policies_of("user", "u1")) == [("AdministratorAccess", None), (None, doc)]
+        assert list(w.identity.policies_of("role", "u1")) == [("AliyunResourceDirectoryReadOnlyAccess", None)]
+        assert list(w.identity.policies_of("user", "u2")) == []
+
+
+# ------------------------------------------------------------------------------------------------ access keys
+def test_access_keys_round_trip(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    keys = [
+        AccessKey("LTAIroot0000000000000001", "root-secret", A1.account_id, AccessKeyStatus.ACTIVE),
+        AccessKey("LTAIuser0000000000000001", "user-secret", A1.account_id, AccessKeyStatus.ACTIVE, user_id="u1"),
+        AccessKey("STS.sess000000000000001", "sts-secret", A1.account_id, AccessKeyStatus.ACTIVE, session_id="s1"),
+        AccessKey("LTAIoff00000000000000001", "off-secret", A2.account_id, AccessKeyStatus.INACTIVE),
+    ]
+    with uow() as w:
+        for key in keys:
+            w.identity.add_access_key(key)
+    with uow(write=False) as w:
+        for key in keys:
+            assert w.identity.get_access_key(key.access_key_id) == key
+        assert w.identity.get_access_key("LTAInothere") is None
+
+
+def test_access_key_status_changes(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    key = AccessKey("LTAIkey", "secret", A1.account_id, AccessKeyStatus.ACTIVE)
+    with uow() as w:
+        w.identity.add_access_key(key)
+        assert w.identity.set_access_key_status(key.access_key_id, "Inactive") is True
+        assert w.identity.set_access_key_status("LTAInothere", "Inactive") is False
+    with uow(write=False) as w:
+        assert w.identity.get_access_key(key.access_key_id) == replace(key, status=AccessKeyStatus.INACTIVE)
+
+
+def test_access_key_secret_is_stored_encrypted(engine: Engine, uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    secret = "PlainTextSecretValue1234567890"
+    with uow() as w:
+        w.identity.add_access_key(AccessKey("LTAIenc", secret, A1.account_id, AccessKeyStatus.ACTIVE))
+    with engine.connect() as conn:
+        raw = conn.execute(
+            select(t.access_keys.c.secret_ciphertext).where(t.access_keys.c.access_key_id == "LTAIenc")
+        ).scalar_one()
+    assert secret not in raw
+    assert secret.encode().hex() not in raw
+    assert FernetSecretBox("db-test-master-key").decrypt(raw) == secret
+    with pytest.raises(InvalidToken):
+        FernetSecretBox("another-master-key").decrypt(raw)
+
+
+def test_access_key_unreadable_with_another_master_key(
+    engine: Engine, uow: SqlUnitOfWorkFactory, accounts: None
+) -> None:
+    with uow() as w:
+        w.identity.add_access_key(AccessKey("LTAIenc", "secret", A1.account_id, AccessKeyStatus.ACTIVE))
+    with pytest.raises(InvalidToken), SqlUnitOfWorkFactory(engine, FernetSecretBox("wrong"))(write=False) as w:
+        w.identity.get_access_key("LTAIenc")
+
+
+# ------------------------------------------------------------------------------------------------ sessions
+def test_sessions_round_trip_by_token_hash(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    session = StsSession("sess1", A1.account_id, "r1", "Admin", "alice-session", "STS.key1", 1_700_000_000_000)
+    with uow() as w:
+        w.identity.add_session(session, token_hash="hash-1")
+    with uow(write=False) as w:
+        assert w.identity.session_by_token_hash("hash-1") == session
+        assert w.identity.session_by_token_hash("hash-2") is None
+
+
+def test_session_token_hashes_are_unique(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    session = StsSession("sess1", A1.account_id, "r1", "Admin", "s1", "STS.key1", 1)
+    with uow() as w:
+        w.identity.add_session(session, token_hash="same")
+    with pytest.raises(ConcurrentCallNotSupported), uow() as w:
+        w.identity.add_session(replace(session, session_id="sess2", access_key_id="STS.key2"), token_hash="same")
+
+
+# ------------------------------------------------------------------------------------------------ state
+def test_state_put_get_overwrite(uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        assert w.state.get("clock_offset_seconds") is None
+        w.state.put("clock_offset_seconds", "60")
+        w.state.put("other", "x")
+    with uow() as w:
+        assert w.state.get("clock_offset_seconds") == "60"
+        w.state.put("clock_offset_seconds", "-3600")
+    with uow(write=False) as w:
+        assert w.state.get("clock_offset_seconds") == "-3600"
+        assert w.state.get("other") == "x"

@@ -1,0 +1,108 @@
+"""The unit of work: one transaction that commits on success and leaves nothing behind on an exception."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from openrd.adapters.db import tables as t
+from openrd.adapters.db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from openrd.domain.accounts import Account
+from openrd.domain.identity import AccessKey, AccessKeyStatus
+from openrd.errors import ConcurrentCallNotSupported
+
+ACCOUNT = Account("1000000000000001", "alice", "Alice", "intl", None, None, True, 1_000)
+KEY = AccessKey("LTAIkey", "secret", ACCOUNT.account_id, AccessKeyStatus.ACTIVE)
+
+
+class Boom(Exception):
+    pass
+
+
+def _count(engine: Engine, table: object) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+def test_commits_on_success(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        w.accounts.add(ACCOUNT)
+        w.identity.add_access_key(KEY)
+        w.state.put("k", "v")
+    assert _count(engine, t.accounts) == 1
+    assert _count(engine, t.access_keys) == 1
+    with uow(write=False) as w:
+        assert w.accounts.get(ACCOUNT.account_id) == ACCOUNT
+        assert w.state.get("k") == "v"
+
+
+def _write_everything_then_fail(uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        w.accounts.add(ACCOUNT)
+        w.identity.add_access_key(KEY)
+        w.state.put("k", "v")
+        w.nonces.remember("LTAIkey", "n1", now_ms=1, window_ms=10)
+        raise Boom
+
+
+def test_rolls_back_everything_on_an_exception(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    with pytest.raises(Boom):
+        _write_everything_then_fail(uow)
+    for table in t.metadata.sorted_tables:
+        assert _count(engine, table) == 0, table.name
+
+
+def test_a_failed_statement_rolls_back_the_earlier_ones(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        w.accounts.add(ACCOUNT)
+    other = Account("1000000000000002", "bob", "Bob", "intl", None, None, True, 2_000)
+
+    def add_both() -> None:
+        with uow() as w:
+            w.accounts.add(other)
+            w.accounts.add(ACCOUNT)  # duplicate primary key
+
+    with pytest.raises(ConcurrentCallNotSupported):
+        add_both()
+    with uow(write=False) as w:
+        assert w.accounts.get(other.account_id) is None
+        assert w.accounts.get(ACCOUNT.account_id) == ACCOUNT
+
+
+def test_uncommitted_writes_are_invisible_to_other_transactions(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        w.accounts.add(ACCOUNT)
+        w.state.put("k", "v")
+        assert _count(engine, t.emulator_state) == 0  # another connection does not see it yet
+    assert _count(engine, t.emulator_state) == 1
+
+
+def test_connection_is_only_available_inside(uow: SqlUnitOfWorkFactory) -> None:
+    work = uow()
+    assert isinstance(work, SqlUnitOfWork)
+    with pytest.raises(RuntimeError):
+        _ = work.connection
+    with work:
+        assert work.connection.closed is False
+    with pytest.raises(RuntimeError):
+        _ = work.connection
+
+
+def test_a_unit_of_work_can_be_used_again(uow: SqlUnitOfWorkFactory) -> None:
+    work = uow()
+    with work as w:
+        w.state.put("k", "1")
+    with work as w:
+        assert w.state.get("k") == "1"
+        w.state.put("k", "2")
+    with uow(write=False) as w:
+        assert w.state.get("k") == "2"
+
+
+def test_connections_return_to_the_pool(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    for _ in range(50):  # more than pool_size + max_overflow: a leak would block or fail
+        with uow() as w:
+            w.state.put("k", "v")
+        with pytest.raises(Boom), uow():
+            raise Boom
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]

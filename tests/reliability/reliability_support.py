@@ -1,0 +1,293 @@
+"""Helpers for tests/reliability: fresh PostgreSQL databases, ``openrd serve`` processes (one store, many
+processes), official Tea SDK calls reduced to outcome strings, and hand-signed V3 requests.
+
+Ideas borrowed from tests/codes/codes_support.py (which this directory does not import: it is only on
+``sys.path`` when tests/codes is collected)."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import os
+import secrets
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from openrd.api import signing
+from openrd.testing.process import ServerProcess
+
+POSTGRES_ADMIN_URL = os.environ.get("OPENRD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+SECRET_KEY = "reliability-test-master-key"
+FULL = "AliyunResourceDirectoryFullAccess"
+
+
+def postgres_reason() -> str | None:
+    """Why the PostgreSQL tests cannot run here, or None."""
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
+            return None
+    except psycopg.Error as exc:
+        return f"no PostgreSQL answers at {POSTGRES_ADMIN_URL} ({exc.__class__.__name__}); set OPENRD_TEST_POSTGRES_URL"
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(prefix: str = "openrd_rel") -> Iterator[str]:
+    """CREATE a database of its own, yield its URL, DROP it (WITH FORCE: server processes may linger)."""
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def sql(database_url: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Plain SQL on the store, bypassing openrd (``?`` placeholders; rewritten to ``%s`` for psycopg)."""
+    if database_url.startswith("sqlite:///"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(database_url[len("sqlite:///") :], timeout=30)) as conn:
+            return list(conn.execute(query, params).fetchall())
+    with psycopg.connect(database_url) as conn:
+        return list(conn.execute(query.replace("?", "%s"), params).fetchall())  # type: ignore[arg-type]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def phone_for(index: int, block: int) -> str:
+    """Distinct valid CN mobiles: block 0 → 86-139…, block 1 → 86-138…, … (index < 10**8)."""
+    return f"86-1{39 - block}{index:08d}"
+
+
+def sqlite_url(root: Path) -> str:
+    return f"sqlite:///{root / 'data' / 'openrd.db'}"
+
+
+def store_env(root: Path, database_url: str, **extra: str) -> dict[str, str]:
+    return {
+        "OPENRD_DATABASE_URL": database_url,
+        "OPENRD_DATA_DIR": str(root / "data"),
+        "OPENRD_SECRET_KEY": SECRET_KEY,
+        "OPENRD_LOG_LEVEL": "WARNING",
+        "HOME": str(root),
+    } | extra
+
+
+@contextlib.contextmanager
+def cluster(env: dict[str, str], root: Path, size: int) -> Iterator[list[ServerProcess]]:
+    """``size`` server processes on the store ``env`` names, on distinct ports. The first migrates the store
+    alone; the others then start together."""
+    servers = [ServerProcess(env, root / f"server-{i}.log") for i in range(size)]
+    try:
+        servers[0].start()
+        with ThreadPoolExecutor(size) as pool:
+            list(pool.map(lambda server: server.start(), servers[1:]))
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+# ------------------------------------------------------------------------------------------ API calls
+
+
+@dataclass(frozen=True)
+class Creds:
+    access_key_id: str
+    secret: str
+    account_id: str
+
+
+@dataclass(frozen=True)
+class Api:
+    """The control API and official Tea SDK calls against one server (``endpoint`` is host:port)."""
+
+    endpoint: str
+
+    def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return httpx.request(method, f"http://{self.endpoint}/_openrd{path}", timeout=60, **kwargs)
+
+    def post(self, path: str, body: dict[str, Any], status: int = 201) -> dict[str, Any]:
+        response = self.control("POST", path, json=body)
+        assert response.status_code == status, response.text
+        return dict(response.json()) if response.content else {}
+
+    def account(self, **fields: Any) -> Creds:
+        fields.setdefault("display_name", f"acct-{secrets.token_hex(3)}")
+        fields.setdefault("site", "cn")
+        fields.setdefault("enterprise_name", "Acme Technology Co., Ltd.")
+        made = self.post("/accounts", fields)
+        return Creds(made["access_key_id"], made["access_key_secret"], made["account_id"])
+
+    def ram_user(self, account_id: str, *policies: str) -> Creds:
+        body = {"name": f"user-{secrets.token_hex(3)}", "policies": list(policies or (FULL,))}
+        made = self.post(f"/accounts/{account_id}/ram-users", body)
+        return Creds(made["access_key_id"], made["access_key_secret"], account_id)
+
+    def get_account(self, account_id: str) -> dict[str, Any]:
+        response = self.control("GET", f"/accounts/{account_id}")
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def messages(self, **params: Any) -> list[dict[str, Any]]:
+        params.setdefault("limit", 1000)
+        response = self.control("GET", "/sms", params=params)
+        assert response.status_code == 200, response.text
+        return list(response.json()["messages"])
+
+    def latest(self, phone: str) -> dict[str, Any]:
+        response = self.control("GET", "/sms/latest", params={"phone": phone})
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def audit(self, **params: Any) -> list[dict[str, Any]]:
+        params.setdefault("limit", 1000)
+        response = self.control("GET", "/audit", params=params)
+        assert response.status_code == 200, response.text
+        return list(response.json()["events"])
+
+    # -- the official SDK (one client per call: the threads of a burst share nothing)
+    def rm(self, creds: Creds) -> Any:
+        from alibabacloud_resourcemanager20200331.client import Client
+        from alibabacloud_tea_openapi.utils_models import Config
+
+        return Client(
+            Config(
+                access_key_id=creds.access_key_id,
+                access_key_secret=creds.secret,
+                endpoint=self.endpoint,
+                protocol="http",
+                read_timeout=120_000,
+                connect_timeout=20_000,
+            )
+        )
+
+    @staticmethod
+    def _once() -> Any:
+        from darabonba.runtime import RuntimeOptions
+
+        return RuntimeOptions(autoretry=False)  # one call is one request: a retried send would be a second send
+
+    def send_enable(self, creds: Creds, phone: str) -> Any:
+        from alibabacloud_resourcemanager20200331 import models
+
+        request = models.SendVerificationCodeForEnableRDRequest(secure_mobile_phone=phone)
+        return self.rm(creds).send_verification_code_for_enable_rdwith_options(request, self._once())
+
+    def send_bind(self, creds: Creds, account_id: str, phone: str) -> Any:
+        from alibabacloud_resourcemanager20200331 import models
+
+        request = models.SendVerificationCodeForBindSecureMobilePhoneRequest(
+            account_id=account_id, secure_mobile_phone=phone
+        )
+        return self.rm(creds).send_verification_code_for_bind_secure_mobile_phone_with_options(request, self._once())
+
+    def bind(self, creds: Creds, account_id: str, phone: str, code: str) -> Any:
+        from alibabacloud_resourcemanager20200331 import models
+
+        request = models.BindSecureMobilePhoneRequest(
+            account_id=account_id, secure_mobile_phone=phone, verification_code=code
+        )
+        return self.rm(creds).bind_secure_mobile_phone_with_options(request, self._once())
+
+    def enable_current(self, creds: Creds) -> Any:
+        from alibabacloud_resourcemanager20200331 import models
+
+        request = models.EnableResourceDirectoryRequest(enable_mode="CurrentAccount")
+        return self.rm(creds).enable_resource_directory_with_options(request, self._once())
+
+    def create_member(self, creds: Creds, display_name: str) -> str:
+        from alibabacloud_resourcemanager20200331 import models
+
+        request = models.CreateResourceAccountRequest(display_name=display_name)
+        response = self.rm(creds).create_resource_account_with_options(request, self._once())
+        return str(response.body.account.account_id)
+
+
+def outcome(call: Callable[[], Any]) -> str:
+    """``ok``, ``<status> <Code>`` for an Alibaba error envelope, or the exception's type name."""
+    from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+
+    try:
+        call()
+    except AlibabaCloudException as exc:
+        return f"{exc.status_code} {exc.code}"
+    except Exception as exc:  # e.g. a 500 without the envelope: counted, so the assertion shows it
+        return type(exc).__name__
+    return "ok"
+
+
+# ------------------------------------------------------------------------------- hand-signed V3
+
+
+@dataclass(frozen=True)
+class SignedRequest:
+    method: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    body: bytes
+
+
+def sign_v3(
+    creds: Creds,
+    *,
+    host: str,
+    action: str,
+    version: str,
+    query: list[tuple[str, str]],
+    nonce: str | None = None,
+    body: bytes = b"",
+) -> SignedRequest:
+    """A V3 (ACS3-HMAC-SHA256) request signed once with openrd.api.signing: the same bytes can be replayed."""
+    algorithm = "ACS3-HMAC-SHA256"
+    payload = signing.payload_hash(algorithm, body)
+    headers = {
+        "host": host,
+        "x-acs-action": action,
+        "x-acs-version": version,
+        "x-acs-date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "x-acs-signature-nonce": nonce or uuid.uuid4().hex,
+        "x-acs-content-sha256": payload,
+    }
+    signed = sorted(headers)
+    canonical = signing.v3_canonical_request("POST", "/", query, headers, signed, payload)
+    signature = signing.v3_signature(algorithm, creds.secret, signing.v3_string_to_sign(algorithm, canonical))
+    headers["authorization"] = (
+        f"{algorithm} Credential={creds.access_key_id},SignedHeaders={';'.join(signed)},Signature={signature}"
+    )
+    return SignedRequest("POST", query, headers, body)
+
+
+def keyed_hash(master_key: str, *parts: str) -> str:
+    """An independent re-computation of the documented keyed hash: HMAC-SHA256 under a key derived from the master
+    key, over length-prefixed parts (so the test does not trust openrd's own code to define it)."""
+    import hmac
+
+    key = hmac.new(master_key.encode(), b"openrd/keyed-hash", hashlib.sha256).digest()
+    message = b"".join(len(p.encode()).to_bytes(4, "big") + p.encode() for p in parts)
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def fernet_for(master_key: str) -> Any:
+    import hmac
+
+    from cryptography.fernet import Fernet
+
+    key = hmac.new(master_key.encode(), b"openrd/encryption", hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(key))

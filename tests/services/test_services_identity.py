@@ -1,0 +1,171 @@
+"""Identity use cases on a real SQLite unit of work: accounts, RAM users and roles, STS, AccessKeys."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from openrd import errors
+from openrd.adapters.clock import FixedClock
+from openrd.domain.identity import AccessKeyStatus, PrincipalKind
+from openrd.services import authentication, identity
+from openrd.services.context import Deps
+
+NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def _account(deps: Deps, **fields: object) -> tuple[str, identity.Credentials]:
+    fields.setdefault("display_name", "Acme")
+    account, creds = identity.create_account(
+        uow=deps.uow(),
+        rng=deps.rng,
+        sites=deps.sites,
+        now=NOW,
+        **fields,  # type: ignore[arg-type]
+    )
+    return account.account_id, creds
+
+
+def test_create_account_defaults_and_root_key(deps: Deps) -> None:
+    account, creds = identity.create_account(
+        uow=deps.uow(), rng=deps.rng, sites=deps.sites, now=NOW, display_name="Acme"
+    )
+    assert len(account.account_id) == 16
+    assert account.account_id.isdigit()
+    assert account.account_id[0] != "0"
+    assert account.name == "Acme"  # login name defaults to the display name
+    assert account.site == "intl"
+    assert account.enterprise_verified is True
+    assert account.secure_mobile_phone is None
+    assert account.created_ms == int(NOW.timestamp() * 1000)
+    assert creds.access_key_id.startswith("LTAI")
+
+    with deps.uow(write=False) as uow:
+        key = authentication.load_access_key(uow, creds.access_key_id)
+        principal = authentication.resolve_principal(
+            uow, key=key, security_token=None, box=deps.box, clock=FixedClock(at_ms(0))
+        )
+    assert key.secret == creds.access_key_secret
+    assert key.account_id == account.account_id
+    assert key.status is AccessKeyStatus.ACTIVE
+    assert principal.kind is PrincipalKind.ROOT
+    assert principal.arn == f"acs:ram::{account.account_id}:root"
+    assert identity.get_account(uow=deps.uow(write=False), account_id=account.account_id) == account
+
+
+def test_create_account_keeps_given_fields(deps: Deps) -> None:
+    account, _ = identity.create_account(
+        uow=deps.uow(),
+        rng=deps.rng,
+        sites=deps.sites,
+        now=NOW,
+        display_name="Acme CN",
+        name="admin@acme.example",
+        site="cn",
+        secure_mobile_phone="86-13900001234",
+        enterprise_name="Acme Ltd",
+        enterprise_verified=False,
+    )
+    assert (account.name, account.site, account.secure_mobile_phone) == ("admin@acme.example", "cn", "86-13900001234")
+    assert (account.enterprise_name, account.enterprise_verified) == ("Acme Ltd", False)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"display_name": ""},
+        {"display_name": "x" * 51},
+        {"display_name": "ok", "name": "has space"},
+        {"display_name": "ok", "site": "mars"},
+        {"display_name": "ok", "secure_mobile_phone": "13900001234"},
+        {"display_name": "ok", "secure_mobile_phone": "86-13900001234"},  # intl refuses 86
+        {"display_name": "ok", "site": "cn", "secure_mobile_phone": "86-12345"},  # not a valid mobile
+    ],
+)
+def test_create_account_rejects_bad_input_and_writes_nothing(deps: Deps, fields: dict[str, object]) -> None:
+    with pytest.raises(errors.ControlInvalid):
+        identity.create_account(uow=deps.uow(), rng=deps.rng, sites=deps.sites, now=NOW, **fields)  # type: ignore[arg-type]
+    assert list(identity.list_accounts(uow=deps.uow(write=False))) == []
+
+
+def test_accounts_get_unknown_and_list(deps: Deps) -> None:
+    with pytest.raises(errors.ControlNotFound):
+        identity.get_account(uow=deps.uow(write=False), account_id="1234567890123456")
+    first, _ = _account(deps, display_name="First")
+    second, _ = _account(deps, display_name="Second")
+    listed = [a.account_id for a in identity.list_accounts(uow=deps.uow(write=False))]
+    assert sorted(listed) == sorted([first, second])
+
+
+def test_ram_user_key_and_policies(deps: Deps) -> None:
+    account_id, _ = _account(deps)
+    doc = {"Version": "1", "Statement": [{"Effect": "Deny", "Action": "resourcemanager:Delete*", "Resource": "*"}]}
+    user, creds = identity.create_ram_user(
+        uow=deps.uow(), rng=deps.rng, account_id=account_id, name="dev", policies=["AdministratorAccess", doc]
+    )
+    with deps.uow(write=False) as uow:
+        key = authentication.load_access_key(uow, creds.access_key_id)
+        assert key.user_id == user.user_id
+        assert key.secret == creds.access_key_secret
+        rows = list(uow.identity.policies_of("user", user.user_id))
+    assert rows[0] == ("AdministratorAccess", None)
+    assert rows[1][0] is None
+    assert '"Deny"' in (rows[1][1] or "")
+
+
+def test_role_conflict_is_case_insensitive(deps: Deps) -> None:
+    account_id, _ = _account(deps)
+    identity.create_ram_role(uow=deps.uow(), rng=deps.rng, account_id=account_id, name="Ops")
+    with pytest.raises(errors.ControlConflict):
+        identity.create_ram_role(uow=deps.uow(), rng=deps.rng, account_id=account_id, name="OPS")
+
+
+def test_assume_role_expiration_follows_the_given_now(deps: Deps) -> None:
+    account_id, _ = _account(deps)
+    identity.create_ram_role(uow=deps.uow(), rng=deps.rng, account_id=account_id, name="Ops")
+    sts = identity.assume_role(
+        uow=deps.uow(),
+        rng=deps.rng,
+        box=deps.box,
+        now=NOW,
+        role_arn=f"acs:ram::{account_id}:role/ops",
+        session_name="alice",
+        duration_seconds=900,
+    )
+    assert sts.expiration == NOW + timedelta(seconds=900)
+    assert sts.access_key_id.startswith("STS.")
+    with deps.uow(write=False) as uow:
+        key = authentication.load_access_key(uow, sts.access_key_id)
+    assert key.is_sts
+    assert key.secret == sts.access_key_secret
+
+
+def test_disable_access_key(deps: Deps) -> None:
+    _, creds = _account(deps)
+    identity.disable_access_key(uow=deps.uow(), access_key_id=creds.access_key_id)
+    with deps.uow(write=False) as uow, pytest.raises(errors.InvalidAccessKeyIdInactive):
+        authentication.load_access_key(uow, creds.access_key_id)
+    with pytest.raises(errors.ControlNotFound):
+        identity.disable_access_key(uow=deps.uow(), access_key_id="LTAInothere")
+
+
+def test_unknown_access_key(deps: Deps) -> None:
+    with deps.uow(write=False) as uow, pytest.raises(errors.InvalidAccessKeyIdNotFound):
+        authentication.load_access_key(uow, "LTAInothere")
+
+
+def test_patch_account_site_change_revalidates_the_phone(deps: Deps) -> None:
+    account_id, _ = _account(deps, site="cn", secure_mobile_phone="86-13900001234")
+    with pytest.raises(errors.ControlInvalid):
+        identity.patch_account(uow=deps.uow(), sites=deps.sites, account_id=account_id, changes={"site": "intl"})
+    unchanged = identity.get_account(uow=deps.uow(write=False), account_id=account_id)
+    assert unchanged.site == "cn"
+    moved = identity.patch_account(
+        uow=deps.uow(), sites=deps.sites, account_id=account_id, changes={"site": "intl", "secure_mobile_phone": None}
+    )
+    assert (moved.site, moved.secure_mobile_phone) == ("intl", None)
+
+
+def at_ms(moment_ms: int) -> datetime:
+    return datetime.fromtimestamp(moment_ms / 1000, UTC)

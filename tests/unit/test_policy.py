@@ -1,0 +1,462 @@
+"""Unit tests for openrd.domain.policy (RAM policy parsing and evaluation)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from openrd.domain.policy import (
+    SYSTEM_POLICIES,
+    Decision,
+    Policy,
+    PolicyDocumentError,
+    Statement,
+    evaluate,
+    parse_policy_document,
+    system_policy,
+)
+
+MEMBER_ARN = "acs:resourcemanager::1234567890123456:account/rd-abc/r-xyz/1234567890123456"
+
+
+def doc(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "1", "Statement": list(statements)}
+
+
+def allow(action: str | list[str], resource: str | list[str] = "*") -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
+
+
+def deny(action: str | list[str], resource: str | list[str] = "*") -> dict[str, Any]:
+    return {"Effect": "Deny", "Action": action, "Resource": resource}
+
+
+def policy(*statements: dict[str, Any]) -> Policy:
+    return parse_policy_document(doc(*statements))
+
+
+def decide(policies: list[Policy], action: str, resource: str = "*") -> Decision:
+    return evaluate(policies, action=action, resource=resource)
+
+
+# ------------------------------------------------------------------------------------------------ basic decisions
+
+
+def test_allow_matching_statement() -> None:
+    assert decide([policy(allow("resourcemanager:GetAccount"))], "resourcemanager:GetAccount") is Decision.ALLOW
+
+
+def test_implicit_deny_without_policies() -> None:
+    assert decide([], "resourcemanager:GetAccount") is Decision.IMPLICIT_DENY
+
+
+def test_implicit_deny_when_nothing_matches() -> None:
+    p = policy(allow("resourcemanager:GetAccount"))
+    assert decide([p], "resourcemanager:ListAccounts") is Decision.IMPLICIT_DENY
+    assert decide([p], "ecs:GetAccount") is Decision.IMPLICIT_DENY
+
+
+def test_implicit_deny_when_resource_does_not_match() -> None:
+    p = policy(allow("resourcemanager:GetAccount", "acs:resourcemanager::1:account/*"))
+    assert decide([p], "resourcemanager:GetAccount", "acs:resourcemanager::2:account/x") is Decision.IMPLICIT_DENY
+    assert decide([p], "resourcemanager:GetAccount", "acs:resourcemanager::1:account/x") is Decision.ALLOW
+
+
+def test_explicit_deny_beats_allow_across_policies() -> None:
+    allow_all = policy(allow("*"))
+    deny_get = policy(deny("resourcemanager:GetAccount"))
+    assert decide([allow_all, deny_get], "resourcemanager:GetAccount") is Decision.EXPLICIT_DENY
+    assert decide([deny_get, allow_all], "resourcemanager:GetAccount") is Decision.EXPLICIT_DENY
+    assert decide([allow_all, deny_get], "resourcemanager:ListAccounts") is Decision.ALLOW
+
+
+def test_explicit_deny_beats_allow_within_one_policy() -> None:
+    p = policy(allow("resourcemanager:*"), deny("resourcemanager:Delete*"))
+    assert decide([p], "resourcemanager:DeleteFolder") is Decision.EXPLICIT_DENY
+    assert decide([p], "resourcemanager:CreateFolder") is Decision.ALLOW
+
+
+def test_deny_alone_is_explicit_deny() -> None:
+    assert decide([policy(deny("resourcemanager:GetAccount"))], "resourcemanager:GetAccount") is Decision.EXPLICIT_DENY
+
+
+def test_evaluate_accepts_any_iterable() -> None:
+    gen = (p for p in [policy(allow("resourcemanager:GetAccount"))])
+    assert evaluate(gen, action="resourcemanager:GetAccount") is Decision.ALLOW
+
+
+def test_decision_values_are_ram_no_permission_types() -> None:
+    assert Decision.IMPLICIT_DENY.value == "ImplicitDeny"
+    assert Decision.EXPLICIT_DENY.value == "ExplicitDeny"
+    assert Decision.ALLOW.value == "Allow"
+
+
+# ------------------------------------------------------------------------------------------------ wildcards, case
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("resourcemanager:GetAccount", Decision.ALLOW),
+        ("resourcemanager:GetFolder", Decision.ALLOW),
+        ("resourcemanager:Get", Decision.ALLOW),  # `*` matches the empty run too
+        ("resourcemanager:ListAccounts", Decision.IMPLICIT_DENY),
+        ("resourcemanager:XGetAccount", Decision.IMPLICIT_DENY),  # anchored at the start
+        ("ecs:GetAccount", Decision.IMPLICIT_DENY),
+    ],
+)
+def test_star_wildcard(action: str, expected: Decision) -> None:
+    assert decide([policy(allow("resourcemanager:Get*"))], action) is expected
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("resourcemanager:GetAccount", Decision.ALLOW),
+        ("resourcemanager:GetXccount", Decision.ALLOW),
+        ("resourcemanager:Getccount", Decision.IMPLICIT_DENY),  # `?` is exactly one character
+        ("resourcemanager:GetAAccount", Decision.IMPLICIT_DENY),
+        ("resourcemanager:GetAccounts", Decision.IMPLICIT_DENY),  # anchored at the end
+    ],
+)
+def test_question_mark_wildcard(action: str, expected: Decision) -> None:
+    assert decide([policy(allow("resourcemanager:Get?ccount"))], action) is expected
+
+
+def test_wildcards_in_service_part() -> None:
+    p = policy(allow("resource*:GetAccount"))
+    assert decide([p], "resourcemanager:GetAccount") is Decision.ALLOW
+    assert decide([p], "resourcedirectory:GetAccount") is Decision.ALLOW
+    assert decide([p], "ram:GetAccount") is Decision.IMPLICIT_DENY
+
+
+def test_regex_metacharacters_are_literal() -> None:
+    p = policy(allow("resourcemanager:Get.ccount", "acs:x::1:a+b/(c)"))
+    assert decide([p], "resourcemanager:Get.ccount", "acs:x::1:a+b/(c)") is Decision.ALLOW
+    assert decide([p], "resourcemanager:GetAccount", "acs:x::1:a+b/(c)") is Decision.IMPLICIT_DENY
+    assert decide([p], "resourcemanager:Get.ccount", "acs:x::1:aab/c") is Decision.IMPLICIT_DENY
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "resourcemanager:getaccount",
+        "RESOURCEMANAGER:GETACCOUNT",
+        "ResourceManager:GetAccount",
+        "resourcemanager:GETaccount",
+    ],
+)
+def test_actions_are_case_insensitive(action: str) -> None:
+    assert decide([policy(allow("resourcemanager:GetAccount"))], action) is Decision.ALLOW
+    assert decide([policy(allow("resourcemanager:get*"))], action) is Decision.ALLOW
+    assert decide([policy(allow("*"), deny("RESOURCEMANAGER:getACCOUNT"))], action) is Decision.EXPLICIT_DENY
+
+
+def test_resources_are_case_sensitive() -> None:
+    p = policy(allow("*", "acs:resourcemanager::1:folder/fd-Abc*"))
+    assert decide([p], "resourcemanager:GetFolder", "acs:resourcemanager::1:folder/fd-Abc123") is Decision.ALLOW
+    assert decide([p], "resourcemanager:GetFolder", "acs:resourcemanager::1:folder/fd-abc123") is Decision.IMPLICIT_DENY
+
+
+def test_resource_wildcards() -> None:
+    p = policy(allow("*", ["acs:resourcemanager::*:account/*", "acs:resourcemanager::1:folder/fd-???"]))
+    assert decide([p], "resourcemanager:GetAccount", MEMBER_ARN) is Decision.ALLOW
+    assert decide([p], "resourcemanager:GetFolder", "acs:resourcemanager::1:folder/fd-abc") is Decision.ALLOW
+    assert decide([p], "resourcemanager:GetFolder", "acs:resourcemanager::1:folder/fd-abcd") is Decision.IMPLICIT_DENY
+    assert decide([p], "resourcemanager:GetFolder", "*") is Decision.IMPLICIT_DENY
+
+
+def test_default_resource_is_star() -> None:
+    # A policy scoped to specific resources does not cover an RD-level ("*") call.
+    assert decide([policy(allow("*", MEMBER_ARN))], "resourcemanager:GetResourceDirectory") is Decision.IMPLICIT_DENY
+    assert decide([policy(allow("*", "*"))], "resourcemanager:GetResourceDirectory") is Decision.ALLOW
+
+
+# ------------------------------------------------------------------------------------------ NotAction / NotResource
+
+
+def test_not_action_with_allow_means_everything_except() -> None:
+    p = policy({"Effect": "Allow", "NotAction": ["resourcemanager:Delete*", "ram:*"], "Resource": "*"})
+    assert decide([p], "resourcemanager:GetAccount") is Decision.ALLOW
+    assert decide([p], "ecs:RunInstances") is Decision.ALLOW
+    assert decide([p], "resourcemanager:DeleteFolder") is Decision.IMPLICIT_DENY
+    assert decide([p], "RESOURCEMANAGER:deletefolder") is Decision.IMPLICIT_DENY
+    assert decide([p], "ram:CreateUser") is Decision.IMPLICIT_DENY
+
+
+def test_not_action_with_deny() -> None:
+    p = policy(allow("*"), {"Effect": "Deny", "NotAction": "resourcemanager:Get*", "Resource": "*"})
+    assert decide([p], "resourcemanager:GetAccount") is Decision.ALLOW
+    assert decide([p], "resourcemanager:ListAccounts") is Decision.EXPLICIT_DENY
+    assert decide([p], "ecs:RunInstances") is Decision.EXPLICIT_DENY
+
+
+def test_not_action_deny_alone_does_not_grant() -> None:
+    p = policy({"Effect": "Deny", "NotAction": "resourcemanager:Get*", "Resource": "*"})
+    assert decide([p], "resourcemanager:GetAccount") is Decision.IMPLICIT_DENY
+
+
+def test_not_resource_with_allow() -> None:
+    p = policy({"Effect": "Allow", "Action": "resourcemanager:*", "NotResource": "acs:resourcemanager::1:folder/*"})
+    assert decide([p], "resourcemanager:GetAccount", MEMBER_ARN) is Decision.ALLOW
+    assert decide([p], "resourcemanager:GetAccount", "*") is Decision.ALLOW
+    assert decide([p], "resourcemanager:GetFolder", "acs:resourcemanager::1:folder/fd-1") is Decision.IMPLICIT_DENY
+
+
+def test_not_resource_with_deny() -> None:
+    p = policy(allow("*"), {"Effect": "Deny", "Action": "*", "NotResource": ["acs:resourcemanager::1:*"]})
+    assert decide([p], "resourcemanager:GetFolder", "acs:resourcemanager::1:folder/fd-1") is Decision.ALLOW
+    assert decide([p], "resourcemanager:GetFolder", "acs:resourcemanager::2:folder/fd-1") is Decision.EXPLICIT_DENY
+
+
+# ------------------------------------------------------------------------------------------------ conditions
+
+
+def test_condition_statements_never_match() -> None:
+    cond = {"IpAddress": {"acs:SourceIp": ["10.0.0.0/8"]}}
+    allow_cond = policy({**allow("resourcemanager:*"), "Condition": cond})
+    deny_cond = policy({**deny("resourcemanager:*"), "Condition": cond})
+    assert decide([allow_cond], "resourcemanager:GetAccount") is Decision.IMPLICIT_DENY
+    assert decide([policy(allow("*")), deny_cond], "resourcemanager:GetAccount") is Decision.ALLOW
+
+
+def test_conditions_are_stored() -> None:
+    p = policy(
+        {
+            **deny("ram:DeleteServiceLinkedRole"),
+            "Condition": {
+                "StringEquals": {"ram:ServiceName": "resourcemanager.aliyuncs.com"},
+                "Bool": {"acs:SecureTransport": True},
+                "NumericLessThan": {"acs:Port": [443, 8443]},
+            },
+        }
+    )
+    conditions = p.statements[0].conditions
+    assert conditions["StringEquals"]["ram:ServiceName"] == ("resourcemanager.aliyuncs.com",)
+    assert conditions["Bool"]["acs:SecureTransport"] == ("true",)
+    assert conditions["NumericLessThan"]["acs:Port"] == ("443", "8443")
+    assert p.statements[0].conditions  # non-empty
+
+
+# ------------------------------------------------------------------------------------------------ system policies
+
+
+def test_system_policy_names() -> None:
+    assert set(SYSTEM_POLICIES) == {
+        "AdministratorAccess",
+        "AliyunResourceDirectoryFullAccess",
+        "AliyunResourceDirectoryReadOnlyAccess",
+    }
+    for name, p in SYSTEM_POLICIES.items():
+        assert p.name == name
+        assert system_policy(name) is p
+    assert system_policy("NoSuchPolicy") is None
+    assert system_policy("administratoraccess") is None
+
+
+def test_administrator_access() -> None:
+    admin = system_policy("AdministratorAccess")
+    assert admin is not None
+    for action in ("resourcemanager:DestroyResourceDirectory", "ram:CreateUser", "ecs:RunInstances"):
+        assert decide([admin], action) is Decision.ALLOW
+        assert decide([admin], action, MEMBER_ARN) is Decision.ALLOW
+
+
+def test_resource_directory_full_access() -> None:
+    full = system_policy("AliyunResourceDirectoryFullAccess")
+    assert full is not None
+    assert decide([full], "resourcemanager:BindSecureMobilePhone") is Decision.ALLOW
+    assert decide([full], "resourcemanager:SendVerificationCodeForEnableRD") is Decision.ALLOW
+    assert decide([full], "resourcemanager:BindSecureMobilePhone", MEMBER_ARN) is Decision.ALLOW
+    assert decide([full], "ram:CreateUser") is Decision.IMPLICIT_DENY
+    assert decide([full], "sts:AssumeRole") is Decision.IMPLICIT_DENY
+
+
+def test_resource_directory_read_only_access() -> None:
+    ro = system_policy("AliyunResourceDirectoryReadOnlyAccess")
+    assert ro is not None
+    assert decide([ro], "resourcemanager:GetAccount") is Decision.ALLOW
+    assert decide([ro], "resourcemanager:GetResourceDirectory") is Decision.ALLOW
+    assert decide([ro], "resourcemanager:ListAccountsForParent") is Decision.ALLOW
+    assert decide([ro], "resourcemanager:listfoldersforparent") is Decision.ALLOW
+    assert decide([ro], "resourcemanager:BindSecureMobilePhone") is Decision.IMPLICIT_DENY
+    assert decide([ro], "resourcemanager:CreateFolder") is Decision.IMPLICIT_DENY
+    assert decide([ro], "ram:GetUser") is Decision.IMPLICIT_DENY
+
+
+def test_system_policy_with_custom_deny() -> None:
+    admin = system_policy("AdministratorAccess")
+    assert admin is not None
+    no_bind = policy(deny("resourcemanager:BindSecureMobilePhone"))
+    assert decide([admin, no_bind], "resourcemanager:BindSecureMobilePhone") is Decision.EXPLICIT_DENY
+    assert decide([admin, no_bind], "resourcemanager:GetAccount") is Decision.ALLOW
+
+
+# ------------------------------------------------------------------------------------------------ parsing
+
+
+def test_parse_json_string() -> None:
+    text = json.dumps(doc(allow(["resourcemanager:Get*", "resourcemanager:List*"])))
+    p = parse_policy_document(text, name="ReadOnly")
+    assert p == Policy(
+        name="ReadOnly",
+        statements=(
+            Statement(effect="Allow", actions=("resourcemanager:Get*", "resourcemanager:List*"), resources=("*",)),
+        ),
+    )
+    assert decide([p], "resourcemanager:ListAccounts") is Decision.ALLOW
+
+
+def test_parse_default_name() -> None:
+    assert parse_policy_document(doc(allow("*"))).name == "custom"
+
+
+def test_parse_single_statement_object() -> None:
+    p = parse_policy_document({"Version": "1", "Statement": allow("resourcemanager:GetAccount")})
+    assert len(p.statements) == 1
+    assert p.statements[0].actions == ("resourcemanager:GetAccount",)
+    assert p.statements[0].resources == ("*",)
+
+
+def test_parse_normalises_str_and_list_values() -> None:
+    p = parse_policy_document(
+        doc(
+            {"Effect": "Deny", "NotAction": "ram:*", "NotResource": ["acs:ram::1:*", "acs:ram::2:*"]},
+        )
+    )
+    s = p.statements[0]
+    assert s.effect == "Deny"
+    assert s.actions == ()
+    assert s.not_actions == ("ram:*",)
+    assert s.resources == ()
+    assert s.not_resources == ("acs:ram::1:*", "acs:ram::2:*")
+    assert not s.conditions
+
+
+def test_parsed_policies_are_hashable_and_comparable() -> None:
+    a = policy(allow("resourcemanager:GetAccount"))
+    b = policy(allow("resourcemanager:GetAccount"))
+    assert a == b
+    assert hash(a) == hash(b)
+
+
+MALFORMED: list[tuple[str, Any]] = [
+    ("invalid json", "{not json"),
+    ("json array top level", "[]"),
+    ("json string top level", '"x"'),
+    ("non-object top level", ["Version"]),
+    ("duplicate key in json", '{"Version": "1", "Version": "1", "Statement": []}'),
+    ("missing version", {"Statement": [allow("*")]}),
+    ("wrong version", {"Version": "2", "Statement": [allow("*")]}),
+    ("numeric version", {"Version": 1, "Statement": [allow("*")]}),
+    ("unknown top-level key", {"Version": "1", "Id": "x", "Statement": [allow("*")]}),
+    ("missing statement", {"Version": "1"}),
+    ("empty statement list", {"Version": "1", "Statement": []}),
+    ("statement wrong type", {"Version": "1", "Statement": "Allow"}),
+    ("statement item not object", {"Version": "1", "Statement": ["Allow"]}),
+    ("unknown statement key", doc({**allow("*"), "Principal": "*"})),
+    ("lower-case statement key", doc({"effect": "Allow", "Action": "*", "Resource": "*"})),
+    ("missing effect", doc({"Action": "*", "Resource": "*"})),
+    ("bad effect", doc({"Effect": "Permit", "Action": "*", "Resource": "*"})),
+    ("lower-case effect", doc({"Effect": "allow", "Action": "*", "Resource": "*"})),
+    ("effect wrong type", doc({"Effect": True, "Action": "*", "Resource": "*"})),
+    ("missing action", doc({"Effect": "Allow", "Resource": "*"})),
+    ("action and not-action", doc({"Effect": "Allow", "Action": "*", "NotAction": "ram:*", "Resource": "*"})),
+    ("missing resource", doc({"Effect": "Allow", "Action": "*"})),
+    ("resource and not-resource", doc({"Effect": "Allow", "Action": "*", "Resource": "*", "NotResource": "a"})),
+    ("action wrong type", doc({"Effect": "Allow", "Action": 42, "Resource": "*"})),
+    ("action null", doc({"Effect": "Allow", "Action": None, "Resource": "*"})),
+    ("action object", doc({"Effect": "Allow", "Action": {"a": "b"}, "Resource": "*"})),
+    (
+        "action list with non-string",
+        doc({"Effect": "Allow", "Action": ["resourcemanager:GetAccount", 1], "Resource": "*"}),
+    ),
+    ("empty action list", doc(allow([]))),
+    ("empty action string", doc(allow(""))),
+    ("empty not-action list", doc({"Effect": "Allow", "NotAction": [], "Resource": "*"})),
+    ("action without service", doc(allow("GetAccount"))),
+    ("action with empty service", doc(allow(":GetAccount"))),
+    ("action with empty name", doc(allow("resourcemanager:"))),
+    ("action with two colons", doc(allow("resourcemanager:Get:Account"))),
+    ("action with whitespace", doc(allow("resourcemanager:Get Account"))),
+    ("resource wrong type", doc({"Effect": "Allow", "Action": "*", "Resource": 5})),
+    ("empty resource list", doc(allow("*", []))),
+    ("empty resource string", doc(allow("*", ""))),
+    ("empty not-resource list", doc({"Effect": "Allow", "Action": "*", "NotResource": []})),
+    ("condition wrong type", doc({**allow("*"), "Condition": "x"})),
+    ("condition empty", doc({**allow("*"), "Condition": {}})),
+    ("condition operator wrong type", doc({**allow("*"), "Condition": {"StringEquals": "x"}})),
+    ("condition operator empty", doc({**allow("*"), "Condition": {"StringEquals": {}}})),
+    ("condition value null", doc({**allow("*"), "Condition": {"StringEquals": {"k": None}}})),
+    ("condition value object", doc({**allow("*"), "Condition": {"StringEquals": {"k": {"a": "b"}}}})),
+    ("condition empty list", doc({**allow("*"), "Condition": {"StringEquals": {"k": []}}})),
+    ("condition list with null", doc({**allow("*"), "Condition": {"StringEquals": {"k": ["a", None]}}})),
+    ("non-string key", {"Version": "1", "Statement": [{1: "Allow", "Action": "*", "Resource": "*"}]}),
+]
+
+
+@pytest.mark.parametrize(("label", "document"), MALFORMED, ids=[label for label, _ in MALFORMED])
+def test_malformed_documents_are_rejected(label: str, document: Any) -> None:
+    with pytest.raises(PolicyDocumentError):
+        parse_policy_document(document)
+    if isinstance(document, dict):
+        with pytest.raises(PolicyDocumentError):
+            parse_policy_document(json.dumps(document))
+
+
+def test_error_is_a_value_error_with_location() -> None:
+    with pytest.raises(ValueError, match=r"Statement\[1\]\.Action"):
+        parse_policy_document(doc(allow("*"), allow("nocolon")))
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"effect": "Allow", "resources": ("*",)},
+        {"effect": "Allow", "actions": ("*",), "not_actions": ("a:b",), "resources": ("*",)},
+        {"effect": "Allow", "actions": ("*",)},
+        {"effect": "Allow", "actions": ("*",), "resources": ("*",), "not_resources": ("x",)},
+        {"effect": "Maybe", "actions": ("*",), "resources": ("*",)},
+    ],
+)
+def test_statement_constructor_validates(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(PolicyDocumentError):
+        Statement(**kwargs)
+
+
+def test_statement_built_directly_evaluates() -> None:
+    p = Policy(
+        name="direct", statements=(Statement(effect="Allow", actions=("resourcemanager:Get*",), resources=("*",)),)
+    )
+    assert decide([p], "resourcemanager:GetAccount") is Decision.ALLOW
+
+
+# ------------------------------------------------------------------------------------------------ properties
+
+_service = st.from_regex(r"[A-Za-z0-9_.\-]+", fullmatch=True)
+_name = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters=":*?"), min_size=1)
+_actions = st.builds(lambda service, name: f"{service}:{name}", _service, _name)
+
+
+@given(action=_actions, with_admin=st.booleans())
+def test_deny_for_exact_action_always_wins(action: str, with_admin: bool) -> None:
+    policies = [policy(allow("*"), deny(action))]
+    if with_admin:
+        admin = system_policy("AdministratorAccess")
+        assert admin is not None
+        policies.insert(0, admin)
+    assert decide(policies, action) is Decision.EXPLICIT_DENY
+    assert decide(policies, action.upper()) is Decision.EXPLICIT_DENY
+    assert decide(policies, action.lower()) is Decision.EXPLICIT_DENY
+
+
+@given(action=_actions, resource=st.text())
+def test_administrator_access_allows_everything_absent_denies(action: str, resource: str) -> None:
+    admin = system_policy("AdministratorAccess")
+    assert admin is not None
+    assert decide([admin], action, resource) is Decision.ALLOW
+    assert decide([admin, policy(allow("x:y"))], action, resource) is Decision.ALLOW
