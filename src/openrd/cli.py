@@ -44,6 +44,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
     from openrd.adapters.db import migrate
     from openrd.adapters.db.engine import make_engine
+    from openrd.api.limits import HeaderLimitedHttpTools
 
     settings = _settings_or_exit()
     if not _is_loopback(host) and settings.admin_token is None:
@@ -67,6 +68,7 @@ def serve(host: str, port: int, workers: int) -> None:
         log_level=settings.log_level.lower(),
         log_config=None,  # create_app installs openrd's structured logging in every worker
         access_log=False,
+        http=HeaderLimitedHttpTools,  # caps the request head (OPENRD_MAX_HEADER_BYTES) as it arrives
         timeout_graceful_shutdown=10,  # finish in-flight calls; console streams reconnect to the next server
     )
 

@@ -57,6 +57,7 @@ class Settings:
     log_level: str = "INFO"
     log_json: bool = True
     max_body_bytes: int = 1_048_576
+    max_header_bytes: int = 32_768  # the request line and every header together
     maintenance_interval_seconds: int = 60  # purge of expired codes and nonces; 0 turns it off
     codes: CodePolicySettings = field(default_factory=CodePolicySettings)
     sms: SmsSettings = field(default_factory=SmsSettings)
@@ -195,6 +196,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_level=_log_level(env),
         log_json=_bool(env, "OPENRD_LOG_JSON", True),
         max_body_bytes=_int(env, "OPENRD_MAX_BODY_BYTES", 1_048_576, low=1024, high=64 * 1_048_576),
+        max_header_bytes=_int(env, "OPENRD_MAX_HEADER_BYTES", 32_768, low=4096, high=1_048_576),
         maintenance_interval_seconds=_int(env, "OPENRD_MAINTENANCE_INTERVAL_SECONDS", 60, low=0, high=86400),
         codes=_code_policy(env),
         sms=_sms(env),

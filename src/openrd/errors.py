@@ -22,7 +22,14 @@ class OpenRDError(Exception):
 
     def __init__(self, message: str | None = None) -> None:
         self.text = message if message is not None else self.message
+        self.keeps_changes = False
         super().__init__(f"{self.code}: {self.text}")
+
+    def keeping_changes(self) -> OpenRDError:
+        """Raised inside a unit of work, the transaction still commits: the error is the outcome of a change
+        that must stand (a wrong code counts as an attempt), and the call's failure is audited with it."""
+        self.keeps_changes = True
+        return self
 
     def extra_fields(self) -> dict[str, Any]:
         """Fields added to the error body beside RequestId/HostId/Code/Message/Recommend."""

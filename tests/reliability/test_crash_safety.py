@@ -294,6 +294,8 @@ BREAKAGES: dict[str, tuple[Any, str]] = {
         _add("audit_events", ("BindSecureMobilePhone", MASTER, "success")),
         "audit: 2 successful binds",
     ),
+    "a persisted bind without its audit row": (_pop("audit_events", 0), "audit: 0 successful binds"),
+    "a persisted enable without its audit row": (_pop("audit_events", 1), "successful enables in the audit log"),
     "a 500": (_server_error, "answered 500 InternalError"),
 }
 

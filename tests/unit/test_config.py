@@ -24,6 +24,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.log_level == "INFO"
     assert settings.log_json is True
     assert settings.maintenance_interval_seconds == 60
+    assert settings.max_header_bytes == 32_768
     assert settings.codes == CodePolicySettings()
     assert settings.codes.per_phone_windows == ((60, 1), (3600, 5), (86400, 10))
     assert settings.sms == SmsSettings()
@@ -123,6 +124,8 @@ def test_boolean_words(tmp_path: Path, word: str) -> None:
         ("OPENRD_SEED", "-1"),
         ("OPENRD_MAX_BODY_BYTES", "100"),
         ("OPENRD_MAINTENANCE_INTERVAL_SECONDS", "-1"),
+        ("OPENRD_MAX_HEADER_BYTES", "100"),
+        ("OPENRD_MAX_HEADER_BYTES", "big"),
         ("OPENRD_MAINTENANCE_INTERVAL_SECONDS", "hourly"),
         ("OPENRD_CODE_LENGTH", "5"),
         ("OPENRD_CODE_LENGTH", "9"),

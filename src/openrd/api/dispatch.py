@@ -27,6 +27,7 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
     action: Action | None = None
     principal: Principal | None = None
     error: errors.OpenRDError | None = None
+    audited_in_call: list[bool] = []
     try:
         params = raw.params()
         # Version first, then Format: every later error (even a bad Format) names the product called (A10.7),
@@ -40,7 +41,13 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
         action = actions.lookup(envelope.version, envelope.action)
         principal = authenticate(raw, envelope, deps, action.ram_action)
         request = action.parse(envelope.params)
-        ctx = CallContext(principal, request_id, action.name, envelope.version, deps)
+        call_deps = deps
+        if action.audited and not action.read_only:
+            success = audit.event_for(
+                deps, request_id=request_id, action=action.name, principal=principal, error_code=None
+            )
+            call_deps, audited_in_call = audit.auditing_deps(deps, success)
+        ctx = CallContext(principal, request_id, action.name, envelope.version, call_deps)
         body = action.handler(ctx, request)
         log.info("call", extra={"request_id": request_id, "action": action.name, "status": 200})
         return render_success(action.name, body, fmt)
@@ -60,12 +67,12 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
         metrics.observe_call(
             action.name if action else None, error.code if error else "OK", time.perf_counter() - started
         )
-        # Every change and every failure is audited; successful reads are not (they change nothing).
-        if principal is not None and action is not None and action.audited and (error or not action.read_only):
-            audit.record(
-                deps,
-                request_id=request_id,
-                action=action.name,
-                principal=principal,
-                error_code=error.code if error else None,
+        # Every change and every failure is audited; successful reads are not (they change nothing). A change
+        # is recorded in its own transaction (above); what is left is a failure, or a write call that wrote nothing.
+        unrecorded = error is not None or (not audited_in_call and action is not None and not action.read_only)
+        if principal is not None and action is not None and action.audited and unrecorded:
+            code = error.code if error else None
+            event = audit.event_for(
+                deps, request_id=request_id, action=action.name, principal=principal, error_code=code
             )
+            audit.record(deps, event)

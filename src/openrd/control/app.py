@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from openrd import __version__, errors
+from openrd.control.openapi import openapi_document
 from openrd.domain.accounts import Account
 from openrd.services import emulator, identity
 from openrd.services.context import Deps
@@ -101,6 +102,11 @@ def identity_routes(deps: Deps) -> list[Route]:
     def call(fn: Callable[..., Any], /, **kwargs: Any) -> Awaitable[Any]:
         """Services are synchronous (database I/O); run them off the event loop."""
         return run_in_threadpool(fn, **kwargs)
+
+    document = openapi_document(sites=deps.sites)
+
+    async def openapi(_: Request) -> Response:
+        return JSONResponse(document)
 
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok", "version": __version__, "store": deps.store.kind})
@@ -226,6 +232,7 @@ def identity_routes(deps: Deps) -> list[Route]:
 
     table: list[tuple[str, Handler, list[str]]] = [
         ("/_openrd/health", health, ["GET"]),
+        ("/_openrd/openapi.json", openapi, ["GET"]),
         ("/_openrd/reset", reset, ["POST"]),
         ("/_openrd/accounts", create_account, ["POST"]),
         ("/_openrd/accounts", list_accounts, ["GET"]),

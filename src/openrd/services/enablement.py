@@ -144,7 +144,7 @@ def enable(deps: Deps, *, principal: Principal, new_ma: NewManagementAccount | N
                 )
             )
             return directory
-    raise errors.InvalidVerificationCode()  # after the commit that counted the wrong attempt
+        raise errors.InvalidVerificationCode().keeping_changes()  # the wrong attempt counts
 
 
 def init(deps: Deps, *, principal: Principal) -> Directory:

@@ -111,4 +111,4 @@ def bind(deps: Deps, *, principal: Principal, account_id: str, phone: str, code:
                 # Another bind won the race between our check and our write; roll the code back with it.
                 raise errors.AccountSecureMobileAlreadyExists()
             return
-    raise errors.InvalidVerificationCode()  # after the commit that counted the wrong attempt
+        raise errors.InvalidVerificationCode().keeping_changes()  # the wrong attempt counts

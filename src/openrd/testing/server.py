@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
+from openrd.api.limits import header_limited
 from openrd.bootstrap import Runtime, build_app, build_runtime
 from openrd.config import load_settings
 
@@ -48,7 +49,13 @@ def start_server(env: Mapping[str, str], *, timeout: float = 20.0) -> LiveServer
     port = free_port()
     # No access log: query strings carry verification codes and phone numbers.
     config = uvicorn.Config(
-        build_app(runtime), host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        build_app(runtime),
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        http=header_limited(runtime.deps.settings.max_header_bytes),
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"openrd-{port}", daemon=True)

@@ -327,6 +327,12 @@ class SqlAuditRepository:
     def add(self, event: AuditEvent) -> None:
         self.conn.execute(insert(t.audit_events).values(**event.__dict__))
 
+    def settle(self, event: AuditEvent) -> None:
+        e = t.audit_events
+        outcome = {"result": event.result, "error_code": event.error_code}
+        if not self.conn.execute(update(e).where(e.c.request_id == event.request_id).values(**outcome)).rowcount:
+            self.add(event)
+
     def list(
         self, *, account_id: str | None, action: str | None = None, result: str | None = None, limit: int
     ) -> Sequence[AuditEvent]:

@@ -250,4 +250,5 @@ audit_events = Table(
     Column("result", String(8), nullable=False),  # "success" | "failure"
     Column("error_code", String(128)),
     Index("ix_audit_events_account", "account_id", "id"),
+    Index("ux_audit_events_request", "request_id", unique=True),  # migration 0005
 )

@@ -67,7 +67,8 @@ class SqlUnitOfWork:
         if conn is None:
             return
         try:
-            self._finish(conn, exc_type)
+            keep = exc_type is None or (isinstance(exc, errors.OpenRDError) and exc.keeps_changes)
+            self._finish(conn, commit=keep)
         finally:
             self._release()
         if isinstance(exc, IntegrityError):
@@ -80,9 +81,9 @@ class SqlUnitOfWork:
             self._writer_lock.release()
 
     @staticmethod
-    def _finish(conn: Connection, exc_type: type[BaseException] | None) -> None:
+    def _finish(conn: Connection, *, commit: bool) -> None:
         try:
-            if exc_type is None:
+            if commit:
                 conn.commit()
             else:
                 conn.rollback()

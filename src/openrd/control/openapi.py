@@ -1,0 +1,713 @@
+"""The control API's OpenAPI 3.1 document, served at ``GET /_openrd/openapi.json``.
+
+It describes every route under ``/_openrd`` and ``/metrics`` except the console page (HTML and server-sent events,
+for people, not programs) and nothing of the Alibaba front door at ``/``. Patterns and limits come from the same
+constants the handlers and services check, so the document and the code cannot disagree on them; the suite fuzzes
+the live server from this document (tests/control/test_control_openapi.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from openrd import __version__
+from openrd.domain.accounts import DISPLAY_NAME, LOGIN_NAME
+from openrd.domain.identity import MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, RAM_NAME, ROLE_ARN, SESSION_NAME
+from openrd.domain.phone import PHONE_SYNTAX
+from openrd.domain.policy import SYSTEM_POLICIES
+from openrd.domain.sms import SmsStatus
+from openrd.services.emulator import MAX_OFFSET_SECONDS
+
+JSON = "application/json"
+Schema = dict[str, Any]
+
+PHONE = PHONE_SYNTAX.pattern.removeprefix("^").removesuffix("$")
+RFC3339_UTC_MS = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"
+ACCOUNT_ID = r"^[0-9]{16}$"
+ACCESS_KEY_ID = r"^(LTAI|STS\.)[A-Za-z0-9]{24}$"
+AUDIT_ACTION = r"^[A-Za-z]{1,64}$"
+SMS_STATUSES = [status.value for status in SmsStatus]
+LIST_LIMIT = 1000  # GET /_openrd/sms and /_openrd/audit: ?limit= from 1 to this; GET /_openrd/accounts lists this many
+
+
+def _ref(kind: str, name: str) -> Schema:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _schema(name: str) -> Schema:
+    return _ref("schemas", name)
+
+
+def _json_response(description: str, schema: Schema) -> Schema:
+    return {"description": description, "content": {JSON: {"schema": schema}}}
+
+
+def _json_body(schema: Schema, *, required: bool) -> Schema:
+    return {"required": required, "content": {JSON: {"schema": schema}}}
+
+
+def _error_response(code: str, description: str) -> Schema:
+    schema: Schema = {
+        "type": "object",
+        "required": ["error", "message"],
+        "additionalProperties": False,
+        "properties": {"error": {"const": code}, "message": {"type": "string", "minLength": 1}},
+    }
+    return _json_response(description, schema)
+
+
+def _errors(*statuses: int) -> dict[str, Schema]:
+    names = {400: "Invalid", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict"}
+    return {str(status): _ref("responses", names[status]) for status in statuses}
+
+
+def _guarded(operation: Schema, *errors: int) -> Schema:
+    """Every guarded route may answer 401 (token configured, missing or wrong) or 403 (no token, remote client)."""
+    operation["responses"].update(_errors(*sorted({*errors, 401, 403})))
+    return operation
+
+
+def _path_id(description: str, schema: Schema) -> Schema:
+    return {"name": "id", "in": "path", "required": True, "description": description, "schema": schema}
+
+
+def _query(name: str, description: str, schema: Schema) -> Schema:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def _optional_filter(pattern: str) -> Schema:
+    """A query filter whose empty value counts as absent."""
+    return {"type": "string", "pattern": f"^({pattern.removeprefix('^').removesuffix('$')})?$"}
+
+
+def _limit(default: int) -> Schema:
+    return {"type": "integer", "minimum": 1, "maximum": LIST_LIMIT, "default": default}
+
+
+def _nullable(schema: Schema) -> Schema:
+    """An optional body field: ``null`` counts as absent."""
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def _component_schemas(sites: list[str]) -> dict[str, Schema]:
+    time = {"type": "string", "format": "date-time", "pattern": RFC3339_UTC_MS, "description": "RFC 3339, UTC, ms"}
+    string_list: Schema = {
+        "anyOf": [
+            {"type": "string", "minLength": 1},
+            {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+        ]
+    }
+    condition_value = {"type": ["string", "boolean", "number"]}
+    statement: Schema = {
+        "type": "object",
+        "description": "Exactly one of Action and NotAction, and exactly one of Resource and NotResource.",
+        "required": ["Effect"],
+        "additionalProperties": False,
+        "properties": {
+            "Effect": {"enum": ["Allow", "Deny"]},
+            "Action": _schema("PolicyActions"),
+            "NotAction": _schema("PolicyActions"),
+            "Resource": string_list,
+            "NotResource": string_list,
+            "Condition": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {
+                        "anyOf": [condition_value, {"type": "array", "minItems": 1, "items": condition_value}]
+                    },
+                },
+            },
+        },
+        "allOf": [
+            {"oneOf": [{"required": ["Action"]}, {"required": ["NotAction"]}]},
+            {"oneOf": [{"required": ["Resource"]}, {"required": ["NotResource"]}]},
+        ],
+    }
+    action = {"type": "string", "pattern": r"^(\*|[A-Za-z0-9_.*?-]+:[^:\s]+)$"}
+    display_name = {
+        "type": "string",
+        "pattern": DISPLAY_NAME.pattern,
+        "description": "1-50 characters, no control characters",
+    }
+    return {
+        "Error": {
+            "type": "object",
+            "description": "Every error of the control API.",
+            "required": ["error", "message"],
+            "additionalProperties": False,
+            "properties": {
+                "error": {"enum": ["invalid", "unauthorized", "forbidden", "not_found", "conflict", "internal"]},
+                "message": {"type": "string", "minLength": 1},
+            },
+        },
+        "Health": {
+            "type": "object",
+            "required": ["status", "version", "store"],
+            "additionalProperties": False,
+            "properties": {
+                "status": {"const": "ok"},
+                "version": {"type": "string"},
+                "store": {"enum": ["sqlite", "postgresql"]},
+            },
+        },
+        "Ready": {
+            "type": "object",
+            "required": ["ready", "checks"],
+            "additionalProperties": False,
+            "properties": {
+                "ready": {"type": "boolean"},
+                "checks": {
+                    "type": "object",
+                    "required": ["database", "migrations", "dispatcher"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "database": {"type": "boolean", "description": "the database answers"},
+                        "migrations": {"type": "boolean", "description": "its schema is at the newest migration"},
+                        "dispatcher": {"type": "boolean", "description": "the SMS dispatcher runs"},
+                    },
+                },
+            },
+        },
+        "Account": {
+            "type": "object",
+            "required": [
+                "account_id",
+                "name",
+                "display_name",
+                "site",
+                "secure_mobile_phone",
+                "enterprise_name",
+                "enterprise_verified",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "account_id": {"type": "string", "pattern": ACCOUNT_ID},
+                "name": {"type": "string", "description": "the login name"},
+                "display_name": {"type": "string"},
+                "site": {"type": "string", "description": "a site profile's name"},
+                "secure_mobile_phone": {"type": ["string", "null"], "pattern": PHONE_SYNTAX.pattern},
+                "enterprise_name": {"type": ["string", "null"]},
+                "enterprise_verified": {"type": "boolean"},
+            },
+        },
+        "AccountList": {
+            "type": "object",
+            "required": ["accounts"],
+            "additionalProperties": False,
+            "properties": {
+                "accounts": {"type": "array", "maxItems": LIST_LIMIT, "items": _schema("Account")},
+            },
+        },
+        "NewAccount": {
+            "type": "object",
+            "required": ["display_name"],
+            "properties": {
+                "display_name": display_name,
+                "name": {
+                    "type": ["string", "null"],
+                    "pattern": LOGIN_NAME.pattern,
+                    "description": "the login name; defaults to display_name, which must then be a valid login name",
+                },
+                "site": {"enum": [*sites, "", None], "description": "default intl (also for null or empty)"},
+                "secure_mobile_phone": {
+                    "type": ["string", "null"],
+                    "pattern": f"^({PHONE})?$",
+                    "description": "like 86-13900001234: a mobile number valid for its country code, which the site "
+                    "must accept; null or empty for none",
+                },
+                "enterprise_name": {"type": ["string", "null"], "description": "null or empty for none"},
+                "enterprise_verified": {"type": ["boolean", "null"], "description": "default true"},
+            },
+            "anyOf": [
+                {"required": ["name"], "properties": {"name": {"type": "string"}}},
+                {"properties": {"display_name": {"pattern": LOGIN_NAME.pattern}}},
+            ],
+        },
+        "AccountPatch": {
+            "type": "object",
+            "description": "Only the fields given change; null clears secure_mobile_phone and enterprise_name. "
+            "A site change re-checks the phone against the new site.",
+            "additionalProperties": False,
+            "properties": {
+                "site": {"enum": sites},
+                "display_name": display_name,
+                "secure_mobile_phone": {"type": ["string", "null"], "pattern": f"^({PHONE})?$"},
+                "enterprise_name": {"type": ["string", "null"]},
+                "enterprise_verified": {"type": "boolean"},
+            },
+        },
+        "AccessKey": {
+            "type": "object",
+            "required": ["access_key_id", "access_key_secret"],
+            "additionalProperties": False,
+            "properties": {
+                "access_key_id": {"type": "string", "pattern": ACCESS_KEY_ID},
+                "access_key_secret": {"type": "string", "pattern": "^[A-Za-z0-9]{30}$"},
+            },
+        },
+        "CreatedAccount": {
+            "type": "object",
+            "description": "The new account and its root AccessKey.",
+            "required": ["account_id", "access_key_id", "access_key_secret"],
+            "additionalProperties": False,
+            "properties": {
+                "account_id": {"type": "string", "pattern": ACCOUNT_ID},
+                "access_key_id": {"type": "string", "pattern": ACCESS_KEY_ID},
+                "access_key_secret": {"type": "string", "pattern": "^[A-Za-z0-9]{30}$"},
+            },
+        },
+        "PolicyActions": {
+            "anyOf": [action, {"type": "array", "minItems": 1, "items": action}],
+            "description": "'*' or '<service>:<action pattern>'",
+        },
+        "PolicyStatement": statement,
+        "PolicyDocument": {
+            "type": "object",
+            "required": ["Version", "Statement"],
+            "additionalProperties": False,
+            "properties": {
+                "Version": {"const": "1"},
+                "Statement": {
+                    "anyOf": [
+                        _schema("PolicyStatement"),
+                        {"type": "array", "minItems": 1, "items": _schema("PolicyStatement")},
+                    ]
+                },
+            },
+        },
+        "Policy": {
+            "description": "A system policy name, a policy document, or a policy document as a JSON string.",
+            "anyOf": [
+                {"enum": sorted(SYSTEM_POLICIES)},
+                _schema("PolicyDocument"),
+                {
+                    "type": "string",
+                    "pattern": r"^\s*\{",
+                    "contentMediaType": JSON,
+                    "contentSchema": _schema("PolicyDocument"),
+                },
+            ],
+        },
+        "NewRamIdentity": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string", "pattern": RAM_NAME.pattern, "description": "unique in the account"},
+                "policies": {"type": ["array", "null"], "items": _schema("Policy"), "description": "default none"},
+            },
+        },
+        "CreatedRamUser": {
+            "type": "object",
+            "required": ["user_id", "arn", "access_key_id", "access_key_secret"],
+            "additionalProperties": False,
+            "properties": {
+                "user_id": {"type": "string", "pattern": "^[0-9]{16}$"},
+                "arn": {"type": "string", "pattern": r"^acs:ram::[0-9]{16}:user/[A-Za-z0-9._-]{1,64}$"},
+                "access_key_id": {"type": "string", "pattern": ACCESS_KEY_ID},
+                "access_key_secret": {"type": "string", "pattern": "^[A-Za-z0-9]{30}$"},
+            },
+        },
+        "CreatedRamRole": {
+            "type": "object",
+            "required": ["role_id", "arn"],
+            "additionalProperties": False,
+            "properties": {
+                "role_id": {"type": "string", "pattern": "^[0-9]{19}$"},
+                "arn": {"type": "string", "pattern": ROLE_ARN.pattern},
+            },
+        },
+        "AssumeRole": {
+            "type": "object",
+            "required": ["role_arn", "session_name"],
+            "properties": {
+                "role_arn": {"type": "string", "pattern": ROLE_ARN.pattern},
+                "session_name": {"type": "string", "pattern": SESSION_NAME.pattern},
+                "duration_seconds": {
+                    "type": ["integer", "null"],
+                    "minimum": MIN_SESSION_SECONDS,
+                    "maximum": MAX_SESSION_SECONDS,
+                    "description": "default 3600",
+                },
+            },
+        },
+        "StsCredentials": {
+            "type": "object",
+            "required": ["access_key_id", "access_key_secret", "security_token", "expiration"],
+            "additionalProperties": False,
+            "properties": {
+                "access_key_id": {"type": "string", "pattern": r"^STS\.[A-Za-z0-9]{24}$"},
+                "access_key_secret": {"type": "string", "pattern": "^[A-Za-z0-9]{30}$"},
+                "security_token": {"type": "string", "pattern": "^CAIS[A-Za-z0-9_-]+$"},
+                "expiration": time,
+            },
+        },
+        "Clock": {
+            "type": "object",
+            "required": ["now", "offset_seconds"],
+            "additionalProperties": False,
+            "properties": {
+                "now": {**time, "description": "the emulator clock: the real clock plus the offset"},
+                "offset_seconds": {"type": "integer", "minimum": -MAX_OFFSET_SECONDS, "maximum": MAX_OFFSET_SECONDS},
+            },
+        },
+        "ClockChange": {
+            "type": "object",
+            "description": "Exactly one of advance_seconds (relative), offset_seconds (absolute) or now (the time the "
+            "emulator clock should read now); the offset must stay within 100 years.",
+            "properties": {
+                "advance_seconds": {"type": ["integer", "null"]},
+                "offset_seconds": {
+                    "type": ["integer", "null"],
+                    "minimum": -MAX_OFFSET_SECONDS,
+                    "maximum": MAX_OFFSET_SECONDS,
+                },
+                "now": {"type": ["string", "null"], "format": "date-time", "description": "RFC 3339"},
+            },
+            "oneOf": [
+                {"required": ["advance_seconds"], "properties": {"advance_seconds": {"type": "integer"}}},
+                {"required": ["offset_seconds"], "properties": {"offset_seconds": {"type": "integer"}}},
+                {"required": ["now"], "properties": {"now": {"type": "string"}}},
+            ],
+        },
+        "SmsMessage": {
+            "type": "object",
+            "description": "text and code are null unless the sender is the inbox.",
+            "required": [
+                "id",
+                "phone",
+                "text",
+                "code",
+                "purpose",
+                "account_id",
+                "status",
+                "attempts",
+                "last_error",
+                "created_at",
+                "sent_at",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string"},
+                "phone": {"type": "string", "pattern": PHONE_SYNTAX.pattern},
+                "text": {"type": ["string", "null"]},
+                "code": {"type": ["string", "null"], "pattern": "^[0-9]+$"},
+                "purpose": {"enum": ["EnableRD", "BindSecureMobilePhone"]},
+                "account_id": {"type": "string", "pattern": ACCOUNT_ID},
+                "status": {"enum": SMS_STATUSES},
+                "attempts": {"type": "integer", "minimum": 0},
+                "last_error": {"type": ["string", "null"]},
+                "created_at": time,
+                "sent_at": {**time, "type": ["string", "null"]},
+            },
+        },
+        "SmsList": {
+            "type": "object",
+            "required": ["messages"],
+            "additionalProperties": False,
+            "properties": {
+                "messages": {"type": "array", "maxItems": LIST_LIMIT, "items": _schema("SmsMessage")},
+            },
+        },
+        "AuditEvent": {
+            "type": "object",
+            "required": ["time", "request_id", "action", "principal_arn", "account_id", "result"],
+            "additionalProperties": False,
+            "properties": {
+                "time": time,
+                "request_id": {"type": "string"},
+                "action": {"type": "string"},
+                "principal_arn": {"type": "string"},
+                "account_id": {"type": "string"},
+                "result": {"enum": ["success", "failure"]},
+                "error_code": {"type": "string", "description": "only on failures"},
+            },
+        },
+        "AuditList": {
+            "type": "object",
+            "required": ["events"],
+            "additionalProperties": False,
+            "properties": {
+                "events": {"type": "array", "maxItems": LIST_LIMIT, "items": _schema("AuditEvent")},
+            },
+        },
+    }
+
+
+def _paths() -> dict[str, Schema]:
+    account_id = _path_id("the account's 16-digit id", {"type": "string", "pattern": ACCOUNT_ID})
+    public: list[dict[str, list[Any]]] = [{}]
+    return {
+        "/_openrd/health": {
+            "get": {
+                "operationId": "getHealth",
+                "summary": "Liveness and version; needs no token and answers remote clients too.",
+                "security": public,
+                "responses": {"200": _json_response("Alive.", _schema("Health"))},
+            }
+        },
+        "/_openrd/ready": {
+            "get": {
+                "operationId": "getReady",
+                "summary": "Readiness: the database answers, migrations are current, the SMS dispatcher runs.",
+                "security": public,
+                "responses": {
+                    "200": _json_response("Ready.", _schema("Ready")),
+                    "503": _json_response("Not ready; checks says why.", _schema("Ready")),
+                },
+            }
+        },
+        "/metrics": {
+            "get": _guarded(
+                {
+                    "operationId": "getMetrics",
+                    "summary": "Prometheus metrics (text exposition format).",
+                    "responses": {
+                        "200": {
+                            "description": "The metrics.",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        }
+                    },
+                }
+            )
+        },
+        "/_openrd/openapi.json": {
+            "get": _guarded(
+                {
+                    "operationId": "getOpenApiDocument",
+                    "summary": "This document.",
+                    "responses": {
+                        "200": _json_response(
+                            "The OpenAPI document.",
+                            {"type": "object", "required": ["openapi", "info", "paths"]},
+                        )
+                    },
+                }
+            )
+        },
+        "/_openrd/reset": {
+            "post": _guarded(
+                {
+                    "operationId": "reset",
+                    "summary": "Wipe all state, the clock offset included.",
+                    "responses": {"204": {"description": "Wiped."}},
+                }
+            )
+        },
+        "/_openrd/accounts": {
+            "get": _guarded(
+                {
+                    "operationId": "listAccounts",
+                    "summary": f"The accounts (at most {LIST_LIMIT}).",
+                    "responses": {"200": _json_response("The accounts.", _schema("AccountList"))},
+                }
+            ),
+            "post": _guarded(
+                {
+                    "operationId": "createAccount",
+                    "summary": "Create an account with a root AccessKey.",
+                    "requestBody": _json_body(_schema("NewAccount"), required=True),
+                    "responses": {"201": _json_response("Created.", _schema("CreatedAccount"))},
+                },
+                400,
+            ),
+        },
+        "/_openrd/accounts/{id}": {
+            "parameters": [account_id],
+            "get": _guarded(
+                {
+                    "operationId": "getAccount",
+                    "summary": "One account.",
+                    "responses": {"200": _json_response("The account.", _schema("Account"))},
+                },
+                404,
+            ),
+            "patch": _guarded(
+                {
+                    "operationId": "patchAccount",
+                    "summary": "Change some fields of an account.",
+                    "requestBody": _json_body(_schema("AccountPatch"), required=False),
+                    "responses": {"200": _json_response("The changed account.", _schema("Account"))},
+                },
+                400,
+                404,
+            ),
+        },
+        "/_openrd/accounts/{id}/ram-users": {
+            "parameters": [account_id],
+            "post": _guarded(
+                {
+                    "operationId": "createRamUser",
+                    "summary": "Create a RAM user with an AccessKey and attach policies to it.",
+                    "requestBody": _json_body(_schema("NewRamIdentity"), required=True),
+                    "responses": {"201": _json_response("Created.", _schema("CreatedRamUser"))},
+                },
+                400,
+                404,
+                409,
+            ),
+        },
+        "/_openrd/accounts/{id}/ram-roles": {
+            "parameters": [account_id],
+            "post": _guarded(
+                {
+                    "operationId": "createRamRole",
+                    "summary": "Create a RAM role (names compare case-insensitively) and attach policies to it.",
+                    "requestBody": _json_body(_schema("NewRamIdentity"), required=True),
+                    "responses": {"201": _json_response("Created.", _schema("CreatedRamRole"))},
+                },
+                400,
+                404,
+                409,
+            ),
+        },
+        "/_openrd/accounts/{id}/access-keys": {
+            "parameters": [account_id],
+            "post": _guarded(
+                {
+                    "operationId": "createRootAccessKey",
+                    "summary": "Another root AccessKey for an account (e.g. a management account the API created).",
+                    "responses": {"201": _json_response("Created.", _schema("AccessKey"))},
+                },
+                404,
+            ),
+        },
+        "/_openrd/sts/assume-role": {
+            "post": _guarded(
+                {
+                    "operationId": "assumeRole",
+                    "summary": "STS credentials for a role.",
+                    "requestBody": _json_body(_schema("AssumeRole"), required=True),
+                    "responses": {"201": _json_response("Issued.", _schema("StsCredentials"))},
+                },
+                400,
+                404,
+            ),
+        },
+        "/_openrd/access-keys/{id}/disable": {
+            "post": _guarded(
+                {
+                    "operationId": "disableAccessKey",
+                    "summary": "Disable an AccessKey (root, RAM user or STS).",
+                    "parameters": [_path_id("the AccessKey id", {"type": "string", "minLength": 1})],
+                    "responses": {"204": {"description": "Disabled."}},
+                },
+                404,
+            )
+        },
+        "/_openrd/clock": {
+            "get": _guarded(
+                {
+                    "operationId": "getClock",
+                    "summary": "The emulator clock.",
+                    "responses": {"200": _json_response("The clock.", _schema("Clock"))},
+                }
+            ),
+            "post": _guarded(
+                {
+                    "operationId": "setClock",
+                    "summary": "Move the emulator clock (business time rules only; signatures use the real clock).",
+                    "requestBody": _json_body(_schema("ClockChange"), required=True),
+                    "responses": {"200": _json_response("The moved clock.", _schema("Clock"))},
+                },
+                400,
+            ),
+        },
+        "/_openrd/sms": {
+            "get": _guarded(
+                {
+                    "operationId": "listSms",
+                    "summary": "Text messages, newest first.",
+                    "parameters": [
+                        _query("phone", "only this phone (empty: all)", _optional_filter(PHONE)),
+                        _query("status", "only this status (empty: all)", {"enum": ["", *SMS_STATUSES]}),
+                        _query("limit", "at most this many", _limit(50)),
+                    ],
+                    "responses": {"200": _json_response("The messages.", _schema("SmsList"))},
+                },
+                400,
+            )
+        },
+        "/_openrd/sms/latest": {
+            "get": _guarded(
+                {
+                    "operationId": "latestSms",
+                    "summary": "The newest text message (for one phone).",
+                    "parameters": [_query("phone", "only this phone (empty: any)", _optional_filter(PHONE))],
+                    "responses": {"200": _json_response("The message.", _schema("SmsMessage"))},
+                },
+                400,
+                404,
+            )
+        },
+        "/_openrd/sms/{id}/retry": {
+            "post": _guarded(
+                {
+                    "operationId": "retrySms",
+                    "summary": "Queue a dead message for delivery again.",
+                    "parameters": [_path_id("the message id", {"type": "string", "minLength": 1})],
+                    "responses": {"202": {"description": "Queued."}},
+                },
+                404,
+                409,
+            )
+        },
+        "/_openrd/audit": {
+            "get": _guarded(
+                {
+                    "operationId": "listAudit",
+                    "summary": "Audit events, newest first: every authenticated call that changes the directory, and "
+                    "every failed call.",
+                    "parameters": [
+                        _query("account_id", "only this account (empty: all)", _optional_filter(ACCOUNT_ID)),
+                        _query("action", "only this API action (empty: all)", _optional_filter(AUDIT_ACTION)),
+                        _query("result", "only this result (empty: all)", {"enum": ["", "success", "failure"]}),
+                        _query("limit", "at most this many", _limit(100)),
+                    ],
+                    "responses": {"200": _json_response("The events.", _schema("AuditList"))},
+                },
+                400,
+            )
+        },
+    }
+
+
+def openapi_document(*, sites: Iterable[str]) -> dict[str, Any]:
+    """The document for a server whose site profiles are ``sites``."""
+    names = sorted(sites)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "openrd control API",
+            "version": __version__,
+            "description": "The emulator's own JSON API: seeding, inspection, clock, reset, health and metrics. "
+            "With OPENRD_ADMIN_TOKEN set every call but health and ready needs `Authorization: Bearer <token>` "
+            "(else 401); without it only loopback clients are served (else 403) and they need no token. Errors "
+            'are `{"error": "<code>", "message": "..."}`; an unexpected failure is a 500 with error "internal". '
+            "The console page (/_openrd/console) is for browsers and is not described here.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"adminToken": []}],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {
+                "adminToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The value of OPENRD_ADMIN_TOKEN. Without one configured, loopback clients need "
+                    "no token.",
+                }
+            },
+            "responses": {
+                "Invalid": _error_response("invalid", "The request is malformed or breaks a documented rule."),
+                "Unauthorized": _error_response("unauthorized", "A token is configured; this call lacks it."),
+                "Forbidden": _error_response("forbidden", "No token is configured and the client is not loopback."),
+                "NotFound": _error_response("not_found", "The named object does not exist."),
+                "Conflict": _error_response("conflict", "The object exists already, or is in the wrong state."),
+            },
+            "schemas": _component_schemas(names),
+        },
+    }

@@ -1,0 +1,94 @@
+"""The audit row of a change commits with the change (issue 6 §2): one row per call, keyed by its RequestId;
+a wrong code that counts as an attempt is recorded as a failure in that same transaction; and when the audit
+row cannot be written the change is rolled back with it — never a change without its record."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+from codes_support import make_directory, phone_for
+
+
+def audit_rows(db: Path) -> list[tuple[str, str, str, str | None]]:
+    with sqlite3.connect(db) as conn:
+        return list(conn.execute("SELECT request_id, action, result, error_code FROM audit_events ORDER BY id"))
+
+
+def failing(call: Any) -> AlibabaCloudException:
+    with pytest.raises(AlibabaCloudException) as caught:
+        call()
+    return caught.value
+
+
+def request_id_of(answer: Any) -> str:
+    return str(answer.body.request_id)
+
+
+def test_success_and_counted_wrong_attempt_each_write_one_row(servers: Any) -> None:
+    live, api = servers.start(servers.env())
+    db = Path(live.runtime.deps.settings.database_url.removeprefix("sqlite:///"))
+    world = make_directory(api, 1)
+    member, phone = world.members[0], phone_for(0)
+    sent = api.send_bind(world.user, member, phone)
+    code = api.latest(phone)["code"]
+    wrong = "0" * 6 if code != "0" * 6 else "1" * 6
+
+    refused = failing(lambda: api.bind(world.user, member, phone, wrong))
+    assert (refused.status_code, refused.code) == (409, "Invalid.VerificationCode")
+    bound = api.bind(world.user, member, phone, code)
+
+    rows = {r[0]: r[1:] for r in audit_rows(db)}
+    assert rows[request_id_of(sent)] == ("SendVerificationCodeForBindSecureMobilePhone", "success", None)
+    assert rows[refused.request_id] == ("BindSecureMobilePhone", "failure", "Invalid.VerificationCode")
+    assert rows[request_id_of(bound)] == ("BindSecureMobilePhone", "success", None)
+    assert len(audit_rows(db)) == len(rows)  # one row per call
+    # The wrong attempt was committed with its failure row: the code remembers it.
+    with sqlite3.connect(db) as conn:
+        attempts = conn.execute(
+            "SELECT attempts FROM verification_codes WHERE purpose = 'BindSecureMobilePhone' AND account_id = ?",
+            (member,),
+        ).fetchall()
+    assert attempts == [(1,)]
+
+
+def test_a_change_whose_audit_row_cannot_be_written_is_rolled_back(servers: Any) -> None:
+    live, api = servers.start(servers.env())
+    db = Path(live.runtime.deps.settings.database_url.removeprefix("sqlite:///"))
+    world = make_directory(api, 1)
+    member, phone = world.members[0], phone_for(0)
+    api.send_bind(world.user, member, phone)
+    code = api.latest(phone)["code"]
+    before = audit_rows(db)
+
+    with sqlite3.connect(db) as conn:  # the audit trail is gone: every write to it fails
+        conn.execute("ALTER TABLE audit_events RENAME TO audit_events_away")
+    broken = failing(lambda: api.bind(world.user, member, phone, code))
+    assert (broken.status_code, broken.code) == (500, "InternalError")
+    assert api.control("GET", f"/accounts/{member}").json()["secure_mobile_phone"] is None
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("ALTER TABLE audit_events_away RENAME TO audit_events")
+    assert audit_rows(db) == before
+    bound = api.bind(world.user, member, phone, code)  # the code was not spent by the rolled-back call
+    assert api.control("GET", f"/accounts/{member}").json()["secure_mobile_phone"] == phone
+    assert audit_rows(db)[-1][:3] == (request_id_of(bound), "BindSecureMobilePhone", "success")
+
+
+def test_audit_trail_lists_the_settled_failure(servers: Any) -> None:
+    _, api = servers.start(servers.env())
+    world = make_directory(api, 1)
+    member, phone = world.members[0], phone_for(0)
+    api.send_bind(world.user, member, phone)
+    wrong = "1" * 6 if api.latest(phone)["code"] != "1" * 6 else "2" * 6
+    refused = failing(lambda: api.bind(world.user, member, phone, wrong))
+    answer = api.control(
+        "GET", "/audit", params={"account_id": world.master.account_id, "action": "BindSecureMobilePhone"}
+    )
+    assert answer.status_code == 200, answer.text
+    events = [e for e in answer.json()["events"] if e["request_id"] == refused.request_id]
+    assert len(events) == 1
+    assert (events[0]["result"], events[0]["error_code"]) == ("failure", "Invalid.VerificationCode")
