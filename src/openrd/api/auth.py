@@ -20,15 +20,17 @@ def _storable(value: str, max_length: int) -> bool:
 
 
 def authenticate(raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None) -> Principal:
-    """The checks of A2 in their order, in one read transaction; then the nonce is recorded in one short write.
+    """The checks of A2 in their order and the recording of the nonce, in one short write transaction.
 
-    The write is a single atomic upsert, so of two processes that see one nonce at once exactly one succeeds
-    (the other answers SignatureNonceUsed). A request that fails any check does not consume its nonce.
+    The nonce is recorded by a single atomic upsert after every check passed, so of two processes that see one
+    nonce at once exactly one succeeds (the other answers SignatureNonceUsed), and a request that fails any check
+    does not consume its nonce (the transaction rolls back). One transaction, not a read and then a write: the
+    second transaction cost more than the checks themselves (bench/profile_dispatch.py).
     """
     window_s = deps.settings.timestamp_window_seconds
     if not _storable(envelope.access_key_id, MAX_ACCESS_KEY_ID):
         raise errors.InvalidAccessKeyIdNotFound()  # no such key can have been issued
-    with deps.uow(write=False) as uow:
+    with deps.uow() as uow:
         key = authn.load_access_key(uow, envelope.access_key_id)
         stamped = parse_timestamp(envelope.timestamp)
         wall_now = deps.wall_clock.now()
@@ -46,7 +48,6 @@ def authenticate(raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: st
             uow, key=key, security_token=envelope.security_token, box=deps.box, clock=deps.clock
         )
         authn.authorize(uow, principal, ram_action)
-    with deps.uow() as uow:
         authn.remember_nonce(
             uow, access_key_id=key.access_key_id, nonce=envelope.nonce, wall_now_ms=wall_now_ms, window_ms=window_ms
         )

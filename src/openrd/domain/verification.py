@@ -10,6 +10,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -91,8 +92,14 @@ def message_text(*, language: str, purpose: Purpose, code: str, ttl_seconds: int
 
 
 def rfc3339_ms(moment_ms: int) -> str:
-    moment = datetime.fromtimestamp(moment_ms / 1000, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment_ms % 1000:03d}Z"
+    seconds, millis = divmod(moment_ms, 1000)
+    return f"{_rfc3339_second(seconds)}.{millis:03d}Z"
+
+
+@lru_cache(maxsize=4096)
+def _rfc3339_second(seconds: int) -> str:
+    """Memoised by second: a page of 100 accounts formats 200 times, most sharing a few seconds."""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ class _AuditedUnitOfWork:
             outcome = None
         if outcome is not None and not self._written and self._entered is not None:
             try:
-                self._entered.audit.settle(outcome)
+                self._entered.audit.add(outcome)  # the call's first write: no row of its RequestId yet
             except BaseException as error:
                 self._inner.__exit__(type(error), error, error.__traceback__)
                 raise

@@ -41,67 +41,87 @@ def deliver_due(
     lease_seconds: int = 60,
     batch: int = 20,
 ) -> Sequence[DeliveryOutcome]:
-    """One pass: lease what is due, try each message once, record the result.
+    """One pass: lease what is due, try each message once, record the results.
 
     Leases and retry times run on ``wall_clock`` (delivery is real work with real timeouts); the time a message
-    was sent is written on the business ``clock``, like every time the emulator shows.
+    was sent is written on the business ``clock``, like every time the emulator shows. The results of a pass are
+    recorded in one transaction: a write transaction per message cost more than delivering to the inbox, and
+    held the store's write lock against the requests. A crash before that commit re-delivers the pass's
+    messages once their lease ends — at least once, as promised, with the same idempotency key.
     """
     now_ms = epoch_ms(wall_clock.now())
     with uow_factory() as uow:
         claimed = uow.outbox.claim_due(now_ms=now_ms, lease_ms=lease_seconds * 1000, limit=batch)
-    return [_deliver_one(uow_factory, sender, clock, wall_clock, retry, jitter, m) for m in claimed]
+    if not claimed:
+        return []
+    tried = [(message, _attempt(sender, message)) for message in claimed]
+    sent_ms = epoch_ms(clock.now())
+    with uow_factory() as uow:
+        outcomes = [
+            _record(uow, sender, wall_clock, retry, jitter, message, failure, sent_ms) for message, failure in tried
+        ]
+    for (message, failure), outcome in zip(tried, outcomes, strict=True):
+        _report(sender, message, failure, outcome)
+    return outcomes
 
 
-def _deliver_one(
-    uow_factory: UnitOfWorkFactory,
+def _attempt(sender: SmsSender, message: SmsRecord) -> DeliveryError | None:
+    if message.text is None:
+        return DeliveryError("the message text is gone", permanent=True)
+    outbound = OutboundSms(
+        message_id=message.message_id,
+        phone=message.phone,
+        text=message.text,
+        code=message.code or "",
+        purpose=message.purpose,
+        language=message.language,
+    )
+    try:
+        sender.deliver(outbound)
+    except DeliveryError as exc:
+        return exc
+    except Exception as exc:  # a sender bug must not kill the worker or lose the message
+        log.exception("sms sender raised", extra={"message_id": message.message_id, "phone": mask_phone(message.phone)})
+        return DeliveryError(f"{type(exc).__name__}")
+    return None
+
+
+def _record(
+    uow: UnitOfWork,
     sender: SmsSender,
-    clock: Clock,
     wall_clock: Clock,
     retry: RetryPolicy,
     jitter: Callable[[], float],
     message: SmsRecord,
+    failure: DeliveryError | None,
+    sent_ms: int,
 ) -> DeliveryOutcome:
+    if failure is None:
+        uow.outbox.mark_sent(message.message_id, now_ms=sent_ms, keep_text=sender.keeps_text)
+        return DeliveryOutcome(message.message_id, delivered=True)
+    dead = failure.permanent or message.attempts >= retry.max_attempts
+    next_ms = epoch_ms(wall_clock.now()) + int(retry.delay_seconds(message.attempts, jitter()) * 1000)
+    uow.outbox.mark_failed(message.message_id, error=failure.reason, next_attempt_ms=next_ms, dead=dead)
+    return DeliveryOutcome(message.message_id, delivered=False, dead=dead)
+
+
+def _report(sender: SmsSender, message: SmsRecord, failure: DeliveryError | None, outcome: DeliveryOutcome) -> None:
     masked = mask_phone(message.phone)
-    failure: DeliveryError | None = None
-    if message.text is None:
-        failure = DeliveryError("the message text is gone", permanent=True)
-    else:
-        outbound = OutboundSms(
-            message_id=message.message_id,
-            phone=message.phone,
-            text=message.text,
-            code=message.code or "",
-            purpose=message.purpose,
-            language=message.language,
-        )
-        try:
-            sender.deliver(outbound)
-        except DeliveryError as exc:
-            failure = exc
-        except Exception as exc:  # a sender bug must not kill the worker or lose the message
-            log.exception("sms sender raised", extra={"message_id": message.message_id, "phone": masked})
-            failure = DeliveryError(f"{type(exc).__name__}")
-    with uow_factory() as uow:
-        if failure is None:
-            uow.outbox.mark_sent(message.message_id, now_ms=epoch_ms(clock.now()), keep_text=sender.keeps_text)
-            log.info("sms sent", extra={"message_id": message.message_id, "phone": masked, "sender": sender.name})
-            SMS_DELIVERIES.labels(sender.name, "sent").inc()
-            return DeliveryOutcome(message.message_id, delivered=True)
-        dead = failure.permanent or message.attempts >= retry.max_attempts
-        next_ms = epoch_ms(wall_clock.now()) + int(retry.delay_seconds(message.attempts, jitter()) * 1000)
-        uow.outbox.mark_failed(message.message_id, error=failure.reason, next_attempt_ms=next_ms, dead=dead)
-    SMS_DELIVERIES.labels(sender.name, "dead" if dead else "failed").inc()
+    if failure is None:
+        log.info("sms sent", extra={"message_id": message.message_id, "phone": masked, "sender": sender.name})
+        SMS_DELIVERIES.labels(sender.name, "sent").inc()
+        return
+    SMS_DELIVERIES.labels(sender.name, "dead" if outcome.dead else "failed").inc()
     log.warning(
         "sms delivery failed",
         extra={
             "message_id": message.message_id,
             "phone": masked,
             "attempt": message.attempts,
-            "dead": dead,
+            "dead": outcome.dead,
             "reason": failure.reason,
         },
     )
-    return DeliveryOutcome(message.message_id, delivered=False, dead=dead)
 
 
 def retry_dead(*, uow: UnitOfWork, message_id: str) -> None:

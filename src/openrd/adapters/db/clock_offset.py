@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.exc import DBAPIError
 
 from openrd.adapters.db import tables as t
+from openrd.adapters.db.prepared import Prepared
 from openrd.services.emulator import CLOCK_OFFSET_KEY
+
+_OFFSET = Prepared(select(t.emulator_state.c.value).where(t.emulator_state.c.key == bindparam("key")))
 
 
 class StoredClockOffset:
@@ -27,12 +30,12 @@ class StoredClockOffset:
             # Checked out once and kept: requests never wait on the pool for a clock read.
             self._conn = self._engine.connect()
         try:
-            value = self._conn.execute(
-                select(t.emulator_state.c.value).where(t.emulator_state.c.key == CLOCK_OFFSET_KEY)
-            ).scalar_one_or_none()
+            row = _OFFSET.first(self._conn, {"key": CLOCK_OFFSET_KEY})  # every business call reads it: prepared
         finally:
-            self._conn.rollback()  # never keep a read snapshot open: the next read must see new offsets
-        return int(value) if value else 0
+            # Never keep a read snapshot open: the next read must see new offsets (the statement ran on the driver
+            # connection, so end the driver's transaction, if it opened one, there).
+            self._conn.connection.driver_connection.rollback()  # type: ignore[union-attr]
+        return int(row.value) if row and row.value else 0
 
     def __call__(self) -> int:
         with self._lock:

@@ -6,10 +6,11 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openrd.adapters.db import tables as t
+from openrd.adapters.db.prepared import Prepared
 from openrd.domain.sms import SmsRecord, SmsStatus
 from openrd.domain.verification import CodeStatus, StoredCode
 from openrd.services.ports import SecretBox
@@ -19,14 +20,65 @@ def dialect_insert(conn: Connection, table: Any) -> Any:
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
+def _values(table: Any, *skip: str) -> dict[str, Any]:
+    return {c.name: bindparam(c.name) for c in table.columns if c.name not in skip}
+
+
+# Hot-path statements (every send runs them) are built once and run through the driver (prepared.py).
+_LOCK = {
+    "sqlite": Prepared(sqlite.insert(t.rate_locks).values(lock_key=bindparam("key")).on_conflict_do_nothing()),
+    "postgresql": Prepared(postgresql.insert(t.rate_locks).values(lock_key=bindparam("key")).on_conflict_do_nothing()),
+}
+_LOCK_ROW = Prepared(
+    select(t.rate_locks.c.lock_key).where(t.rate_locks.c.lock_key == bindparam("key")).with_for_update()
+)
+_s, _c = t.code_sends, t.verification_codes
+_PHONE_SENDS = Prepared(
+    select(_s.c.sent_ms).where(and_(_s.c.phone == bindparam("phone"), _s.c.sent_ms > bindparam("since")))
+)
+_QUOTA_USED = Prepared(
+    select(func.count()).where(and_(_s.c.quota_account_id == bindparam("account"), _s.c.quota_day == bindparam("day")))
+)
+_RECORD_SEND = Prepared(insert(_s).values(_values(_s, "id")))
+_VOID_ACTIVE = Prepared(
+    update(_c)
+    .where(
+        and_(
+            _c.c.purpose == bindparam("purpose"),
+            _c.c.account_id == bindparam("account"),
+            _c.c.phone == bindparam("phone"),
+        ),
+        _c.c.status == CodeStatus.ACTIVE.value,
+    )
+    .values(status=CodeStatus.VOID.value)
+)
+_ADD_CODE = Prepared(insert(_c).values(_values(_c)))
+_SMS_COLUMNS = [c.name for c in t.sms_outbox.columns]
+_SENT: dict[str, Any] = {
+    "status": SmsStatus.SENT.value,
+    "sent_ms": bindparam("now"),
+    "lease_until_ms": None,
+    "last_error": None,
+}
+_MARK_SENT = {  # keep_text: the inbox keeps the text and code to show them; other senders forget them
+    keep: Prepared(
+        update(t.sms_outbox)
+        .where(t.sms_outbox.c.message_id == bindparam("id"))
+        .values(_SENT if keep else _SENT | {"body_ciphertext": None, "code_ciphertext": None})
+    )
+    for keep in (True, False)
+}
+_ADD_SMS = Prepared(insert(t.sms_outbox).values(_values(t.sms_outbox)))
+
+
 def lock_key(conn: Connection, key: str) -> None:
     """Serialise writers on ``key`` until the transaction ends: a row lock on PostgreSQL; on SQLite the
     IMMEDIATE write transaction already serialises writers. Keys are hashed to fit the column whatever
     their length (a management account name can be 71 characters)."""
     digest = hashlib.sha256(key.encode()).hexdigest()
-    conn.execute(dialect_insert(conn, t.rate_locks).values(lock_key=digest).on_conflict_do_nothing())
+    _LOCK[conn.dialect.name].execute(conn, {"key": digest})
     if conn.dialect.name == "postgresql":
-        conn.execute(select(t.rate_locks.c.lock_key).where(t.rate_locks.c.lock_key == digest).with_for_update())
+        _LOCK_ROW.execute(conn, {"key": digest})
 
 
 class SqlCodeRepository:
@@ -37,30 +89,17 @@ class SqlCodeRepository:
         lock_key(self.conn, key)
 
     def phone_sends_since(self, phone: str, since_ms: int) -> list[int]:
-        s = t.code_sends
-        query = select(s.c.sent_ms).where(and_(s.c.phone == phone, s.c.sent_ms > since_ms))
-        return [row.sent_ms for row in self.conn.execute(query)]
+        return [row.sent_ms for row in _PHONE_SENDS.all(self.conn, {"phone": phone, "since": since_ms})]
 
     def quota_used(self, quota_account_id: str, day: str) -> int:
-        s = t.code_sends
-        query = select(func.count()).where(and_(s.c.quota_account_id == quota_account_id, s.c.quota_day == day))
-        return int(self.conn.execute(query).scalar_one())
+        return int(_QUOTA_USED.first(self.conn, {"account": quota_account_id, "day": day})[0])
 
     def record_send(self, *, quota_account_id: str, day: str, phone: str, sent_ms: int) -> None:
-        self.conn.execute(
-            insert(t.code_sends).values(quota_account_id=quota_account_id, quota_day=day, phone=phone, sent_ms=sent_ms)
-        )
+        values = {"quota_account_id": quota_account_id, "quota_day": day, "phone": phone, "sent_ms": sent_ms}
+        _RECORD_SEND.execute(self.conn, values)
 
     def void_active(self, *, purpose: str, account_id: str, phone: str) -> None:
-        c = t.verification_codes
-        self.conn.execute(
-            update(c)
-            .where(
-                and_(c.c.purpose == purpose, c.c.account_id == account_id, c.c.phone == phone),
-                c.c.status == CodeStatus.ACTIVE.value,
-            )
-            .values(status=CodeStatus.VOID.value)
-        )
+        _VOID_ACTIVE.execute(self.conn, {"purpose": purpose, "account": account_id, "phone": phone})
 
     def add(
         self,
@@ -73,18 +112,19 @@ class SqlCodeRepository:
         issued_ms: int,
         expires_ms: int,
     ) -> None:
-        self.conn.execute(
-            insert(t.verification_codes).values(
-                code_id=code_id,
-                purpose=purpose,
-                account_id=account_id,
-                phone=phone,
-                code_hash=code_hash,
-                status=CodeStatus.ACTIVE.value,
-                attempts=0,
-                issued_ms=issued_ms,
-                expires_ms=expires_ms,
-            )
+        _ADD_CODE.execute(
+            self.conn,
+            {
+                "code_id": code_id,
+                "purpose": purpose,
+                "account_id": account_id,
+                "phone": phone,
+                "code_hash": code_hash,
+                "status": CodeStatus.ACTIVE.value,
+                "attempts": 0,
+                "issued_ms": issued_ms,
+                "expires_ms": expires_ms,
+            },
         )
 
     def newest_active(self, *, purpose: str, account_id: str, phone: str) -> StoredCode | None:
@@ -150,21 +190,20 @@ class SqlOutboxRepository:
         now_ms: int,
         due_ms: int,
     ) -> None:
-        self.conn.execute(
-            insert(t.sms_outbox).values(
-                message_id=message_id,
-                purpose=purpose,
-                account_id=account_id,
-                phone=phone,
-                language=language,
-                body_ciphertext=self.box.encrypt(text),
-                code_ciphertext=self.box.encrypt(code) if code else None,
-                status=SmsStatus.PENDING.value,
-                attempts=0,
-                next_attempt_ms=due_ms,
-                created_ms=now_ms,
-            )
-        )
+        values = dict.fromkeys(_SMS_COLUMNS) | {
+            "message_id": message_id,
+            "purpose": purpose,
+            "account_id": account_id,
+            "phone": phone,
+            "language": language,
+            "body_ciphertext": self.box.encrypt(text),
+            "code_ciphertext": self.box.encrypt(code) if code else None,
+            "status": SmsStatus.PENDING.value,
+            "attempts": 0,
+            "next_attempt_ms": due_ms,
+            "created_ms": now_ms,
+        }
+        _ADD_SMS.execute(self.conn, values)
 
     def _record(self, row: Any) -> SmsRecord:
         return SmsRecord(
@@ -217,16 +256,7 @@ class SqlOutboxRepository:
         return [self._record(row) for row in self.conn.execute(select(o).where(o.c.message_id.in_(ids)))]
 
     def mark_sent(self, message_id: str, *, now_ms: int, keep_text: bool) -> None:
-        o = t.sms_outbox
-        values: dict[str, Any] = {
-            "status": SmsStatus.SENT.value,
-            "sent_ms": now_ms,
-            "lease_until_ms": None,
-            "last_error": None,
-        }
-        if not keep_text:
-            values.update(body_ciphertext=None, code_ciphertext=None)
-        self.conn.execute(update(o).where(o.c.message_id == message_id).values(**values))
+        _MARK_SENT[keep_text].execute(self.conn, {"id": message_id, "now": now_ms})
 
     def mark_failed(self, message_id: str, *, error: str, next_attempt_ms: int, dead: bool) -> None:
         o = t.sms_outbox

@@ -10,14 +10,25 @@ from sqlalchemy import Connection, and_, bindparam, delete, insert, select, upda
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openrd.adapters.db import tables as t
+from openrd.adapters.db.prepared import Prepared
 from openrd.domain.accounts import Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
 from openrd.services.ports import SecretBox
 
-# Hot-path statements are built once: constructing a Core expression costs more than running it on SQLite.
-_ACCESS_KEY = select(t.access_keys).where(t.access_keys.c.access_key_id == bindparam("id"))
-_USER = select(t.ram_users).where(t.ram_users.c.user_id == bindparam("id"))
-_POLICIES = (
+# Hot-path statements are built once and run through the driver (prepared.py): every signed call runs them.
+_k = t.access_keys
+_ACCESS_KEY = Prepared(
+    select(
+        _k.c.access_key_id, _k.c.secret_ciphertext, _k.c.account_id, _k.c.status, _k.c.user_id, _k.c.session_id
+    ).where(_k.c.access_key_id == bindparam("id"))
+)
+_ACCOUNT = Prepared(select(t.accounts).where(t.accounts.c.account_id == bindparam("id")))
+_USER = Prepared(
+    select(t.ram_users.c.user_id, t.ram_users.c.account_id, t.ram_users.c.name).where(
+        t.ram_users.c.user_id == bindparam("id")
+    )
+)
+_POLICIES = Prepared(
     select(t.policy_attachments.c.policy_name, t.policy_attachments.c.document)
     .where(
         and_(
@@ -27,17 +38,19 @@ _POLICIES = (
     )
     .order_by(t.policy_attachments.c.id)
 )
-_NONCE_SEEN = select(t.request_nonces.c.seen_ms).where(
-    and_(
-        t.request_nonces.c.access_key_id == bindparam("ak"),
-        t.request_nonces.c.nonce == bindparam("nonce"),
-        t.request_nonces.c.seen_ms >= bindparam("since"),
+_NONCE_SEEN = Prepared(
+    select(t.request_nonces.c.seen_ms).where(
+        and_(
+            t.request_nonces.c.access_key_id == bindparam("ak"),
+            t.request_nonces.c.nonce == bindparam("nonce"),
+            t.request_nonces.c.seen_ms >= bindparam("since"),
+        )
     )
 )
 
 
 @functools.cache
-def _nonce_upsert(dialect: str) -> Any:
+def _nonce_upsert(dialect: str) -> Prepared:
     """One atomic statement, so two processes that see the same nonce at once cannot both accept it: insert, or
     take over a row whose sighting has left the replay window. RETURNING, not rowcount: drivers report -1 for
     INSERT … ON CONFLICT (psycopg 3 under SQLAlchemy 2.1)."""
@@ -45,11 +58,13 @@ def _nonce_upsert(dialect: str) -> Any:
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(n).values(
         access_key_id=bindparam("ak"), nonce=bindparam("nonce"), seen_ms=bindparam("now")
     )
-    return stmt.on_conflict_do_update(
-        index_elements=[n.c.access_key_id, n.c.nonce],
-        set_={"seen_ms": stmt.excluded.seen_ms},
-        where=n.c.seen_ms < bindparam("cutoff"),
-    ).returning(n.c.seen_ms)
+    return Prepared(
+        stmt.on_conflict_do_update(
+            index_elements=[n.c.access_key_id, n.c.nonce],
+            set_={"seen_ms": stmt.excluded.seen_ms},
+            where=n.c.seen_ms < bindparam("cutoff"),
+        ).returning(n.c.seen_ms)
+    )
 
 
 def _account(row: Any) -> Account:
@@ -73,7 +88,7 @@ class SqlAccountRepository:
         self.conn.execute(insert(t.accounts).values(**account.__dict__))
 
     def get(self, account_id: str) -> Account | None:
-        row = self.conn.execute(select(t.accounts).where(t.accounts.c.account_id == account_id)).first()
+        row = _ACCOUNT.first(self.conn, {"id": account_id})
         return _account(row) if row else None
 
     def name_taken(self, name: str) -> bool:
@@ -106,8 +121,8 @@ class SqlIdentityRepository:
         self.conn.execute(insert(t.ram_users).values(**user.__dict__))
 
     def get_user(self, user_id: str) -> RamUser | None:
-        row = self.conn.execute(_USER, {"id": user_id}).first()
-        return RamUser(row.user_id, row.account_id, row.name) if row else None
+        row = _USER.first(self.conn, {"id": user_id})
+        return RamUser(*row) if row else None
 
     def find_user(self, account_id: str, name: str) -> RamUser | None:
         query = select(t.ram_users).where(and_(t.ram_users.c.account_id == account_id, t.ram_users.c.name == name))
@@ -136,8 +151,10 @@ class SqlIdentityRepository:
         )
 
     def policies_of(self, principal_type: str, principal_id: str) -> Sequence[tuple[str | None, str | None]]:
-        rows = self.conn.execute(_POLICIES, {"kind": principal_type, "id": principal_id})
-        return [(r.policy_name, r.document) for r in rows]
+        return [
+            (name, document)
+            for name, document in _POLICIES.all(self.conn, {"kind": principal_type, "id": principal_id})
+        ]
 
     def add_access_key(self, key: AccessKey) -> None:
         self.conn.execute(
@@ -152,16 +169,17 @@ class SqlIdentityRepository:
         )
 
     def get_access_key(self, access_key_id: str) -> AccessKey | None:
-        row = self.conn.execute(_ACCESS_KEY, {"id": access_key_id}).first()
+        row = _ACCESS_KEY.first(self.conn, {"id": access_key_id})
         if row is None:
             return None
+        key_id, ciphertext, account_id, status, user_id, session_id = row
         return AccessKey(
-            access_key_id=row.access_key_id,
-            secret=self.box.decrypt(row.secret_ciphertext),
-            account_id=row.account_id,
-            status=AccessKeyStatus(row.status),
-            user_id=row.user_id,
-            session_id=row.session_id,
+            access_key_id=key_id,
+            secret=self.box.decrypt(ciphertext),
+            account_id=account_id,
+            status=AccessKeyStatus(status),
+            user_id=user_id,
+            session_id=session_id,
         )
 
     def set_access_key_status(self, access_key_id: str, status: str) -> bool:
@@ -194,13 +212,11 @@ class SqlNonceRepository:
         self.conn = conn
 
     def seen(self, access_key_id: str, nonce: str, *, since_ms: int) -> bool:
-        return (
-            self.conn.execute(_NONCE_SEEN, {"ak": access_key_id, "nonce": nonce, "since": since_ms}).first() is not None
-        )
+        return _NONCE_SEEN.first(self.conn, {"ak": access_key_id, "nonce": nonce, "since": since_ms}) is not None
 
     def remember(self, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
         params = {"ak": access_key_id, "nonce": nonce, "now": now_ms, "cutoff": now_ms - window_ms}
-        return self.conn.execute(_nonce_upsert(self.conn.dialect.name), params).first() is not None
+        return _nonce_upsert(self.conn.dialect.name).first(self.conn, params) is not None
 
     def forget_older_than(self, cutoff_ms: int) -> int:
         return self.conn.execute(delete(t.request_nonces).where(t.request_nonces.c.seen_ms < cutoff_ms)).rowcount

@@ -1,0 +1,173 @@
+"""In-process cost of one signed call: the dispatcher alone, without HTTP or the load generator.
+
+Starts openrd in this process (SQLite in a temporary directory, or ``--store postgresql``), builds the benchmark's
+world (a management account with a directory, a RAM user with AliyunResourceDirectoryFullAccess, resource
+accounts), pre-signs N V3 requests per operation exactly as the Tea SDK does (fresh nonces), then calls
+``openrd.api.dispatch.dispatch`` on each and prints microseconds per call. ``--profile`` adds a cProfile of
+the timed loop (top functions by cumulative and by own time). Use it to find where a call's time goes before
+and after an optimisation; ``bench/run.py`` measures the whole server.
+
+    .venv/bin/python bench/profile_dispatch.py [--calls 2000] [--ops GetAccount,ListAccounts] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from loadgen import acs3_request
+
+from openrd.api.dispatch import dispatch
+from openrd.api.request import RawRequest
+from openrd.testing.client import OpenRD
+from openrd.testing.server import LiveServer, start_server
+
+VERSION = "2020-03-31"
+
+
+def parse(raw: bytes, host: str) -> RawRequest:
+    """The RawRequest the ASGI endpoint would build from these bytes."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    method, target, _ = lines[0].split(" ")
+    url = urlsplit(target)
+    headers = {name.lower(): value for name, value in (line.split(": ", 1) for line in lines[1:])}
+    query = tuple(parse_qsl(url.query, keep_blank_values=True))
+    return RawRequest(method=method, path=url.path, query=query, form=(), headers=headers, body=body, host=host)
+
+
+def world(live: LiveServer, members: int) -> dict[str, Any]:
+    from alibabacloud_resourcemanager20200331 import models
+
+    control = OpenRD(live.url)
+    try:
+        root = control.make_account(
+            "profile-management", site="cn", secure_mobile_phone="86-13800000000", enterprise_name="Bench Corp"
+        )
+        control.tea_client(root).init_resource_directory()
+        admin = control.ram_user(root.account_id, "profile-admin", ("AliyunResourceDirectoryFullAccess",))
+        sdk = control.tea_client(admin)
+        ids = [
+            sdk.create_resource_account(
+                models.CreateResourceAccountRequest(display_name=f"p-{i}")
+            ).body.account.account_id
+            for i in range(members)
+        ]
+        return {"ak": admin.access_key_id, "secret": admin.access_key_secret, "accounts": ids}
+    finally:
+        control.close()
+
+
+def requests_for(op: str, w: dict[str, Any], host: str, count: int, start: int) -> list[RawRequest]:
+    out = []
+    for i in range(count):
+        account = w["accounts"][i % len(w["accounts"])]
+        params = {
+            "GetAccount": {"AccountId": account},
+            "ListAccounts": {"PageSize": "100"},
+            "SendVerificationCodeForBindSecureMobilePhone": {
+                "AccountId": account,
+                "SecureMobilePhone": f"86-139{start + i:08d}",
+            },
+        }[op]
+        out.append(parse(acs3_request(host, w["ak"], w["secret"], op, VERSION, params), host))
+    return out
+
+
+def show_statements(live: LiveServer, call: Any) -> None:
+    """The statements that still go through SQLAlchemy's execution path (Prepared ones do not)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(" ".join(statement.split())[:160])
+
+    event.listen(live.runtime.engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(live.runtime.engine, "before_cursor_execute", record)
+    for statement in seen:
+        print("   ", statement)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--calls", type=int, default=2000)
+    p.add_argument("--members", type=int, default=100)
+    p.add_argument("--ops", default="GetAccount,ListAccounts,SendVerificationCodeForBindSecureMobilePhone")
+    p.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    p.add_argument("--postgres-url", default=os.environ.get("OPENRD_BENCH_POSTGRES_URL", ""))
+    p.add_argument("--profile", action="store_true")
+    p.add_argument("--top", type=int, default=25)
+    p.add_argument("--statements", action="store_true", help="print the Core statements one call of each op runs")
+    p.add_argument(
+        "--no-dispatcher",
+        action="store_true",
+        help="stop the SMS dispatcher thread: time the send call alone, not the deliveries it wakes",
+    )
+    a = p.parse_args()
+
+    data = tempfile.mkdtemp(prefix="openrd-profile-")
+    env = {
+        "OPENRD_DATA_DIR": data,
+        "OPENRD_SECRET_KEY": secrets.token_urlsafe(32),
+        "OPENRD_LOG_LEVEL": "WARNING",
+        "OPENRD_PHONE_LIMIT_PER_MINUTE": "1000000",
+        "OPENRD_PHONE_LIMIT_PER_HOUR": "1000000",
+        "OPENRD_PHONE_LIMIT_PER_DAY": "1000000",
+        "OPENRD_DAILY_CODE_QUOTA": "1000000",
+        "HOME": data,
+    }
+    if a.store == "postgresql":
+        if not a.postgres_url:
+            p.error("--store postgresql needs --postgres-url (a database this script may fill)")
+        env["OPENRD_DATABASE_URL"] = a.postgres_url
+    live = start_server(env)
+    try:
+        w = world(live, a.members)
+        host = f"127.0.0.1:{live.port}"
+        deps = live.runtime.deps
+        if a.no_dispatcher:
+            live.runtime.worker.stop()
+        for n, op in enumerate(a.ops.split(",")):
+            calls = requests_for(op, w, host, a.calls, start=n * a.calls)
+            for raw in requests_for(op, w, host, 50, start=10_000_000 + n * 100):  # warm caches and statements
+                dispatch(raw, deps)
+            if a.statements:
+                probe = requests_for(op, w, host, 1, start=20_000_000 + n)[0]
+                show_statements(live, lambda: dispatch(probe, deps))  # noqa: B023 - called before the loop moves on
+            profiler = cProfile.Profile() if a.profile else None
+            started = time.perf_counter()
+            if profiler:
+                profiler.enable()
+            statuses = [dispatch(raw, deps).status for raw in calls]
+            if profiler:
+                profiler.disable()
+            elapsed = time.perf_counter() - started
+            bad = [s for s in statuses if s != 200]
+            print(f"{op}: {elapsed / len(calls) * 1e6:,.0f} µs/call over {len(calls)} calls ({len(bad)} not 200)")
+            if profiler:
+                stats = pstats.Stats(profiler)
+                stats.sort_stats("cumulative").print_stats(a.top)
+                stats.sort_stats("tottime").print_stats(a.top)
+    finally:
+        live.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""Hot statements compiled once and run on the driver connection.
+
+SQLAlchemy Core remains the single description of every statement, but executing a Core statement costs
+~0.2 ms of Python per call on top of what SQLite needs to run it (~0.05 ms) — most of a signed read's time
+(bench/profile_dispatch.py). A ``Prepared`` statement is compiled once per dialect to SQL text and its parameter
+order, then run on the same connection, inside the same transaction, through the DB-API directly. Driver errors
+are re-raised as SQLAlchemy's, so the unit of work treats them exactly as before (IntegrityError → 409).
+
+Only for statements whose columns need no type processing beyond what the driver returns (strings, integers);
+callers convert booleans themselves. Rows of a SELECT are named tuples (``row.column``), as Core's rows are.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, exc
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+
+class Prepared:
+    __slots__ = ("_by_dialect", "_row", "statement")
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._by_dialect: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
+        columns = getattr(statement, "selected_columns", None)
+        self._row: Any = namedtuple("Row", list(columns.keys()), rename=True) if columns is not None else None
+
+    def _compiled(self, conn: Connection) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+        dialect = conn.dialect
+        found = self._by_dialect.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            assert isinstance(compiled, SQLCompiler)
+            positions = tuple(compiled.positiontup or ()) if compiled.positional else None
+            # Values written into the statement (``status == "active"``) are bound parameters with defaults.
+            required = {bind.key for bind in compiled.binds.values() if bind.required}
+            defaults = {name: value for name, value in compiled.params.items() if name not in required}
+            found = self._by_dialect[dialect.name] = (compiled.string, positions, defaults)
+        return found
+
+    def execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """The driver cursor after running the statement (``fetchone``/``fetchall``/``rowcount``)."""
+        sql, positions, defaults = self._compiled(conn)
+        if defaults:
+            params = defaults | dict(params)
+        values: Sequence[Any] | Mapping[str, Any] = params if positions is None else [params[p] for p in positions]
+        driver = conn.connection.driver_connection
+        try:
+            return driver.execute(sql, values)  # type: ignore[union-attr]
+        except conn.dialect.loaded_dbapi.Error as error:
+            raise exc.DBAPIError.instance(
+                sql, values, error, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+            ) from error
+
+    def first(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        row = self.execute(conn, params).fetchone()
+        return row if row is None or self._row is None else self._row._make(row)
+
+    def all(self, conn: Connection, params: Mapping[str, Any]) -> list[Any]:
+        rows = self.execute(conn, params).fetchall()
+        return list(rows) if self._row is None else [self._row._make(row) for row in rows]
+
+    def rowcount(self, conn: Connection, params: Mapping[str, Any]) -> int:
+        return int(self.execute(conn, params).rowcount)
