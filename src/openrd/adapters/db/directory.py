@@ -46,7 +46,8 @@ _PAGE_WHERE = {
 }
 _PAGE = {
     in_folder: (
-        Prepared(select(func.count()).select_from(_PAGE_JOIN).where(where)),
+        # Every member has its account row: the count needs no join, only the (directory, join time) index.
+        Prepared(select(func.count()).select_from(_m).where(where)),
         Prepared(
             select(_m, _a.c.name, _a.c.display_name, _a.c.enterprise_name, _a.c.secure_mobile_phone)
             .select_from(_PAGE_JOIN)
