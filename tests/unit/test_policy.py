@@ -460,3 +460,9 @@ def test_administrator_access_allows_everything_absent_denies(action: str, resou
     assert admin is not None
     assert decide([admin], action, resource) is Decision.ALLOW
     assert decide([admin, policy(allow("x:y"))], action, resource) is Decision.ALLOW
+
+
+def test_a_document_nested_deeper_than_the_parser_survives_is_a_policy_error() -> None:
+    document = '{"Version": "1", "Statement": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(PolicyDocumentError, match="nests too deeply"):
+        parse_policy_document(document)

@@ -6,6 +6,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from openrd import __version__, errors
-from openrd.control.openapi import openapi_document
+from openrd.control.openapi import ENTERPRISE_NAME_MAX, LIST_LIMIT, RFC3339, openapi_document
 from openrd.domain.accounts import Account
 from openrd.services import emulator, identity
 from openrd.services.context import Deps
@@ -24,6 +25,7 @@ from openrd.services.context import Deps
 log = logging.getLogger("openrd.control")
 Handler = Callable[[Request], Awaitable[Response]]
 PUBLIC_PATHS = frozenset({"/_openrd/health", "/_openrd/ready"})
+LIMIT = re.compile(r"[0-9]{1,4}", re.ASCII)
 
 
 def rfc3339(moment: datetime) -> str:
@@ -64,6 +66,9 @@ def guarded(deps: Deps, handler: Handler) -> Handler:
                         raise errors.ControlUnauthorized()
                 elif not _is_loopback(request.client.host if request.client else None):
                     raise errors.ControlForbidden()
+            if any("\x00" in value for value in request.path_params.values()):
+                # Ids never hold NUL, and PostgreSQL refuses it in a query: nothing by that name exists.
+                raise errors.ControlNotFound("no object has an id with a NUL character")
             return await handler(request)
         except errors.OpenRDError as error:
             return JSONResponse({"error": error.code, "message": error.text}, status_code=error.status)
@@ -79,12 +84,39 @@ async def json_body(request: Request) -> dict[str, Any]:
     if not raw:
         return {}
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError):
         raise errors.ControlInvalid("the body must be a JSON object") from None
+    except RecursionError:
+        raise errors.ControlInvalid("the body nests too deeply") from None
     if not isinstance(data, dict):
         raise errors.ControlInvalid("the body must be a JSON object")
+    if not _all_scalar_values(data):
+        raise errors.ControlInvalid("the body's strings must not contain lone surrogates (\\ud800-\\udfff)")
     return data
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _all_scalar_values(data: Any) -> bool:
+    """Whether every string (keys too) is valid Unicode: a lone surrogate such as "\\ud800" cannot be stored."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode()
+                except UnicodeEncodeError:
+                    return False
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], *, required: bool = False) -> Any:
@@ -96,6 +128,48 @@ def field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], *, req
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise errors.ControlInvalid(f"{name} has the wrong type")
     return value
+
+
+def by_method(handlers: dict[str, Handler]) -> Handler:
+    """One route per path, so a 405 names every method the path has in its ``Allow`` header (HEAD runs GET's)."""
+    if len(set(handlers.values())) == 1:
+        return next(iter(handlers.values()))
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return endpoint
+
+
+def query_limit(request: Request, *, default: int, maximum: int = LIST_LIMIT) -> int:
+    """``?limit=``: ASCII digits only (``int`` takes other scripts' digits and chokes on "²" or 5,000 digits)."""
+    raw = request.query_params.get("limit", str(default))
+    if not LIMIT.fullmatch(raw) or not 1 <= int(raw) <= maximum:
+        raise errors.ControlInvalid(f"limit must be a whole number from 1 to {maximum}")
+    return int(raw)
+
+
+def enterprise_name(value: Any) -> Any:
+    """Free text stored as given: PostgreSQL refuses NUL and more than its column holds, so no store may take it."""
+    if isinstance(value, str) and ("\x00" in value or len(value) > ENTERPRISE_NAME_MAX):
+        raise errors.ControlInvalid(
+            f"enterprise_name must be at most {ENTERPRISE_NAME_MAX} characters, without NUL characters"
+        )
+    return value
+
+
+def policies(data: dict[str, Any]) -> list[Any]:
+    """The ``policies`` field: names or documents; the service names what is wrong with a document."""
+    given: list[Any] = field(data, "policies", list) or []
+    return given
+
+
+def clock_target(value: str) -> str:
+    """``now`` must be RFC 3339 (``datetime.fromisoformat`` alone also takes "2026-01-01 00:00" or "20260101")."""
+    if not RFC3339.fullmatch(value):
+        raise errors.ControlInvalid("now must be an RFC 3339 time such as 2026-01-01T00:00:00Z")
+    return value[:10] + "T" + value[11:].upper()
 
 
 def identity_routes(deps: Deps) -> list[Route]:
@@ -128,7 +202,7 @@ def identity_routes(deps: Deps) -> list[Route]:
             name=field(data, "name", str),
             site=field(data, "site", str) or "intl",
             secure_mobile_phone=field(data, "secure_mobile_phone", str),
-            enterprise_name=field(data, "enterprise_name", str),
+            enterprise_name=enterprise_name(field(data, "enterprise_name", str)),
             enterprise_verified=True if verified is None else verified,
         )
         body = {
@@ -143,11 +217,12 @@ def identity_routes(deps: Deps) -> list[Route]:
         return JSONResponse(account_json(account))
 
     async def list_accounts(request: Request) -> Response:
-        accounts = await call(identity.list_accounts, uow=deps.uow(write=False), limit=1000)
+        accounts = await call(identity.list_accounts, uow=deps.uow(write=False), limit=LIST_LIMIT)
         return JSONResponse({"accounts": [account_json(a) for a in accounts]})
 
     async def patch_account(request: Request) -> Response:
         changes = await json_body(request)
+        enterprise_name(changes.get("enterprise_name"))
         account = await call(
             identity.patch_account,
             uow=deps.uow(),
@@ -165,7 +240,7 @@ def identity_routes(deps: Deps) -> list[Route]:
             rng=deps.rng,
             account_id=request.path_params["id"],
             name=field(data, "name", str, required=True),
-            policies=field(data, "policies", list) or [],
+            policies=policies(data),
         )
         body = {
             "user_id": user.user_id,
@@ -183,7 +258,7 @@ def identity_routes(deps: Deps) -> list[Route]:
             rng=deps.rng,
             account_id=request.path_params["id"],
             name=field(data, "name", str, required=True),
-            policies=field(data, "policies", list) or [],
+            policies=policies(data),
         )
         return JSONResponse({"role_id": role.role_id, "arn": f"acs:ram::{role.account_id}:role/{role.name}"}, 201)
 
@@ -220,7 +295,7 @@ def identity_routes(deps: Deps) -> list[Route]:
             if at is not None:
                 if offset_seconds is not None:
                     raise errors.ControlInvalid("give exactly one of advance_seconds, offset_seconds or now")
-                offset_seconds = emulator.offset_for(at, real_now=deps.wall_clock.now())
+                offset_seconds = emulator.offset_for(clock_target(at), real_now=deps.wall_clock.now())
             await call(
                 emulator.set_clock,
                 uow=deps.uow(),
@@ -230,18 +305,16 @@ def identity_routes(deps: Deps) -> list[Route]:
         offset = await call(emulator.read_clock_offset, uow_factory=deps.uow)
         return JSONResponse({"now": rfc3339(deps.clock.now()), "offset_seconds": offset})
 
-    table: list[tuple[str, Handler, list[str]]] = [
-        ("/_openrd/health", health, ["GET"]),
-        ("/_openrd/openapi.json", openapi, ["GET"]),
-        ("/_openrd/reset", reset, ["POST"]),
-        ("/_openrd/accounts", create_account, ["POST"]),
-        ("/_openrd/accounts", list_accounts, ["GET"]),
-        ("/_openrd/accounts/{id}", get_account, ["GET"]),
-        ("/_openrd/accounts/{id}", patch_account, ["PATCH"]),
-        ("/_openrd/accounts/{id}/ram-users", create_ram_user, ["POST"]),
-        ("/_openrd/accounts/{id}/ram-roles", create_ram_role, ["POST"]),
-        ("/_openrd/sts/assume-role", assume_role, ["POST"]),
-        ("/_openrd/access-keys/{id}/disable", disable_access_key, ["POST"]),
-        ("/_openrd/clock", clock, ["GET", "POST"]),
+    table: list[tuple[str, dict[str, Handler]]] = [
+        ("/_openrd/health", {"GET": health}),
+        ("/_openrd/openapi.json", {"GET": openapi}),
+        ("/_openrd/reset", {"POST": reset}),
+        ("/_openrd/accounts", {"GET": list_accounts, "POST": create_account}),
+        ("/_openrd/accounts/{id}", {"GET": get_account, "PATCH": patch_account}),
+        ("/_openrd/accounts/{id}/ram-users", {"POST": create_ram_user}),
+        ("/_openrd/accounts/{id}/ram-roles", {"POST": create_ram_role}),
+        ("/_openrd/sts/assume-role", {"POST": assume_role}),
+        ("/_openrd/access-keys/{id}/disable", {"POST": disable_access_key}),
+        ("/_openrd/clock", {"GET": clock, "POST": clock}),
     ]
-    return [Route(path, guarded(deps, handler), methods=methods) for path, handler, methods in table]
+    return [Route(path, guarded(deps, by_method(handlers)), methods=list(handlers)) for path, handlers in table]

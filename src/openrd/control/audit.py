@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from openrd import errors
-from openrd.control.app import guarded
+from openrd.control.app import guarded, query_limit
 from openrd.domain.directory import AuditEvent
 from openrd.domain.verification import rfc3339_ms
 from openrd.services import audit, identity
@@ -40,17 +40,15 @@ def audit_routes(deps: Deps) -> list[Route]:
         account_id = query.get("account_id") or None
         action = query.get("action") or None
         result = query.get("result") or None
-        raw_limit = query.get("limit", "100")
         if account_id is not None and not re.fullmatch(r"[0-9]{16}", account_id):
             raise errors.ControlInvalid("account_id must be 16 digits")
         if action is not None and not _ACTION.fullmatch(action):
             raise errors.ControlInvalid("action must be an action name")
         if result not in (None, "success", "failure"):
             raise errors.ControlInvalid("result must be success or failure")
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 1000:
-            raise errors.ControlInvalid("limit must be a whole number from 1 to 1000")
+        limit = query_limit(request, default=100)
         found = await run_in_threadpool(
-            audit.events, deps, account_id=account_id, action=action, result=result, limit=int(raw_limit)
+            audit.events, deps, account_id=account_id, action=action, result=result, limit=limit
         )
         return JSONResponse({"events": [event_json(e) for e in found]})
 

@@ -1,13 +1,15 @@
 """The control API's OpenAPI 3.1 document, served at ``GET /_openrd/openapi.json``.
 
 It describes every route under ``/_openrd`` and ``/metrics`` except the console page (HTML and server-sent events,
-for people, not programs) and nothing of the Alibaba front door at ``/``. Patterns and limits come from the same
-constants the handlers and services check, so the document and the code cannot disagree on them; the suite fuzzes
-the live server from this document (tests/control/test_control_openapi.py).
+for people, not programs) and nothing of the Alibaba front door at ``/``. Where the domain has the rule (name and
+phone patterns, session and clock limits, policy names, SMS states) the document takes its constant; the site
+names are the server's own. The suite checks the document against the routes the app registers and fuzzes the live
+server from it with schemathesis (tests/control/test_control_openapi.py).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,17 +19,22 @@ from openrd.domain.identity import MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, RAM
 from openrd.domain.phone import PHONE_SYNTAX
 from openrd.domain.policy import SYSTEM_POLICIES
 from openrd.domain.sms import SmsStatus
+from openrd.domain.verification import Purpose
 from openrd.services.emulator import MAX_OFFSET_SECONDS
 
 JSON = "application/json"
 Schema = dict[str, Any]
 
 PHONE = PHONE_SYNTAX.pattern.removeprefix("^").removesuffix("$")
+RFC3339 = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$", re.ASCII
+)
 RFC3339_UTC_MS = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"
 ACCOUNT_ID = r"^[0-9]{16}$"
 ACCESS_KEY_ID = r"^(LTAI|STS\.)[A-Za-z0-9]{24}$"
 AUDIT_ACTION = r"^[A-Za-z]{1,64}$"
 SMS_STATUSES = [status.value for status in SmsStatus]
+ENTERPRISE_NAME_MAX = 256  # the accounts.enterprise_name column
 LIST_LIMIT = 1000  # GET /_openrd/sms and /_openrd/audit: ?limit= from 1 to this; GET /_openrd/accounts lists this many
 
 
@@ -39,12 +46,37 @@ def _schema(name: str) -> Schema:
     return _ref("schemas", name)
 
 
-def _json_response(description: str, schema: Schema) -> Schema:
-    return {"description": description, "content": {JSON: {"schema": schema}}}
+def _json_response(description: str, schema: Schema, *, links: dict[str, Schema] | None = None) -> Schema:
+    response: Schema = {"description": description, "content": {JSON: {"schema": schema}}}
+    if links:
+        response["links"] = links
+    return response
 
 
-def _json_body(schema: Schema, *, required: bool) -> Schema:
-    return {"required": required, "content": {JSON: {"schema": schema}}}
+def _link(operation_id: str, description: str, **parameters: str) -> Schema:
+    return {"operationId": operation_id, "description": description, "parameters": parameters}
+
+
+def _account_links(source: str) -> dict[str, Schema]:
+    """What can be done with the account a response names (``source``: a runtime expression)."""
+    return {
+        "GetAccount": _link("getAccount", "Read the account.", id=source),
+        "PatchAccount": _link("patchAccount", "Change the account.", id=source),
+        "CreateRamUser": _link("createRamUser", "Create a RAM user in the account.", id=source),
+        "CreateRamRole": _link("createRamRole", "Create a RAM role in the account.", id=source),
+        "CreateRootAccessKey": _link("createRootAccessKey", "Another root AccessKey.", id=source),
+    }
+
+
+def _disable_link(source: str = "$response.body#/access_key_id") -> dict[str, Schema]:
+    return {"DisableAccessKey": _link("disableAccessKey", "Disable the AccessKey.", id=source)}
+
+
+def _json_body(schema: Schema, *, required: bool, example: Schema | None = None) -> Schema:
+    media: Schema = {"schema": schema}
+    if example is not None:
+        media["example"] = example
+    return {"required": required, "content": {JSON: media}}
 
 
 def _error_response(code: str, description: str) -> Schema:
@@ -85,11 +117,6 @@ def _limit(default: int) -> Schema:
     return {"type": "integer", "minimum": 1, "maximum": LIST_LIMIT, "default": default}
 
 
-def _nullable(schema: Schema) -> Schema:
-    """An optional body field: ``null`` counts as absent."""
-    return {**schema, "type": [schema["type"], "null"]}
-
-
 def _component_schemas(sites: list[str]) -> dict[str, Schema]:
     time = {"type": "string", "format": "date-time", "pattern": RFC3339_UTC_MS, "description": "RFC 3339, UTC, ms"}
     string_list: Schema = {
@@ -128,6 +155,12 @@ def _component_schemas(sites: list[str]) -> dict[str, Schema]:
         ],
     }
     action = {"type": "string", "pattern": r"^(\*|[A-Za-z0-9_.*?-]+:[^:\s]+)$"}
+    enterprise_name = {
+        "type": ["string", "null"],
+        "maxLength": ENTERPRISE_NAME_MAX,
+        "pattern": "^[^\\x00]*$",
+        "description": "no NUL characters",
+    }
     display_name = {
         "type": "string",
         "pattern": DISPLAY_NAME.pattern,
@@ -219,7 +252,7 @@ def _component_schemas(sites: list[str]) -> dict[str, Schema]:
                     "description": "like 86-13900001234: a mobile number valid for its country code, which the site "
                     "must accept; null or empty for none",
                 },
-                "enterprise_name": {"type": ["string", "null"], "description": "null or empty for none"},
+                "enterprise_name": {**enterprise_name, "description": "null or empty for none"},
                 "enterprise_verified": {"type": ["boolean", "null"], "description": "default true"},
             },
             "anyOf": [
@@ -236,7 +269,7 @@ def _component_schemas(sites: list[str]) -> dict[str, Schema]:
                 "site": {"enum": sites},
                 "display_name": display_name,
                 "secure_mobile_phone": {"type": ["string", "null"], "pattern": f"^({PHONE})?$"},
-                "enterprise_name": {"type": ["string", "null"]},
+                "enterprise_name": enterprise_name,
                 "enterprise_verified": {"type": "boolean"},
             },
         },
@@ -330,7 +363,7 @@ def _component_schemas(sites: list[str]) -> dict[str, Schema]:
                     "type": ["integer", "null"],
                     "minimum": MIN_SESSION_SECONDS,
                     "maximum": MAX_SESSION_SECONDS,
-                    "description": "default 3600",
+                    "description": "default 3600; a JSON integer (3600.0 is refused)",
                 },
             },
         },
@@ -357,7 +390,8 @@ def _component_schemas(sites: list[str]) -> dict[str, Schema]:
         "ClockChange": {
             "type": "object",
             "description": "Exactly one of advance_seconds (relative), offset_seconds (absolute) or now (the time the "
-            "emulator clock should read now); the offset must stay within 100 years.",
+            "emulator clock should read now); the offset must stay within 100 years. Seconds are JSON integers "
+            "(60.0 is refused).",
             "properties": {
                 "advance_seconds": {"type": ["integer", "null"]},
                 "offset_seconds": {
@@ -365,7 +399,12 @@ def _component_schemas(sites: list[str]) -> dict[str, Schema]:
                     "minimum": -MAX_OFFSET_SECONDS,
                     "maximum": MAX_OFFSET_SECONDS,
                 },
-                "now": {"type": ["string", "null"], "format": "date-time", "description": "RFC 3339"},
+                "now": {
+                    "type": ["string", "null"],
+                    "format": "date-time",
+                    "pattern": RFC3339.pattern,
+                    "description": "RFC 3339, with a time zone",
+                },
             },
             "oneOf": [
                 {"required": ["advance_seconds"], "properties": {"advance_seconds": {"type": "integer"}}},
@@ -395,7 +434,7 @@ def _component_schemas(sites: list[str]) -> dict[str, Schema]:
                 "phone": {"type": "string", "pattern": PHONE_SYNTAX.pattern},
                 "text": {"type": ["string", "null"]},
                 "code": {"type": ["string", "null"], "pattern": "^[0-9]+$"},
-                "purpose": {"enum": ["EnableRD", "BindSecureMobilePhone"]},
+                "purpose": {"enum": [purpose.value for purpose in Purpose]},
                 "account_id": {"type": "string", "pattern": ACCOUNT_ID},
                 "status": {"enum": SMS_STATUSES},
                 "attempts": {"type": "integer", "minimum": 0},
@@ -439,7 +478,7 @@ def _component_schemas(sites: list[str]) -> dict[str, Schema]:
 
 def _paths() -> dict[str, Schema]:
     account_id = _path_id("the account's 16-digit id", {"type": "string", "pattern": ACCOUNT_ID})
-    public: list[dict[str, list[Any]]] = [{}]
+    public: list[Any] = []  # no token needed, and remote clients are served too
     return {
         "/_openrd/health": {
             "get": {
@@ -509,8 +548,23 @@ def _paths() -> dict[str, Schema]:
                 {
                     "operationId": "createAccount",
                     "summary": "Create an account with a root AccessKey.",
-                    "requestBody": _json_body(_schema("NewAccount"), required=True),
-                    "responses": {"201": _json_response("Created.", _schema("CreatedAccount"))},
+                    "requestBody": _json_body(
+                        _schema("NewAccount"),
+                        required=True,
+                        example={
+                            "display_name": "acme",
+                            "site": "cn",
+                            "secure_mobile_phone": "86-13900001234",
+                            "enterprise_name": "ACME Ltd",
+                        },
+                    ),
+                    "responses": {
+                        "201": _json_response(
+                            "Created.",
+                            _schema("CreatedAccount"),
+                            links=_account_links("$response.body#/account_id") | _disable_link(),
+                        )
+                    },
                 },
                 400,
             ),
@@ -529,8 +583,16 @@ def _paths() -> dict[str, Schema]:
                 {
                     "operationId": "patchAccount",
                     "summary": "Change some fields of an account.",
-                    "requestBody": _json_body(_schema("AccountPatch"), required=False),
-                    "responses": {"200": _json_response("The changed account.", _schema("Account"))},
+                    "requestBody": _json_body(
+                        _schema("AccountPatch"), required=False, example={"site": "intl", "secure_mobile_phone": None}
+                    ),
+                    "responses": {
+                        "200": _json_response(
+                            "The changed account.",
+                            _schema("Account"),
+                            links={"GetAccount": _link("getAccount", "Read it back.", id="$response.body#/account_id")},
+                        )
+                    },
                 },
                 400,
                 404,
@@ -542,8 +604,12 @@ def _paths() -> dict[str, Schema]:
                 {
                     "operationId": "createRamUser",
                     "summary": "Create a RAM user with an AccessKey and attach policies to it.",
-                    "requestBody": _json_body(_schema("NewRamIdentity"), required=True),
-                    "responses": {"201": _json_response("Created.", _schema("CreatedRamUser"))},
+                    "requestBody": _json_body(
+                        _schema("NewRamIdentity"),
+                        required=True,
+                        example={"name": "rd-admin", "policies": ["AliyunResourceDirectoryFullAccess"]},
+                    ),
+                    "responses": {"201": _json_response("Created.", _schema("CreatedRamUser"), links=_disable_link())},
                 },
                 400,
                 404,
@@ -556,8 +622,32 @@ def _paths() -> dict[str, Schema]:
                 {
                     "operationId": "createRamRole",
                     "summary": "Create a RAM role (names compare case-insensitively) and attach policies to it.",
-                    "requestBody": _json_body(_schema("NewRamIdentity"), required=True),
-                    "responses": {"201": _json_response("Created.", _schema("CreatedRamRole"))},
+                    "requestBody": _json_body(
+                        _schema("NewRamIdentity"),
+                        required=True,
+                        example={
+                            "name": "rd-reader",
+                            "policies": [
+                                {
+                                    "Version": "1",
+                                    "Statement": {"Effect": "Allow", "Action": "resourcemanager:Get*", "Resource": "*"},
+                                }
+                            ],
+                        },
+                    ),
+                    "responses": {
+                        "201": _json_response(
+                            "Created.",
+                            _schema("CreatedRamRole"),
+                            links={
+                                "AssumeRole": {
+                                    "operationId": "assumeRole",
+                                    "description": "Assume the role.",
+                                    "requestBody": {"role_arn": "$response.body#/arn", "session_name": "linked"},
+                                }
+                            },
+                        )
+                    },
                 },
                 400,
                 404,
@@ -570,7 +660,7 @@ def _paths() -> dict[str, Schema]:
                 {
                     "operationId": "createRootAccessKey",
                     "summary": "Another root AccessKey for an account (e.g. a management account the API created).",
-                    "responses": {"201": _json_response("Created.", _schema("AccessKey"))},
+                    "responses": {"201": _json_response("Created.", _schema("AccessKey"), links=_disable_link())},
                 },
                 404,
             ),
@@ -580,8 +670,16 @@ def _paths() -> dict[str, Schema]:
                 {
                     "operationId": "assumeRole",
                     "summary": "STS credentials for a role.",
-                    "requestBody": _json_body(_schema("AssumeRole"), required=True),
-                    "responses": {"201": _json_response("Issued.", _schema("StsCredentials"))},
+                    "requestBody": _json_body(
+                        _schema("AssumeRole"),
+                        required=True,
+                        example={
+                            "role_arn": "acs:ram::1234567890123456:role/rd-reader",
+                            "session_name": "ci",
+                            "duration_seconds": 3600,
+                        },
+                    ),
+                    "responses": {"201": _json_response("Issued.", _schema("StsCredentials"), links=_disable_link())},
                 },
                 400,
                 404,
@@ -610,7 +708,7 @@ def _paths() -> dict[str, Schema]:
                 {
                     "operationId": "setClock",
                     "summary": "Move the emulator clock (business time rules only; signatures use the real clock).",
-                    "requestBody": _json_body(_schema("ClockChange"), required=True),
+                    "requestBody": _json_body(_schema("ClockChange"), required=True, example={"advance_seconds": 3600}),
                     "responses": {"200": _json_response("The moved clock.", _schema("Clock"))},
                 },
                 400,

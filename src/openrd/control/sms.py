@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from openrd import errors
-from openrd.control.app import guarded
+from openrd.control.app import guarded, query_limit
 from openrd.domain.phone import parse_phone_syntax
 from openrd.domain.sms import SmsRecord, SmsStatus
 from openrd.domain.verification import rfc3339_ms
@@ -42,13 +42,6 @@ def _phone_filter(request: Request) -> str | None:
     return phone
 
 
-def _limit(request: Request) -> int:
-    raw = request.query_params.get("limit", "50")
-    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
-        raise errors.ControlInvalid("limit must be a whole number from 1 to 1000")
-    return int(raw)
-
-
 def _status(request: Request) -> str | None:
     raw = request.query_params.get("status") or None
     if raw is not None and raw not in {s.value for s in SmsStatus}:
@@ -63,9 +56,8 @@ def list_messages(deps: Deps, *, phone: str | None, status: str | None, limit: i
 
 def sms_routes(deps: Deps) -> list[Route]:
     async def messages(request: Request) -> Response:
-        records = await run_in_threadpool(
-            list_messages, deps, phone=_phone_filter(request), status=_status(request), limit=_limit(request)
-        )
+        phone, status, limit = _phone_filter(request), _status(request), query_limit(request, default=50)
+        records = await run_in_threadpool(list_messages, deps, phone=phone, status=status, limit=limit)
         readable = deps.sender.keeps_text
         return JSONResponse({"messages": [sms_json(r, readable=readable) for r in records]})
 

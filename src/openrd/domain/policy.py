@@ -274,6 +274,8 @@ def parse_policy_document(document: str | Mapping[str, Any], *, name: str = "cus
             raw = json.loads(raw, object_pairs_hook=_reject_duplicate_keys)
         except json.JSONDecodeError as exc:
             raise PolicyDocumentError(f"policy document is not valid JSON: {exc}") from exc
+        except RecursionError:  # nesting deeper than the parser survives; no real policy comes near it
+            raise PolicyDocumentError("policy document nests too deeply") from None
     top = _string_keyed(raw, "policy document")
     unknown = sorted(set(top) - _DOCUMENT_KEYS)
     if unknown:
