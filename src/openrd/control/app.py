@@ -17,7 +17,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from openrd import __version__, errors
-from openrd.control.openapi import ENTERPRISE_NAME_MAX, LIST_LIMIT, RFC3339, openapi_document
+from openrd.control.openapi import openapi_document
+from openrd.control.openapi_schemas import ENTERPRISE_NAME_MAX, LIST_LIMIT, RFC3339
 from openrd.domain.accounts import Account
 from openrd.services import emulator, identity
 from openrd.services.context import Deps
