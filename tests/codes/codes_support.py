@@ -249,6 +249,28 @@ def make_directory(api: Api, members: int, *, workers: int = 8) -> DirectoryWorl
 # ------------------------------------------------------------------ engine bursts (run in child processes)
 
 
+def issue_enable_code(deps: Any, *, account: str, phone: str, now: datetime) -> Any:
+    """One SendVerificationCodeForEnableRD code through the engine, in its own unit of work (the cn site)."""
+    from openrd.domain.sites import BUILTIN_SITES
+    from openrd.domain.verification import Purpose
+    from openrd.services import verification
+
+    with deps.uow() as uow:
+        return verification.issue_code(
+            uow,
+            policy=deps.code_policy,
+            rng=deps.rng,
+            box=deps.box,
+            now=now,
+            purpose=Purpose.ENABLE_RD,
+            account_id=account,
+            quota_account_id=account,
+            quota_site=BUILTIN_SITES["cn"],
+            phone=phone,
+            language="zh",
+        )
+
+
 def run_job(deps: Any, job: dict[str, Any], start: Any = None) -> Counter[str]:
     """Run ``job`` on ``deps`` with one thread per item; the threads start together (after ``start``, if given).
 
@@ -256,7 +278,6 @@ def run_job(deps: Any, job: dict[str, Any], start: Any = None) -> Counter[str]:
     {"kind": "check", "account": id, "phone": p, "code": c, "threads": n, "now": iso}.
     """
     from openrd import errors
-    from openrd.domain.sites import BUILTIN_SITES
     from openrd.domain.verification import Purpose
     from openrd.services import verification
 
@@ -267,20 +288,7 @@ def run_job(deps: Any, job: dict[str, Any], start: Any = None) -> Counter[str]:
     def send(item: list[str]) -> str:
         account, phone = item
         try:
-            with deps.uow() as uow:
-                verification.issue_code(
-                    uow,
-                    policy=deps.code_policy,
-                    rng=deps.rng,
-                    box=deps.box,
-                    now=now,
-                    purpose=Purpose.ENABLE_RD,
-                    account_id=account,
-                    quota_account_id=account,
-                    quota_site=BUILTIN_SITES["cn"],
-                    phone=phone,
-                    language="zh",
-                )
+            issue_enable_code(deps, account=account, phone=phone, now=now)
             return "issued"
         except errors.SendValidateCodeExceedsLimitForAccount:
             return "quota"

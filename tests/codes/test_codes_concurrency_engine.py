@@ -13,14 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from codes_support import engine_burst, job_loop, store_env
+from codes_support import engine_burst, issue_enable_code, job_loop, store_env
 
 from openrd import errors
 from openrd.bootstrap import build_runtime
 from openrd.config import load_settings
-from openrd.domain.sites import BUILTIN_SITES
-from openrd.domain.verification import Purpose
-from openrd.services import verification
 
 NOW = datetime(2024, 5, 1, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
 DAY = "2024-05-01"
@@ -77,20 +74,7 @@ def issue_one(env: dict[str, str], account: str, phone: str) -> str:
     runtime = build_runtime(load_settings(env), upgrade=False)
     deps = runtime.deps
     try:
-        with deps.uow() as uow:
-            issued = verification.issue_code(
-                uow,
-                policy=deps.code_policy,
-                rng=deps.rng,
-                box=deps.box,
-                now=NOW,
-                purpose=Purpose.ENABLE_RD,
-                account_id=account,
-                quota_account_id=account,
-                quota_site=BUILTIN_SITES["cn"],
-                phone=phone,
-                language="zh",
-            )
+        issued = issue_enable_code(deps, account=account, phone=phone, now=NOW)
         with deps.uow(write=False) as uow:
             message = uow.outbox.get(issued.message_id)
         assert message is not None
@@ -208,21 +192,7 @@ def test_a_later_stamped_send_that_commits_first_still_throttles(sqlite_env: dic
     deps, phone = runtime.deps, new_phones(1)[0]
 
     def send(at: datetime) -> None:
-        account = new_account()
-        with deps.uow() as uow:
-            verification.issue_code(
-                uow,
-                policy=deps.code_policy,
-                rng=deps.rng,
-                box=deps.box,
-                now=at,
-                purpose=Purpose.ENABLE_RD,
-                account_id=account,
-                quota_account_id=account,
-                quota_site=BUILTIN_SITES["cn"],
-                phone=phone,
-                language="zh",
-            )
+        issue_enable_code(deps, account=new_account(), phone=phone, now=at)
 
     try:
         send(NOW + timedelta(seconds=1))
