@@ -41,6 +41,7 @@ from openrd.services.identity import epoch_ms
 class Runtime:
     deps: Deps
     engine: Engine
+    uow: SqlUnitOfWorkFactory
     worker: delivery.DeliveryWorker
     clock_offset: StoredClockOffset
 
@@ -48,6 +49,7 @@ class Runtime:
         """Stop the dispatcher and release every database connection."""
         self.worker.stop()
         self.clock_offset.close()
+        self.uow.close()
         self.engine.dispose()
 
 
@@ -93,7 +95,7 @@ def build_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
     )
     worker = make_worker(deps)
     wake.append(worker)
-    return Runtime(deps=deps, engine=engine, worker=worker, clock_offset=clock_offset)
+    return Runtime(deps=deps, engine=engine, uow=uow, worker=worker, clock_offset=clock_offset)
 
 
 def make_worker(deps: Deps) -> delivery.DeliveryWorker:

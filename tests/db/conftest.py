@@ -71,5 +71,7 @@ def box() -> FernetSecretBox:
 
 
 @pytest.fixture
-def uow(engine: Engine, box: FernetSecretBox) -> SqlUnitOfWorkFactory:
-    return SqlUnitOfWorkFactory(engine, box)
+def uow(engine: Engine, box: FernetSecretBox) -> Iterator[SqlUnitOfWorkFactory]:
+    factory = SqlUnitOfWorkFactory(engine, box)
+    yield factory
+    factory.close()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import Engine, func, select
 
 from openrd.adapters.db import tables as t
-from openrd.adapters.db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from openrd.adapters.db.uow import CACHED_CONNECTIONS, SqlUnitOfWork, SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus
 from openrd.errors import ConcurrentCallNotSupported
@@ -105,4 +107,61 @@ def test_connections_return_to_the_pool(engine: Engine, uow: SqlUnitOfWorkFactor
             w.state.put("k", "v")
         with pytest.raises(Boom), uow():
             raise Boom
+    kept = 2 * CACHED_CONNECTIONS if engine.dialect.name == "sqlite" else 0
+    assert engine.pool.checkedout() <= kept  # type: ignore[attr-defined]
+    uow.close()
     assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def _driver_connection(w: SqlUnitOfWork) -> object:
+    return w.connection.connection.driver_connection
+
+
+def test_sqlite_keeps_connections_between_transactions(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the connection cache is SQLite's; PostgreSQL checks out of the pool (pre-ping)")
+    with uow() as w:
+        first_write = _driver_connection(w)
+    with uow(write=False) as w:
+        first_read = _driver_connection(w)
+    seen: list[object] = []
+
+    def fail_after_a_write() -> None:
+        with uow() as w:
+            seen.append(_driver_connection(w))
+            w.state.put("k", "v")
+            raise Boom
+
+    with pytest.raises(Boom):
+        fail_after_a_write()
+    assert seen == [first_write]  # the same connection, its begin mode kept
+    with uow() as w:
+        assert _driver_connection(w) is first_write
+        assert w.state.get("k") is None  # the failed transaction was rolled back before the connection was kept
+    with uow(write=False) as w:
+        assert _driver_connection(w) is first_read
+
+
+def test_a_closed_factory_closes_connections_as_they_come_back(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        w.state.put("k", "v")
+        uow.close()
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    with uow() as w:  # still usable, it just keeps nothing
+        assert w.state.get("k") == "v"
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_threads_share_the_kept_connections_safely(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    def work(n: int) -> None:
+        for i in range(40):
+            with uow() as w:
+                w.state.put(f"t{n}-{i}", str(i))
+            with uow(write=False) as w:
+                assert w.state.get(f"t{n}-{i}") == str(i)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(work, range(8)))
+    assert _count(engine, t.emulator_state) == 8 * 40
+    kept = 2 * CACHED_CONNECTIONS if engine.dialect.name == "sqlite" else 0
+    assert engine.pool.checkedout() <= kept  # type: ignore[attr-defined]

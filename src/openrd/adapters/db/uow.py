@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
@@ -21,16 +22,61 @@ from openrd.adapters.db.repositories import (
 from openrd.services.ports import SecretBox
 
 WRITER_WAIT_SECONDS = 30.0
+CACHED_CONNECTIONS = 4  # per begin mode; the SQLite engine's pool (make_engine) holds more than twice this
+
+
+class ConnectionCache:
+    """Open SQLAlchemy connections kept between transactions, one stack per begin mode.
+
+    Checking a connection out of SQLAlchemy's pool and back in (a new ``Connection``, the pool's events, its reset
+    rollback) cost more than a whole signed GetAccount's SQL on SQLite (bench/profile_dispatch.py). A connection
+    here sits between transactions exactly as the pool would keep it: no transaction open. Used for SQLite only:
+    on PostgreSQL the pool's pre-ping is what notices a server restart, and a network round trip dwarfs the cost.
+    """
+
+    def __init__(self, engine: Engine, *, size: int) -> None:
+        self._engine = engine
+        self._size = size
+        self._idle: dict[bool, deque[Connection]] = {True: deque(), False: deque()}
+        self._closed = False
+
+    def checkout(self, *, write: bool) -> Connection:
+        try:
+            return self._idle[write].pop()  # deque.pop/append are atomic: no lock needed between threads
+        except IndexError:
+            conn = self._engine.connect()
+            return conn.execution_options(**{BEGIN_MODE: "IMMEDIATE" if write else "DEFERRED"})
+
+    def checkin(self, conn: Connection, *, write: bool) -> None:
+        idle = self._idle[write]
+        if self._closed or conn.invalidated or conn.in_transaction() or len(idle) >= self._size:
+            conn.close()
+            return
+        idle.append(conn)
+
+    def close(self) -> None:
+        """Close every idle connection; connections in use are closed when they come back."""
+        self._closed = True
+        for idle in self._idle.values():
+            while idle:
+                idle.pop().close()
 
 
 class SqlUnitOfWork:
     def __init__(
-        self, engine: Engine, box: SecretBox, *, write: bool = True, writer_lock: threading.Lock | None = None
+        self,
+        engine: Engine,
+        box: SecretBox,
+        *,
+        write: bool = True,
+        writer_lock: threading.Lock | None = None,
+        cache: ConnectionCache | None = None,
     ) -> None:
         self._engine = engine
         self._box = box
         self._write = write
         self._writer_lock = writer_lock if write else None
+        self._cache = cache
         self._holds_lock = False
         self._conn: Connection | None = None
 
@@ -40,12 +86,13 @@ class SqlUnitOfWork:
             if not self._writer_lock.acquire(timeout=WRITER_WAIT_SECONDS):
                 raise errors.ServiceUnavailable()
             self._holds_lock = True
+        conn: Connection | None = None
         try:
-            conn = self._engine.connect()
-            if self._write and self._engine.dialect.name == "sqlite":
-                conn = conn.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+            conn = self._cache.checkout(write=self._write) if self._cache else self._engine.connect()
             conn.begin()
         except BaseException:
+            if conn is not None:
+                conn.close()
             self._release()
             raise
         self._conn = conn
@@ -70,6 +117,10 @@ class SqlUnitOfWork:
             keep = exc_type is None or (isinstance(exc, errors.OpenRDError) and exc.keeps_changes)
             self._finish(conn, commit=keep)
         finally:
+            if self._cache is not None:
+                self._cache.checkin(conn, write=self._write)
+            else:
+                conn.close()
             self._release()
         if isinstance(exc, IntegrityError):
             # A unique constraint caught what the checks could not see: a concurrent call won. Say so, not 500.
@@ -90,8 +141,6 @@ class SqlUnitOfWork:
         except IntegrityError as error:
             conn.rollback()
             raise errors.ConcurrentCallNotSupported() from error
-        finally:
-            conn.close()
 
     @property
     def connection(self) -> Connection:
@@ -107,7 +156,13 @@ class SqlUnitOfWorkFactory:
         # SQLite has one writer at a time. Threads of this process queue on a mutex instead of SQLite's busy
         # handler, which polls with sleeps of up to 100 ms and turned contention into second-long latencies.
         # Other processes still wait in the busy handler; readers never take the mutex (WAL).
-        self._writer_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        sqlite = engine.dialect.name == "sqlite"
+        self._writer_lock = threading.Lock() if sqlite else None
+        self._cache = ConnectionCache(engine, size=CACHED_CONNECTIONS) if sqlite else None
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.box, write=write, writer_lock=self._writer_lock)
+        return SqlUnitOfWork(self.engine, self.box, write=write, writer_lock=self._writer_lock, cache=self._cache)
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
