@@ -125,6 +125,13 @@ def test_replayed_request(world: Any, wire: Any, envelope: Any) -> None:
     envelope.error(wire.send(prepared), 400, "SignatureNonceUsed")
 
 
+def test_a_change_that_fails_still_consumes_its_nonce(world: Any, wire: Any, envelope: Any) -> None:
+    # The change runs in a savepoint of the authentication transaction: undone alone, the nonce stays recorded.
+    prepared = wire.v3(world.root(), "CreateFolder", query={"FolderName": "finance"})
+    envelope.error(wire.send(prepared), 404, "EntityNotExists.ResourceDirectory")
+    envelope.error(wire.send(prepared), 400, "SignatureNonceUsed")
+
+
 def test_unknown_version_and_action(world: Any, wire: Any, envelope: Any) -> None:
     root = world.root()
     envelope.error(wire.send(wire.v3(root, version="2099-01-01")), 400, "InvalidVersion", version="2099-01-01")

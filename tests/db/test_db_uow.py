@@ -11,7 +11,7 @@ from openrd.adapters.db import tables as t
 from openrd.adapters.db.uow import CACHED_CONNECTIONS, SqlUnitOfWork, SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus
-from openrd.errors import ConcurrentCallNotSupported
+from openrd.errors import ConcurrentCallNotSupported, InvalidVerificationCode
 
 ACCOUNT = Account("1000000000000001", "alice", "Alice", "intl", None, None, True, 1_000)
 KEY = AccessKey("LTAIkey", "secret", ACCOUNT.account_id, AccessKeyStatus.ACTIVE)
@@ -165,3 +165,56 @@ def test_threads_share_the_kept_connections_safely(engine: Engine, uow: SqlUnitO
     assert _count(engine, t.emulator_state) == 8 * 40
     kept = 2 * CACHED_CONNECTIONS if engine.dialect.name == "sqlite" else 0
     assert engine.pool.checkedout() <= kept  # type: ignore[attr-defined]
+
+
+def test_nested_unit_of_work_commits_with_the_outer_one(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as outer:
+        outer.state.put("outer", "1")
+        with outer.nested() as inner:
+            inner.state.put("inner", "1")
+    with uow(write=False) as w:
+        assert (w.state.get("outer"), w.state.get("inner")) == ("1", "1")
+
+
+def test_a_failing_nested_unit_of_work_undoes_only_its_own_changes(uow: SqlUnitOfWorkFactory) -> None:
+    def fail_inside(outer: SqlUnitOfWork) -> None:
+        with outer.nested() as inner:
+            inner.state.put("inner", "1")
+            raise Boom
+
+    with uow() as outer:
+        outer.state.put("outer", "1")
+        with pytest.raises(Boom):
+            fail_inside(outer)
+        outer.state.put("after", "1")
+    with uow(write=False) as w:
+        assert (w.state.get("outer"), w.state.get("inner"), w.state.get("after")) == ("1", None, "1")
+
+
+def test_a_nested_error_raised_keeping_changes_keeps_them(uow: SqlUnitOfWorkFactory) -> None:
+    def count_then_refuse(outer: SqlUnitOfWork) -> None:
+        with outer.nested() as inner:
+            inner.state.put("attempts", "1")
+            raise InvalidVerificationCode().keeping_changes()
+
+    with uow() as outer, pytest.raises(InvalidVerificationCode):
+        count_then_refuse(outer)
+    with uow(write=False) as w:
+        assert w.state.get("attempts") == "1"
+
+
+def test_a_constraint_violation_inside_a_nested_unit_of_work(uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        w.accounts.add(ACCOUNT)
+
+    def add_again(outer: SqlUnitOfWork) -> None:
+        with outer.nested() as inner:
+            inner.state.put("inner", "1")
+            inner.accounts.add(ACCOUNT)
+
+    with uow() as outer:
+        with pytest.raises(ConcurrentCallNotSupported):
+            add_again(outer)
+        outer.state.put("outer", "1")  # the transaction is still usable after the savepoint rolled back
+    with uow(write=False) as w:
+        assert (w.state.get("inner"), w.state.get("outer")) == (None, "1")

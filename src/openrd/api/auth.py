@@ -25,50 +25,46 @@ def _storable(value: str, max_length: int) -> bool:
     return len(value) <= max_length and "\x00" not in value
 
 
-def authenticate(raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None) -> Principal:
-    """The checks of A2 in their order and the recording of the nonce, in one short write transaction.
+@contextmanager
+def authenticated_call(
+    raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None, *, read_only: bool
+) -> Iterator[tuple[Principal, Deps]]:
+    """The checks of A2 in their order and the recording of the nonce, then the call itself, in ONE transaction.
+
+    Yields the principal and ``deps`` whose units of work live inside that transaction: a read joins it, a change
+    runs in a savepoint of it, so the change, the consumed nonce and the audit row commit together, and a change
+    that fails is undone alone. One transaction instead of two per call: a BEGIN/COMMIT (on SQLite, a WAL write)
+    cost more than the checks themselves (bench/profile_dispatch.py).
 
     The nonce is recorded by a single atomic upsert after every check passed, so of two processes that see one
-    nonce at once exactly one succeeds (the other answers SignatureNonceUsed), and a request that fails any check
-    does not consume its nonce (the transaction rolls back). One transaction, not a read and then a write: the
-    second transaction cost more than the checks themselves (bench/profile_dispatch.py).
+    nonce at once exactly one succeeds (the other answers SignatureNonceUsed). A request that fails a check, or
+    whose call breaks with an unexpected error, does not consume its nonce (all rolls back); one whose call
+    answers an API error does (the transaction commits, the error goes on). The SMS dispatcher is woken after the
+    commit, when what the call queued is visible to it.
     """
     if not _storable(envelope.access_key_id, MAX_ACCESS_KEY_ID):
         raise errors.InvalidAccessKeyIdNotFound()  # no such key can have been issued
-    with deps.uow() as uow:
-        return _checks(uow, raw, envelope, deps, ram_action)
-
-
-@contextmanager
-def authenticated_reads(
-    raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None
-) -> Iterator[tuple[Principal, Deps]]:
-    """``authenticate``, then the caller's reads in the same transaction: ``deps`` whose units of work join it.
-
-    A read call then costs one transaction instead of two. The nonce stays consumed when the reads fail with an
-    API error (as it does after ``authenticate``): the transaction commits and the error goes on. On SQLite the
-    reads hold the write lock the nonce took; they are short, and a process serialises its calls anyway.
-    """
-    if not _storable(envelope.access_key_id, MAX_ACCESS_KEY_ID):
-        raise errors.InvalidAccessKeyIdNotFound()
     failure: errors.OpenRDError | None = None
+    wakes: list[bool] = []
     with deps.uow() as uow:
         principal = _checks(uow, raw, envelope, deps, ram_action)
         joined = _JoinedUnitOfWork(uow)
 
-        def join(*, write: bool = True) -> UnitOfWork:
-            return joined
+        def inside(*, write: bool = True) -> UnitOfWork:
+            return joined if read_only else uow.nested()
 
         try:
-            yield principal, replace(deps, uow=join)
+            yield principal, replace(deps, uow=inside, wake_dispatcher=lambda: wakes.append(True))
         except errors.OpenRDError as exc:
             failure = exc
+    if wakes:
+        deps.wake_dispatcher()
     if failure is not None:
         raise failure
 
 
 class _JoinedUnitOfWork:
-    """The call's open unit of work, entered again: leaving it neither commits nor rolls back."""
+    """The call's open unit of work, entered again by a read: leaving it neither commits nor rolls back."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
@@ -82,6 +78,9 @@ class _JoinedUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         return None
+
+    def nested(self) -> UnitOfWork:
+        return self._uow.nested()
 
 
 def _checks(uow: UnitOfWork, raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None) -> Principal:

@@ -7,7 +7,7 @@ import time
 
 from openrd import errors
 from openrd.api import actions
-from openrd.api.auth import authenticate, authenticated_reads
+from openrd.api.auth import authenticated_call
 from openrd.api.context import CallContext
 from openrd.api.protocol import Format, WireResponse, product_for, render_error, render_success
 from openrd.api.registry import Action
@@ -39,21 +39,16 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
         envelope = parse_envelope(raw)
         version, action_name = envelope.version, envelope.action
         action = actions.lookup(envelope.version, envelope.action)
-        if action.read_only:
-            with authenticated_reads(raw, envelope, deps, action.ram_action) as (principal, call_deps):
-                request = action.parse(envelope.params)
-                body = action.handler(
-                    CallContext(principal, request_id, action.name, envelope.version, call_deps), request
-                )
-        else:
-            principal = authenticate(raw, envelope, deps, action.ram_action)
+        with authenticated_call(raw, envelope, deps, action.ram_action, read_only=action.read_only) as (
+            principal,
+            call_deps,
+        ):
             request = action.parse(envelope.params)
-            call_deps = deps
-            if action.audited:
+            if action.audited and not action.read_only:
                 success = audit.event_for(
                     deps, request_id=request_id, action=action.name, principal=principal, error_code=None
                 )
-                call_deps, audited_in_call = audit.auditing_deps(deps, success)
+                call_deps, audited_in_call = audit.auditing_deps(call_deps, success)
             body = action.handler(CallContext(principal, request_id, action.name, envelope.version, call_deps), request)
         log.info("call", extra={"request_id": request_id, "action": action.name, "status": 200})
         return render_success(action.name, body, fmt)

@@ -313,6 +313,11 @@ class UnitOfWork(Protocol):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None: ...
 
+    def nested(self) -> UnitOfWork:
+        """A unit of work inside this open one (a savepoint): leaving it keeps its changes for the outer commit,
+        an exception undoes only its own changes (unless raised ``keeping_changes``)."""
+        ...
+
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool = True) -> UnitOfWork: ...

@@ -78,6 +78,7 @@ class SqlUnitOfWork:
         self._writer_lock = writer_lock if write else None
         self._cache = cache
         self._holds_lock = False
+        self._savepoints = 0
         self._conn: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -142,11 +143,67 @@ class SqlUnitOfWork:
             conn.rollback()
             raise errors.ConcurrentCallNotSupported() from error
 
+    def nested(self) -> NestedUnitOfWork:
+        return NestedUnitOfWork(self)
+
+    def savepoint_name(self) -> str:
+        self._savepoints += 1
+        return f"openrd_{self._savepoints}"
+
     @property
     def connection(self) -> Connection:
         if self._conn is None:
             raise RuntimeError("the unit of work is not open")
         return self._conn
+
+
+class NestedUnitOfWork:
+    """A savepoint in an open unit of work, with the same repositories: what a call's handler gets when its
+    authentication and its change share one transaction (api/auth.py). Leaving it normally releases the savepoint;
+    an exception rolls back to it, except an API error raised ``keeping_changes`` (a counted wrong attempt).
+
+    The savepoint statements go to the driver directly, as BEGIN does (engine.py): SQLAlchemy's ``begin_nested``
+    compiled and dispatched them at a cost close to a whole transaction's (bench/profile_dispatch.py --profile).
+    """
+
+    def __init__(self, outer: SqlUnitOfWork) -> None:
+        self._outer = outer
+        self._savepoint: str | None = None
+        self.accounts, self.identity, self.nonces, self.state = (
+            outer.accounts,
+            outer.identity,
+            outer.nonces,
+            outer.state,
+        )
+        self.codes, self.outbox, self.directory, self.audit = outer.codes, outer.outbox, outer.directory, outer.audit
+
+    def _run(self, statement: str) -> None:
+        self._outer.connection.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
+
+    def __enter__(self) -> NestedUnitOfWork:
+        name = self._outer.savepoint_name()
+        self._run(f"SAVEPOINT {name}")
+        self._savepoint = name
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        name, self._savepoint = self._savepoint, None
+        if name is None:
+            return
+        if exc_type is not None and not (isinstance(exc, errors.OpenRDError) and exc.keeps_changes):
+            self._run(f"ROLLBACK TO SAVEPOINT {name}")
+        self._run(f"RELEASE SAVEPOINT {name}")
+        if isinstance(exc, IntegrityError):
+            raise errors.ConcurrentCallNotSupported() from exc  # as SqlUnitOfWork: a concurrent call won
+
+    def nested(self) -> NestedUnitOfWork:
+        return NestedUnitOfWork(self._outer)
+
+    @property
+    def connection(self) -> Connection:
+        return self._outer.connection
 
 
 class SqlUnitOfWorkFactory:
