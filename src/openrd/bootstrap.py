@@ -7,10 +7,11 @@ import random
 import tomllib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from openrd.adapters.clock import OffsetClock, SystemClock
 from openrd.adapters.crypto import FernetSecretBox, load_master_key
@@ -21,7 +22,7 @@ from openrd.adapters.db.store import SqlStore
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.adapters.rng import SeededRandomSource, SystemRandomSource
 from openrd.adapters.sms import make_sender
-from openrd.api.app import make_endpoint
+from openrd.api.app import make_front_door
 from openrd.config import ConfigError, Settings, load_settings
 from openrd.console.app import console_routes
 from openrd.control.app import identity_routes
@@ -146,7 +147,6 @@ def build_app(runtime: Runtime) -> Starlette:
             migrations_current=lambda: migrate.is_up_to_date(runtime.engine),
             dispatcher_running=lambda: runtime.worker.running,
         ),
-        Route("/", make_endpoint(deps), methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
     ]
 
     @contextlib.asynccontextmanager
@@ -157,9 +157,24 @@ def build_app(runtime: Runtime) -> Starlette:
         finally:
             runtime.worker.stop()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = OpenRDApp(make_front_door(deps), routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
     return app
+
+
+class OpenRDApp(Starlette):
+    """Starlette for the control API, the console and the lifespan; HTTP to ``/`` (every OpenAPI call, whatever
+    the method) goes straight to the front door, past Starlette's middleware and router."""
+
+    def __init__(self, front_door: ASGIApp, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.front_door = front_door
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/":
+            await self.front_door(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app() -> Starlette:

@@ -1,17 +1,16 @@
-"""The ASGI endpoint for the Alibaba OpenAPI front door at ``/``."""
+"""The ASGI app of the Alibaba OpenAPI front door at ``/``."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openrd import errors
 from openrd.api.dispatch import dispatch
-from openrd.api.protocol import Format, product_for, render_error
+from openrd.api.protocol import Format, WireResponse, product_for, render_error
 from openrd.api.request import RawRequest, response_format
 from openrd.services.context import Deps
 
@@ -35,50 +34,77 @@ def _error_format(query: tuple[tuple[str, str], ...], headers: Mapping[str, str]
     return fmt, product_for(params.get("Version") or headers.get("x-acs-version"))
 
 
-async def _read_body(request: Request, limit: int) -> bytes | None:
-    declared = request.headers.get("content-length", "")
+async def _read_body(receive: Receive, declared: str, limit: int) -> bytes | None:
+    """The whole body, or None when it is larger than ``limit`` (declared or as it arrives)."""
     if declared.isdigit() and int(declared) > limit:
         return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":  # http.disconnect: nobody is left to answer
+            raise _Disconnected()
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             return None
         chunks.append(chunk)
-    return b"".join(chunks)
+        more = message.get("more_body", False)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def make_endpoint(deps: Deps) -> Callable[[Request], Awaitable[Response]]:
+class _Disconnected(Exception):
+    pass
+
+
+def _response_start(wire: WireResponse) -> Message:
+    """What Starlette's ``Response`` would send: the envelope's headers, then its length and type."""
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in wire.headers.items()]
+    raw.append((b"content-length", str(len(wire.body)).encode("latin-1")))
+    raw.append((b"content-type", wire.content_type.encode("latin-1")))
+    return {"type": "http.response.start", "status": wire.status, "headers": raw}
+
+
+def make_front_door(deps: Deps) -> ASGIApp:
+    """The ASGI app of the OpenAPI front door at ``/``: plain ASGI, not a Starlette endpoint.
+
+    Starlette's middleware stack, router, ``Request`` and ``Response`` cost about a quarter of a signed GetAccount's
+    server time under load (py-spy, bench/); the control API and the console keep them.
+    """
     limit = deps.settings.max_body_bytes
     # SQLite work is CPU-bound and serialised by the GIL anyway: running it on the event loop saved the thread
     # hop and the GIL convoy (+70 % req/s on signed GetAccount, bench/). PostgreSQL waits on the network, so
     # its calls overlap in the thread pool.
     inline = deps.settings.store_kind == "sqlite"
 
-    async def openapi(request: Request) -> Response:
-        host = request.headers.get("host", "")
-        body = await _read_body(request, limit)
+    async def front_door(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        host = headers.get("host", "")
+        try:
+            body = await _read_body(receive, headers.get("content-length", ""), limit)
+        except _Disconnected:
+            return
         query: tuple[tuple[str, str], ...] = ()
         try:
-            query = _decode_pairs(request.scope.get("query_string", b""))
+            query = _decode_pairs(scope.get("query_string", b""))
             if body is None:
                 raise errors.RequestTooLarge()
-            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            content_type = headers.get("content-type", "").split(";")[0].strip().lower()
             raw = RawRequest(
-                method=request.method,
-                path=request.url.path,
+                method=scope["method"],
+                path=scope["path"],
                 query=query,
                 form=_decode_pairs(body) if content_type == FORM_TYPE and body else (),
-                headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in request.scope["headers"]},
+                headers=headers,
                 body=body,
                 host=host,
             )
         except (errors.OpenRDError, ValueError) as exc:
             error = exc if isinstance(exc, errors.OpenRDError) else errors.InvalidParameter("query")
-            fmt, product = _error_format(query, request.headers)
+            fmt, product = _error_format(query, headers)
             wire = render_error(error, request_id=deps.rng.request_id(), host=host, product=product, fmt=fmt)
         else:
             wire = dispatch(raw, deps) if inline else await run_in_threadpool(dispatch, raw, deps)
-        return Response(wire.body, status_code=wire.status, headers=dict(wire.headers), media_type=wire.content_type)
+        await send(_response_start(wire))
+        await send({"type": "http.response.body", "body": wire.body})
 
-    return openapi
+    return front_door
