@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 DIRECTORY_ID = re.compile(r"^rd-[A-Za-z0-9]{6}$", re.ASCII)
 ROOT_FOLDER_ID = re.compile(r"^r-[A-Za-z0-9]{6}$", re.ASCII)
@@ -127,6 +128,23 @@ class MemberView:
     enterprise_name: str | None
     secure_mobile_phone: str | None
     tags: tuple[tuple[str, str], ...] = ()
+
+
+class MemberRow(NamedTuple):
+    """One member in a listing (ListAccounts, ListAccountsForParent, the console): a read model built straight from
+    the page query. A named tuple, not frozen dataclasses: building a Member, a MemberView and a path holder per row
+    cost a third of a 100-account ListAccounts (bench/profile_dispatch.py)."""
+
+    account_id: str
+    folder_id: str
+    type: MemberType
+    join_method: JoinMethod
+    status: MemberStatus
+    join_ms: int
+    modify_ms: int
+    display_name: str
+    secure_mobile_phone: str | None
+    tags: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from openrd.domain.directory import AuditEvent, Directory, MemberView
+from openrd.domain.directory import AuditEvent, Directory, MemberRow
 from openrd.domain.phone import mask_phone
 from openrd.services.emulator import clock_offset
 from openrd.services.identity import epoch_ms
@@ -99,29 +99,28 @@ def _masked(phone: str | None) -> str | None:
     return mask_phone(phone) if phone else None
 
 
-def _account_node(view: MemberView, directory: Directory) -> AccountNode:
-    member = view.member
+def _account_node(member: MemberRow, directory: Directory) -> AccountNode:
     return AccountNode(
         account_id=member.account_id,
-        display_name=view.display_name,
+        display_name=member.display_name,
         type=member.type.value,
         join_method=member.join_method.value,
         status=member.status.value,
-        phone_masked=_masked(view.secure_mobile_phone),
+        phone_masked=_masked(member.secure_mobile_phone),
         is_management=member.account_id == directory.master_account_id,
     )
 
 
 def _tree(uow: UnitOfWork, directory: Directory) -> DirectoryTree:
     repo = uow.directory
-    views, total = repo.member_views(directory.directory_id, limit=MEMBERS_LIMIT, offset=0)
+    members, total = repo.member_page(directory.directory_id, limit=MEMBERS_LIMIT, offset=0)
     by_folder: dict[str, list[AccountNode]] = {}
-    for view in views:
-        by_folder.setdefault(view.member.folder_id, []).append(_account_node(view, directory))
-    # The management account first, then the rest in join order (member_views' order).
+    for member in members:
+        by_folder.setdefault(member.folder_id, []).append(_account_node(member, directory))
+    # The management account first, then the rest in join order (member_page's order).
     for nodes in by_folder.values():
         nodes.sort(key=lambda node: not node.is_management)
-    truncated = total > len(views)
+    truncated = total > len(members)
     budget = FOLDERS_LIMIT
 
     def folder(folder_id: str, name: str) -> FolderNode:

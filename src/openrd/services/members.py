@@ -7,11 +7,11 @@ account joined, which a switch does not change, so a member stays in the A10.3 s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from openrd import errors
-from openrd.domain.directory import Directory, Member, MemberType, MemberView
+from openrd.domain.directory import Directory, Member, MemberRow, MemberType, MemberView
 from openrd.domain.identity import Principal
 from openrd.services.context import Deps
 from openrd.services.directory import folder_in, member_of_managed
@@ -22,20 +22,20 @@ from openrd.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
-class ListedMember:
-    view: MemberView
-    path: str  # ResourceDirectoryPath: rd-…/r-…/fd-…/<account id>
+class MemberPage:
+    directory_id: str
+    members: Sequence[MemberRow]
+    total: int  # members that match the filters, on every page
+    folder_paths: Mapping[str, str]  # the folder of each listed member → its path (rd-…/r-…/fd-…)
+
+    def path_of(self, member: MemberRow) -> str:
+        """ResourceDirectoryPath: rd-…/r-…/fd-…/<account id>."""
+        return f"{self.folder_paths[member.folder_id]}/{member.account_id}"
 
 
-def _with_paths(uow: UnitOfWork, directory: Directory, views: Sequence[MemberView]) -> list[ListedMember]:
-    paths: dict[str, str] = {}
-    listed = []
-    for view in views:
-        folder_id = view.member.folder_id
-        if folder_id not in paths:
-            paths[folder_id] = folder_in(uow, directory, folder_id).path
-        listed.append(ListedMember(view, f"{paths[folder_id]}/{view.member.account_id}"))
-    return listed
+def _page(uow: UnitOfWork, directory: Directory, members: Sequence[MemberRow], total: int) -> MemberPage:
+    paths = {folder_id: folder_in(uow, directory, folder_id).path for folder_id in {m.folder_id for m in members}}
+    return MemberPage(directory.directory_id, members, total, paths)
 
 
 def list_accounts(
@@ -46,18 +46,18 @@ def list_accounts(
     tags: Sequence[tuple[str, str]],
     page_number: int,
     page_size: int,
-) -> tuple[list[ListedMember], int]:
+) -> MemberPage:
     """Every member of the directory (the management account included, A10.3), in join order."""
     with deps.uow(write=False) as uow:
         directory = managed_directory(uow, principal)
-        views, total = uow.directory.member_views(
+        members, total = uow.directory.member_page(
             directory.directory_id,
             keyword=keyword,
             tags=tags,
             limit=page_size,
             offset=offset(page_number, page_size),
         )
-        return _with_paths(uow, directory, views), total
+        return _page(uow, directory, members, total)
 
 
 def list_accounts_for_parent(
@@ -69,12 +69,12 @@ def list_accounts_for_parent(
     tags: Sequence[tuple[str, str]],
     page_number: int,
     page_size: int,
-) -> tuple[list[ListedMember], int]:
+) -> MemberPage:
     """The members directly in one folder (the root when none is given)."""
     with deps.uow(write=False) as uow:
         directory = managed_directory(uow, principal)
         folder = folder_in(uow, directory, parent_folder_id)
-        views, total = uow.directory.member_views(
+        members, total = uow.directory.member_page(
             directory.directory_id,
             folder_id=folder.folder_id,
             keyword=keyword,
@@ -82,7 +82,7 @@ def list_accounts_for_parent(
             limit=page_size,
             offset=offset(page_number, page_size),
         )
-        return _with_paths(uow, directory, views), total
+        return _page(uow, directory, members, total)
 
 
 def move_account(deps: Deps, *, principal: Principal, account_id: str, destination_folder_id: str) -> None:

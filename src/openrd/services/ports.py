@@ -12,7 +12,16 @@ from types import TracebackType
 from typing import Protocol
 
 from openrd.domain.accounts import Account
-from openrd.domain.directory import AuditEvent, Directory, Folder, Handshake, HandshakeStatus, Member, MemberView
+from openrd.domain.directory import (
+    AuditEvent,
+    Directory,
+    Folder,
+    Handshake,
+    HandshakeStatus,
+    Member,
+    MemberRow,
+    MemberView,
+)
 from openrd.domain.identity import AccessKey, RamRole, RamUser, StsSession
 from openrd.domain.sms import OutboundSms, SmsRecord
 from openrd.domain.verification import StoredCode
@@ -217,7 +226,7 @@ class DirectoryRepository(Protocol):
 
     def display_name_taken(self, directory_id: str, display_name: str, *, excluding: str | None = None) -> bool: ...
 
-    def member_views(
+    def member_page(
         self,
         directory_id: str,
         *,
@@ -226,7 +235,9 @@ class DirectoryRepository(Protocol):
         tags: Sequence[tuple[str, str]] = (),
         limit: int,
         offset: int,
-    ) -> tuple[Sequence[MemberView], int]: ...
+    ) -> tuple[Sequence[MemberRow], int]:
+        """A page of members in join order (then account id), with the total that matches the filters."""
+        ...
 
     def member_view(self, account_id: str) -> MemberView | None: ...
 

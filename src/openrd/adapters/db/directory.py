@@ -20,6 +20,7 @@ from openrd.domain.directory import (
     HandshakeStatus,
     JoinMethod,
     Member,
+    MemberRow,
     MemberStatus,
     MemberType,
     MemberView,
@@ -39,6 +40,9 @@ _MEMBER_VIEW = Prepared(
 )  # fmt: skip
 _m, _a = t.members, t.accounts
 _PAGE_JOIN = _m.join(_a, _a.c.account_id == _m.c.account_id)
+# What a listing shows of a member, in MemberRow's order (tags come from a second query).
+_PAGE_COLUMNS = (_m.c.account_id, _m.c.folder_id, _m.c.type, _m.c.join_method, _m.c.status, _m.c.join_ms,
+                 _m.c.modify_ms, _a.c.display_name, _a.c.secure_mobile_phone)  # fmt: skip
 # The unfiltered page (ListAccounts, ListAccountsForParent without Keyword or Tag): prepared, the common case.
 _PAGE_WHERE = {
     False: _m.c.directory_id == bindparam("directory"),
@@ -49,10 +53,10 @@ _PAGE = {
         # Every member has its account row: the count needs no join, only the (directory, join time) index.
         Prepared(select(func.count()).select_from(_m).where(where)),
         Prepared(
-            select(_m, _a.c.name, _a.c.display_name, _a.c.enterprise_name, _a.c.secure_mobile_phone)
+            select(*_PAGE_COLUMNS)
             .select_from(_PAGE_JOIN)
             .where(where)
-            .order_by(_m.c.join_ms, _m.c.account_id)
+            .order_by(_m.c.join_ms, _m.c.account_id)  # the order of the members indexes (migration 0006)
             .limit(bindparam("limit"))
             .offset(bindparam("offset"))
         ),
@@ -233,7 +237,7 @@ class SqlDirectoryRepository:
             query = query.where(m.c.account_id != excluding)
         return self.conn.execute(query.limit(1)).first() is not None
 
-    def member_views(
+    def member_page(
         self,
         directory_id: str,
         *,
@@ -242,14 +246,13 @@ class SqlDirectoryRepository:
         tags: Sequence[tuple[str, str]] = (),
         limit: int,
         offset: int,
-    ) -> tuple[Sequence[MemberView], int]:
-        """A page of members in join order, with the total that matches the filters."""
-        m, a = t.members, t.accounts
+    ) -> tuple[Sequence[MemberRow], int]:
         if not keyword and not tags:
             count, page = _PAGE[folder_id is not None]
             params = {"directory": directory_id, "folder": folder_id, "limit": limit, "offset": offset}
-            total, rows = count.first(self.conn, params)[0], page.all(self.conn, params)
-            return self._views(rows), int(total)
+            total = count.first(self.conn, params)[0]
+            return self._rows(page.execute(self.conn, params).fetchall()), int(total)
+        m, a = t.members, t.accounts
         where: list[Any] = [m.c.directory_id == directory_id]
         if folder_id is not None:
             where.append(m.c.folder_id == folder_id)
@@ -260,30 +263,23 @@ class SqlDirectoryRepository:
             if value:
                 tag = tag.where(t.member_tags.c.value == value)
             where.append(m.c.account_id.in_(tag))
-        joined = m.join(a, a.c.account_id == m.c.account_id)
-        total = self.conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+        total = self.conn.execute(select(func.count()).select_from(_PAGE_JOIN).where(*where)).scalar_one()
         query = (
-            select(m, a.c.name, a.c.display_name, a.c.enterprise_name, a.c.secure_mobile_phone)
-            .select_from(joined)
+            select(*_PAGE_COLUMNS)
+            .select_from(_PAGE_JOIN)
             .where(*where)
             .order_by(m.c.join_ms, m.c.account_id)
             .limit(limit)
             .offset(offset)
         )
-        return self._views(list(self.conn.execute(query))), int(total)
+        return self._rows([tuple(row) for row in self.conn.execute(query)]), int(total)
 
-    def _views(self, rows: Sequence[Any]) -> list[MemberView]:
-        tag_map = self.tags_of(r.account_id for r in rows)
+    def _rows(self, rows: Sequence[Sequence[Any]]) -> list[MemberRow]:
+        tag_map = self.tags_of(r[0] for r in rows)
+        types, methods, statuses = _TYPES, _JOIN_METHODS, _STATUSES
         return [
-            MemberView(
-                _member(r),
-                r.name,
-                r.display_name,
-                r.enterprise_name,
-                r.secure_mobile_phone,
-                tag_map.get(r.account_id, ()),
-            )
-            for r in rows
+            MemberRow(a, f, types[ty], methods[jm], statuses[st], j, mo, dn, ph, tag_map.get(a, ()))
+            for a, f, ty, jm, st, j, mo, dn, ph in rows
         ]
 
     def member_view(self, account_id: str) -> MemberView | None:

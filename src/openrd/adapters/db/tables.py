@@ -206,8 +206,8 @@ members = Table(
     Column("status", String(16), nullable=False),
     Column("join_ms", BigInteger, nullable=False),
     Column("modify_ms", BigInteger, nullable=False),
-    Index("ix_members_directory", "directory_id", "join_ms"),
-    Index("ix_members_folder", "folder_id", "join_ms"),
+    Index("ix_members_directory", "directory_id", "join_ms", "account_id"),  # the page order (migration 0006)
+    Index("ix_members_folder", "folder_id", "join_ms", "account_id"),
 )
 
 member_tags = Table(

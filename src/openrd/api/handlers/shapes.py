@@ -3,6 +3,7 @@ whose shape does not match its model (B §1.9)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,5 +48,5 @@ def member_base(view: MemberView) -> dict[str, Any]:
     }
 
 
-def tag_list(view: MemberView) -> list[dict[str, str]]:
-    return [{"Key": k, "Value": v} for k, v in view.tags]
+def tag_list(tags: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in tags]
