@@ -134,9 +134,14 @@ def _v3_envelope(raw: RawRequest, params: dict[str, str], authorization: str) ->
 
 
 def parse_timestamp(value: str) -> datetime:
+    """``YYYY-MM-DDThh:mm:ssZ`` (UTC). The fields sit at fixed places once the pattern matched: reading them by
+    position cost a tenth of ``strptime`` (~25 µs, a seventh of a signed GetAccount; bench/profile_dispatch.py)."""
     if not TIMESTAMP.fullmatch(value):
         raise errors.InvalidTimeStampFormat()
     try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError:
+        return datetime(
+            int(value[0:4]), int(value[5:7]), int(value[8:10]),
+            int(value[11:13]), int(value[14:16]), int(value[17:19]), tzinfo=UTC,
+        )  # fmt: skip
+    except ValueError:  # February 30th, hour 24, second 60 …
         raise errors.InvalidTimeStampFormat() from None
