@@ -99,6 +99,12 @@ def build_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
     return Runtime(deps=deps, engine=engine, uow=uow, worker=worker, clock_offset=clock_offset)
 
 
+# After a send wakes the dispatcher, it waits this long so the sends that commit close together go in one pass.
+# Under a send load of ~500/s a pass per send held SQLite's write lock and the GIL against the requests; 10-20 ms
+# raised SendVerificationCode from ~530 to ~810 req/s (bench/). An SMS is late by at most this much.
+DISPATCH_LINGER_SECONDS = 0.02
+
+
 def make_worker(deps: Deps) -> delivery.DeliveryWorker:
     sms = deps.settings.sms
     retry = RetryPolicy(sms.max_attempts, sms.backoff_base_seconds, sms.backoff_max_seconds)
@@ -132,6 +138,7 @@ def make_worker(deps: Deps) -> delivery.DeliveryWorker:
         deliver,
         maintenance=(purge_codes, purge_nonces),
         maintenance_seconds=deps.settings.maintenance_interval_seconds,
+        linger_seconds=DISPATCH_LINGER_SECONDS,
     )
 
 

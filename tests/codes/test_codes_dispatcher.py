@@ -4,6 +4,7 @@ scripted sender and hand-moved clocks (issue 3 §4: at-least-once, never lost)."
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -276,3 +277,48 @@ def test_worker_maintenance_repeats_after_its_interval() -> None:
         wait_for(lambda: len(purges) >= 3)
     finally:
         worker.stop()
+
+
+def test_worker_lingers_after_a_wake_so_close_sends_share_a_pass() -> None:
+    """Wakes that come while the worker lingers are served by the one pass that follows."""
+    passes: list[int] = []
+
+    def deliver() -> list[delivery.DeliveryOutcome]:
+        passes.append(1)
+        return []
+
+    worker = delivery.DeliveryWorker(deliver, poll_seconds=30, linger_seconds=1.0)
+    worker.start()
+    try:
+        wait_for(lambda: len(passes) == 1)  # the pass at start
+        for _ in range(5):  # a send every 50 ms: without the linger, a pass each
+            worker.wake()
+            time.sleep(0.05)
+        wait_for(lambda: len(passes) >= 2)
+        time.sleep(0.3)
+        assert len(passes) == 2
+        worker.wake()
+        wait_for(lambda: len(passes) >= 3)
+    finally:
+        worker.stop()
+    assert len(passes) == 3
+
+
+def test_worker_drains_full_passes_without_waiting() -> None:
+    """A pass that took a whole batch means more is due: the next pass starts at once, lingering or not. A pass
+    that took less waits for the next wake."""
+    outcome = delivery.DeliveryOutcome("m", delivered=True)
+    passes: list[int] = []
+
+    def deliver() -> list[delivery.DeliveryOutcome]:
+        passes.append(1)
+        return [outcome] * (2 if len(passes) < 4 else 1)
+
+    worker = delivery.DeliveryWorker(deliver, poll_seconds=30, linger_seconds=30, full_pass=2)
+    worker.start()
+    try:
+        wait_for(lambda: len(passes) >= 4)  # three full passes, then one that found less
+        time.sleep(0.3)
+    finally:
+        worker.stop()
+    assert len(passes) == 4

@@ -21,6 +21,7 @@ from openrd.services.metrics import SMS_DELIVERIES
 from openrd.services.ports import Clock, DeliveryError, SmsSender, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("openrd.sms")
+PASS_SIZE = 20  # messages leased per dispatcher pass
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def deliver_due(
     retry: RetryPolicy,
     jitter: Callable[[], float],
     lease_seconds: int = 60,
-    batch: int = 20,
+    batch: int = PASS_SIZE,
 ) -> Sequence[DeliveryOutcome]:
     """One pass: lease what is due, try each message once, record the results.
 
@@ -142,8 +143,12 @@ class DeliveryWorker:
         maintenance: Sequence[Callable[[], object]] = (),
         poll_seconds: float = 0.5,
         maintenance_seconds: float = 60.0,
+        full_pass: int = PASS_SIZE,
+        linger_seconds: float = 0.0,
     ) -> None:
         self._deliver = deliver
+        self._full_pass = full_pass
+        self._linger = linger_seconds
         self._maintenance = maintenance
         self._poll = poll_seconds
         self._maintenance_every = maintenance_seconds
@@ -178,7 +183,7 @@ class DeliveryWorker:
         maintained_at: float | None = None  # run maintenance once at start
         while not self._stop.is_set():
             try:
-                busy = len(self._deliver()) > 0
+                busy = len(self._deliver()) >= self._full_pass
                 now = time.monotonic()
                 due = maintained_at is None or now - maintained_at >= self._maintenance_every
                 if self._maintenance and self._maintenance_every > 0 and due:
@@ -189,6 +194,9 @@ class DeliveryWorker:
                 log.exception("sms dispatcher pass failed; retrying")
                 busy = False
             if busy:
-                continue  # drain the backlog before sleeping
-            self._wake.wait(self._poll)
+                continue  # a full pass: drain the backlog before sleeping
+            if self._wake.wait(self._poll) and self._linger > 0:
+                # Sends that commit close together go in one pass: a pass is two write transactions, and under
+                # load a pass per send held the write lock against the requests (bench/).
+                self._stop.wait(self._linger)
             self._wake.clear()
