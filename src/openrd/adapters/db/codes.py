@@ -53,6 +53,24 @@ _VOID_ACTIVE = Prepared(
     .values(status=CodeStatus.VOID.value)
 )
 _ADD_CODE = Prepared(insert(_c).values(_values(_c)))
+# Every bind and enable runs these two. FOR UPDATE: PostgreSQL locks the row; SQLite's compiler leaves it out
+# (its IMMEDIATE transaction already holds the write lock).
+_NEWEST_ACTIVE = Prepared(
+    select(_c.c.code_id, _c.c.code_hash, _c.c.status, _c.c.attempts, _c.c.expires_ms)
+    .where(
+        and_(_c.c.purpose == bindparam("purpose"), _c.c.account_id == bindparam("account"),
+             _c.c.phone == bindparam("phone")),
+        _c.c.status == CodeStatus.ACTIVE.value,
+    )
+    .order_by(_c.c.issued_ms.desc())
+    .limit(1)
+    .with_for_update()
+)  # fmt: skip
+_CONSUME = Prepared(
+    update(_c)
+    .where(_c.c.code_id == bindparam("id"), _c.c.status == CodeStatus.ACTIVE.value)
+    .values(status=CodeStatus.USED.value)
+)
 _SMS_COLUMNS = [c.name for c in t.sms_outbox.columns]
 _SENT: dict[str, Any] = {
     "status": SmsStatus.SENT.value,
@@ -128,28 +146,12 @@ class SqlCodeRepository:
         )
 
     def newest_active(self, *, purpose: str, account_id: str, phone: str) -> StoredCode | None:
-        c = t.verification_codes
-        query = (
-            select(c.c.code_id, c.c.code_hash, c.c.status, c.c.attempts, c.c.expires_ms)
-            .where(and_(c.c.purpose == purpose, c.c.account_id == account_id, c.c.phone == phone))
-            .where(c.c.status == CodeStatus.ACTIVE.value)
-            .order_by(c.c.issued_ms.desc())
-            .limit(1)
-        )
-        if self.conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
+        row = _NEWEST_ACTIVE.first(self.conn, {"purpose": purpose, "account": account_id, "phone": phone})
         return StoredCode(row.code_id, row.code_hash, row.status, row.attempts, row.expires_ms) if row else None
 
     def consume(self, code_id: str) -> bool:
         """Mark used; False if another transaction consumed or voided it first (single use under concurrency)."""
-        c = t.verification_codes
-        result = self.conn.execute(
-            update(c)
-            .where(and_(c.c.code_id == code_id, c.c.status == CodeStatus.ACTIVE.value))
-            .values(status=CodeStatus.USED.value)
-        )
-        return result.rowcount == 1
+        return _CONSUME.rowcount(self.conn, {"id": code_id}) == 1
 
     def record_wrong_attempt(self, code_id: str, max_attempts: int) -> None:
         c = t.verification_codes

@@ -23,6 +23,11 @@ _ACCESS_KEY = Prepared(
     ).where(_k.c.access_key_id == bindparam("id"))
 )
 _ACCOUNT = Prepared(select(t.accounts).where(t.accounts.c.account_id == bindparam("id")))
+_BIND_PHONE = Prepared(
+    update(t.accounts)
+    .where(t.accounts.c.account_id == bindparam("id"), t.accounts.c.secure_mobile_phone.is_(None))
+    .values(secure_mobile_phone=bindparam("phone"))
+)
 _USER = Prepared(
     select(t.ram_users.c.user_id, t.ram_users.c.account_id, t.ram_users.c.name).where(
         t.ram_users.c.user_id == bindparam("id")
@@ -99,13 +104,7 @@ class SqlAccountRepository:
         self.conn.execute(update(t.accounts).where(t.accounts.c.account_id == account.account_id).values(**values))
 
     def bind_phone_if_unset(self, account_id: str, phone: str) -> bool:
-        a = t.accounts
-        result = self.conn.execute(
-            update(a)
-            .where(and_(a.c.account_id == account_id, a.c.secure_mobile_phone.is_(None)))
-            .values(secure_mobile_phone=phone)
-        )
-        return result.rowcount == 1
+        return _BIND_PHONE.rowcount(self.conn, {"id": account_id, "phone": phone}) == 1
 
     def list(self, *, limit: int, offset: int) -> Sequence[Account]:
         query = select(t.accounts).order_by(t.accounts.c.created_ms, t.accounts.c.account_id)
