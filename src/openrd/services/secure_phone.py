@@ -39,7 +39,10 @@ def _check_target(
     """The checks both operations share, in A7's order; the first failure wins."""
     caller = require_account(uow, principal.account_id)
     directory = directory_of(uow, caller.account_id)
-    management = require_account(uow, directory.master_account_id) if directory else caller
+    if directory is None or directory.master_account_id == caller.account_id:
+        management = caller  # the management account calls (any other caller fails below): no second read
+    else:
+        management = require_account(uow, directory.master_account_id)
     site = site_of(deps.sites, management)
     check_site_action(site, action)
     if directory is None:
