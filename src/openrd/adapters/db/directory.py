@@ -49,6 +49,14 @@ _PAGE_WHERE = {
     True: and_(_m.c.directory_id == bindparam("directory"), _m.c.folder_id == bindparam("folder")),
 }
 _mt = t.member_tags
+_COUNT = {
+    False: Prepared(
+        select(t.resource_directories.c.member_count).where(
+            t.resource_directories.c.directory_id == bindparam("directory")
+        )
+    ),
+    True: Prepared(select(t.folders.c.member_count).where(t.folders.c.folder_id == bindparam("folder"))),
+}
 
 
 def _page_of(*columns: Any, where: Any) -> Any:
@@ -63,8 +71,8 @@ def _page_of(*columns: Any, where: Any) -> Any:
 
 _PAGE = {
     in_folder: (
-        # Every member has its account row: the count needs no join, only the (directory, join time) index.
-        Prepared(select(func.count()).select_from(_m).where(where)),
+        # The count is kept by triggers on members (migration 0007): one row, whatever the directory's size.
+        _COUNT[in_folder],
         Prepared(_page_of(*_PAGE_COLUMNS, where=where).select_from(_PAGE_JOIN)),
         # The page's tags, selecting the page again from the index alone: cheaper than 100 bound account ids.
         Prepared(
@@ -279,7 +287,8 @@ class SqlDirectoryRepository:
         if not keyword and not tags:
             count, page, page_tags = _PAGE[folder_id is not None]
             params = {"directory": directory_id, "folder": folder_id, "limit": limit, "offset": offset}
-            total = count.first(self.conn, params)[0]
+            counted = count.first(self.conn, params)
+            total = counted[0] if counted else 0
             rows = page.execute(self.conn, params).fetchall()
             return _member_rows(rows, _tag_map(page_tags.execute(self.conn, params).fetchall())), int(total)
         m, a = t.members, t.accounts

@@ -180,6 +180,8 @@ resource_directories = Table(
     Column("control_policy_status", String(16), nullable=False),
     Column("member_deletion_status", String(16), nullable=False),
     Column("created_ms", BigInteger, nullable=False),
+    # Its members, kept by triggers on members (migration 0007): ListAccounts' TotalCount without counting.
+    Column("member_count", BigInteger, nullable=False, server_default="0"),
 )
 
 folders = Table(
@@ -192,6 +194,7 @@ folders = Table(
     Column("depth", Integer, nullable=False),
     Column("path", String(256), nullable=False),
     Column("created_ms", BigInteger, nullable=False),
+    Column("member_count", BigInteger, nullable=False, server_default="0"),  # the members directly in it (0007)
     Index("ix_folders_parent", "parent_id", "name"),
 )
 
