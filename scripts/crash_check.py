@@ -31,7 +31,8 @@ SQL (and the inbox through ``GET /_openrd/sms``). The invariants:
 4. quota counts equal successful sends: per quota account, ok ≤ code_sends rows ≤ ok + unknown, and never more
    than the daily quota;
 5. every outbox message ends ``sent`` or ``dead`` — none pending, none lost (one SMS per send record);
-6. no call answered 500 and the server logged no error.
+6. no call answered 500 and the server logged no error;
+7. every directory's and folder's kept member count (``member_count``, kept by triggers) equals its members.
 
 It prints a summary and exits 1 on any violation (2 if the run itself could not be set up). ``--json PATH`` also
 writes the summary as JSON. The seed (``--seed``) fixes the load's choices and the kill times; the interleaving with
@@ -515,6 +516,17 @@ def bounded(report: Report, what: str, stored: int, ok: int, unknown: int) -> No
         report.fail(f"{what}: {stored} stored, but clients saw {ok} succeed and {unknown} unanswered")
 
 
+KEPT_COUNTS = (
+    "WITH kept_counts AS ("
+    " SELECT 'directory' AS kind, d.directory_id AS id, d.member_count AS kept,"
+    " (SELECT count(*) FROM members m WHERE m.directory_id = d.directory_id) AS counted FROM resource_directories d"
+    " UNION ALL"
+    " SELECT 'folder', f.folder_id, f.member_count,"
+    " (SELECT count(*) FROM members m WHERE m.folder_id = f.folder_id) FROM folders f"
+    ") SELECT kind, id, kept, counted FROM kept_counts"
+)
+
+
 def check(report: Report, store: Store, client: Client, world: World, quota: int) -> None:
     """Codes are only an upper bound: openrd purges used, voided and expired codes at every start (and every
     minute), so a consumed code may be gone; where one is left it must belong to the effect it paid for."""
@@ -526,6 +538,11 @@ def check(report: Report, store: Store, client: Client, world: World, quota: int
     directories = store.rows("SELECT directory_id, master_account_id, master_account_name FROM resource_directories")
     membership = dict(store.rows("SELECT account_id, directory_id FROM members"))
     audit = store.rows("SELECT action, account_id, result FROM audit_events")
+
+    # 7. the member counts the triggers keep
+    for kind, key, kept, counted in store.rows(KEPT_COUNTS):
+        if kept != counted:
+            report.fail(f"member count of {kind} {key}: {kept} kept, {counted} members")
 
     # 6. no 500s
     for call in calls:

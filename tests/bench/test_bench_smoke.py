@@ -55,3 +55,18 @@ def test_bench_runs_for_a_second_per_target(tmp_path: Path) -> None:
     memory = _row(results["memory"], target="openrd-sqlite")
     assert memory["purged"] >= 2 * 2000  # the expired codes and their old sends
     assert memory["rss_stored"]["max"] > 0
+
+
+def test_the_server_profiler_measures_each_operation_for_a_second(tmp_path: Path) -> None:
+    """``bench/profile_server.py``: a real server, one operation, the load generator; the line it prints."""
+    for op in ("GetAccount", "Bind"):
+        command = [
+            sys.executable, str(ROOT / "bench" / "profile_server.py"), op, "--duration", "1", "--warmup", "0.2",
+            "--concurrency", "4", "--clients", "1", "--bind-rate", "200",
+        ]  # fmt: skip
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"profile_server.py {op} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+        line = next(line for line in done.stdout.splitlines() if line.startswith(f"{op} on sqlite"))
+        rps = float(line.split(": ", 1)[1].split(" req/s")[0].replace(",", ""))
+        assert rps > 0, line
+        assert line.split("errors ")[1].split()[0] == "0", line

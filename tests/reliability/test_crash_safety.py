@@ -202,6 +202,7 @@ def consistent_world(cc: ModuleType) -> tuple[FakeStore, FakeClient, Any]:
             ],
             "resource_directories": [("rd-master", MASTER, "m"), ("rd-abc123", NEW_MA, MA_NAME)],
             "members": [(MASTER, "rd-master"), (MEMBER, "rd-master"), (NEW_MA, "rd-abc123"), (CANDIDATE, "rd-abc123")],
+            "kept_counts": [("directory", "rd-master", 2, 2), ("folder", "r-master", 2, 2)],
             "audit_events": [
                 ("BindSecureMobilePhone", MASTER, "success"),
                 ("EnableResourceDirectory", CANDIDATE, "success"),
@@ -297,6 +298,10 @@ BREAKAGES: dict[str, tuple[Any, str]] = {
     "a persisted bind without its audit row": (_pop("audit_events", 0), "audit: 0 successful binds"),
     "a persisted enable without its audit row": (_pop("audit_events", 1), "successful enables in the audit log"),
     "a 500": (_server_error, "answered 500 InternalError"),
+    "a kept member count off": (
+        _set("kept_counts", 1, ("folder", "r-master", 3, 2)),
+        "member count of folder r-master: 3 kept, 2 members",
+    ),
 }
 
 

@@ -1,0 +1,139 @@
+"""One operation against one real openrd server, optionally under py-spy: where the *server's* time goes.
+
+``profile_dispatch.py`` times the dispatcher alone, in process; this starts ``openrd serve`` exactly as ``run.py``
+does (SQLite or PostgreSQL, N workers, the benchmark's world and seeding), drives one operation with the benchmark's
+load generator for a few seconds, and prints req/s, p50 and p99. With ``--py-spy`` it samples the server process
+meanwhile and prints the functions with the most samples, inclusive and own, so HTTP handling, the event loop and
+the SMS dispatcher thread show up too. Optimisations that change the whole server (not only the dispatcher) land
+with its numbers in the commit message; run it before and after, alternating, on the same machine.
+
+    .venv/bin/python bench/profile_server.py GetAccount
+    .venv/bin/python bench/profile_server.py Bind --store postgresql --accounts 10000
+    .venv/bin/python bench/profile_server.py Send --py-spy --top 40     # needs py-spy (pip install -e '.[bench]')
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from loadgen import LoadGen
+from openrd_target import OpenrdTarget
+
+OPERATIONS = ("GetAccount", "ListAccounts", "Send", "Bind")
+IDLE = ("Queue.get", "Condition.wait", "Event.wait")  # a waiting thread's samples say nothing about cost
+
+
+def payload_for(op: str, target: OpenrdTarget, lg: LoadGen, expected_rps: int, span: float) -> dict[str, Any]:
+    if op == "GetAccount":
+        return target.get_account()
+    if op == "ListAccounts":
+        return target.list_accounts()
+    if op == "Send":
+        return target.send_code(list(target.account_ids))
+    # Bind: every request binds a fresh account with a code sent to it beforehand.
+    count = int(expected_rps * span) + 100
+    targets = target.prepare_bind(lg, count, deadline=time.monotonic() + 600, concurrency=16)
+    return target.bind(targets)
+
+
+def summarise(raw: Path, top: int) -> str:
+    """py-spy's raw (collapsed) stacks → the functions with most samples, inclusive and own, in % of busy samples."""
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if not count.isdigit() or any(idle in frames[-1] for idle in IDLE):
+            continue
+        samples = int(count)
+        total += samples
+        for frame in set(frames):
+            inclusive[frame] += samples
+        own[frames[-1]] += samples
+    if not total:
+        return "py-spy recorded no busy samples"
+    out = [f"{total:,} busy samples", "-- inclusive"]
+    out += [f"{n / total:6.1%}  {frame[:140]}" for frame, n in inclusive.most_common(top)]
+    out += ["-- own"]
+    out += [f"{n / total:6.1%}  {frame[:140]}" for frame, n in own.most_common(top)]
+    return "\n".join(out)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("operation", choices=OPERATIONS)
+    p.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    p.add_argument(
+        "--postgres-url",
+        default=os.environ.get("OPENRD_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--accounts", type=int, default=100, help="resource accounts in the directory")
+    p.add_argument("--concurrency", type=int, default=16)
+    p.add_argument("--clients", type=int, default=2, help="load generator processes")
+    p.add_argument("--duration", type=float, default=5.0)
+    p.add_argument("--warmup", type=float, default=0.5)
+    p.add_argument("--bind-rate", type=int, default=2000, help="req/s to prepare bind targets for")
+    p.add_argument("--py-spy", action="store_true", help="sample the server with py-spy during the measured window")
+    p.add_argument("--top", type=int, default=30)
+    a = p.parse_args()
+    if a.py_spy and shutil.which("py-spy") is None and not (Path(sys.executable).parent / "py-spy").exists():
+        p.error("--py-spy needs py-spy on PATH or in this venv (pip install -e '.[bench]')")
+
+    log_dir = Path(tempfile.mkdtemp(prefix="openrd-profile-server-"))
+    lg = LoadGen(a.clients)
+    target = OpenrdTarget("profiled", store=a.store, workers=a.workers, log_dir=log_dir, pg_admin_url=a.postgres_url)
+    try:
+        target.start()
+        target.setup()
+        target.seed_to(a.accounts)
+        span = a.warmup + a.duration
+        payload = payload_for(a.operation, target, lg, a.bind_rate, span)
+        assert target.server is not None
+        spy = None
+        raw = log_dir / "py-spy.txt"
+        if a.py_spy:
+            binary = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+            pid = target.server.pids()[-1]  # with one worker: the server; with more: one of the workers
+            seconds = str(int(span) + 1)
+            argv = [binary, "record", "-p", str(pid), "-d", seconds, "-r", "400", "-f", "raw", "-o", str(raw)]
+            spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        m = lg.run(
+            host=target.host,
+            kind="acs3",
+            payload=payload,
+            concurrency=a.concurrency,
+            rate_cap=0 if a.operation == "Bind" else 6000,
+            warmup=a.warmup,
+            duration=a.duration,
+            cap=span + 180,
+        )
+        print(
+            f"{a.operation} on {a.store}, {a.workers} worker(s), {a.accounts:,} accounts, c={a.concurrency}:"
+            f" {m.rps:,.0f} req/s  p50 {m.p50_ms:.1f} ms  p99 {m.p99_ms:.1f} ms  errors {m.errors}"
+            + ("  (ran out of prepared requests)" if m.exhausted else "")
+        )
+        if spy is not None:
+            spy.wait(timeout=span + 60)
+            print(summarise(raw, a.top) if raw.exists() else "py-spy wrote nothing (permissions? see its docs)")
+    finally:
+        target.stop()
+        lg.close()
+        shutil.rmtree(log_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
