@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import phonenumbers
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from phonenumbers import PhoneNumberType
 
 from openrd.domain.phone import PHONE_SYNTAX, Phone, is_valid_mobile, mask_phone, parse_phone_syntax
 
@@ -201,3 +203,42 @@ def test_mask_phone_hides_every_phone(text: str) -> None:
     phone = parse_phone_syntax(text)
     assert phone is not None
     assert masked == phone.masked
+
+
+def _valid_and_mobile(phone: Phone) -> bool:
+    """The check as phonenumbers' documentation spells it: valid, and of a mobile type."""
+    try:
+        parsed = phonenumbers.parse(f"+{phone.country_code}{phone.national_number}", None)
+    except phonenumbers.NumberParseException:
+        return False
+    return (
+        str(parsed.country_code) == phone.country_code
+        and phonenumbers.national_significant_number(parsed) == phone.national_number
+        and phonenumbers.is_valid_number(parsed)
+        and phonenumbers.number_type(parsed) in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    )
+
+
+def _examples() -> list[Phone]:
+    """Every region's example numbers of every type, so both answers are exercised in every country."""
+    out = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.TOLL_FREE):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                out.append(Phone(str(number.country_code), phonenumbers.national_significant_number(number)))
+    return out
+
+
+def test_the_mobile_check_equals_valid_and_mobile_on_every_example_number() -> None:
+    examples = _examples()
+    assert sum(map(_valid_and_mobile, examples)) > 200  # the examples hold mobiles and non-mobiles alike
+    for phone in examples:
+        assert is_valid_mobile(phone) == _valid_and_mobile(phone), phone
+
+
+@given(country=st.sampled_from(sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)),
+       number=st.text(alphabet="0123456789", min_size=4, max_size=15))  # fmt: skip
+def test_the_mobile_check_equals_valid_and_mobile_on_any_number(country: int, number: str) -> None:
+    phone = Phone(str(country), number)
+    assert is_valid_mobile(phone) == _valid_and_mobile(phone)

@@ -52,19 +52,19 @@ def issue_code(
     phone: str,
     language: str,
 ) -> IssuedCode:
-    """Throttle per phone, then the daily quota of ``quota_account_id``; then store the code and its SMS."""
+    """Throttle per phone, then the daily quota of ``quota_account_id``; then store the code and its SMS.
+
+    The quota is checked and counted last, after the code and its SMS are written (a refused send undoes them with
+    its savepoint): on PostgreSQL the quota's row lock, which every send of the account waits for, is then held
+    for the last statements and the commit only, not for the whole send (bench/profile_server.py).
+    """
     now_ms = epoch_ms(now)
     # Lock in a fixed order (phone, then account) so concurrent sends cannot deadlock.
     uow.codes.lock(f"phone:{phone}")
-    uow.codes.lock(f"quota:{quota_account_id}")
     recent = uow.codes.phone_sends_since(phone, now_ms - policy.longest_window_ms)
-
     wait = retry_after_seconds(recent, now_ms=now_ms, windows=policy.per_phone_windows)
     if wait is not None:
         raise errors.ThrottlingUser(wait)
-    day = quota_day(now, quota_site.quota_time_zone)
-    if uow.codes.quota_used(quota_account_id, day) >= policy.daily_quota:
-        raise errors.SendValidateCodeExceedsLimitForAccount()
 
     code = rng.digits(policy.length)
     issued = IssuedCode(code_id=rng.alnum(24), message_id=rng.alnum(24), expires_ms=now_ms + policy.ttl_seconds * 1000)
@@ -78,7 +78,6 @@ def issue_code(
         issued_ms=now_ms,
         expires_ms=issued.expires_ms,
     )
-    uow.codes.record_send(quota_account_id=quota_account_id, day=day, phone=phone, sent_ms=now_ms)
     uow.outbox.add(
         message_id=issued.message_id,
         purpose=purpose.value,
@@ -90,6 +89,12 @@ def issue_code(
         now_ms=now_ms,
         due_ms=0,  # due at once; retry times are on the wall clock, the dispatcher's
     )
+
+    uow.codes.lock(f"quota:{quota_account_id}")
+    day = quota_day(now, quota_site.quota_time_zone)
+    if uow.codes.quota_used(quota_account_id, day) >= policy.daily_quota:
+        raise errors.SendValidateCodeExceedsLimitForAccount()
+    uow.codes.record_send(quota_account_id=quota_account_id, day=day, phone=phone, sent_ms=now_ms)
     return issued
 
 
