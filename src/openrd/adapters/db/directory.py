@@ -1,4 +1,4 @@
-"""Repositories for the directory (directories, folders, members, tags, handshakes) and the audit trail."""
+"""The directory repository: directories, folders, members, tags, handshakes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from openrd.adapters.db import tables as t
 from openrd.adapters.db.codes import lock_key
 from openrd.adapters.db.prepared import Prepared
 from openrd.domain.directory import (
-    AuditEvent,
     Directory,
     Folder,
     Handshake,
@@ -83,9 +82,6 @@ _PAGE = {
     )
     for in_folder, where in _PAGE_WHERE.items()
 }
-_AUDIT_ADD = Prepared(
-    insert(t.audit_events).values({c.name: bindparam(c.name) for c in t.audit_events.columns if c.name != "id"})
-)
 
 
 @functools.cache
@@ -386,33 +382,3 @@ class SqlDirectoryRepository:
         )
         row = self.conn.execute(query).first()
         return str(row.account_id) if row else None
-
-
-class SqlAuditRepository:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def add(self, event: AuditEvent) -> None:
-        _AUDIT_ADD.execute(self.conn, event.__dict__)
-
-    def settle(self, event: AuditEvent) -> None:
-        e = t.audit_events
-        outcome = {"result": event.result, "error_code": event.error_code}
-        if not self.conn.execute(update(e).where(e.c.request_id == event.request_id).values(**outcome)).rowcount:
-            self.add(event)
-
-    def list(
-        self, *, account_id: str | None, action: str | None = None, result: str | None = None, limit: int
-    ) -> Sequence[AuditEvent]:
-        e = t.audit_events
-        query = select(e).order_by(e.c.id.desc()).limit(limit)
-        if account_id is not None:
-            query = query.where(e.c.account_id == account_id)
-        if action is not None:
-            query = query.where(e.c.action == action)
-        if result is not None:
-            query = query.where(e.c.result == result)
-        return [
-            AuditEvent(r.time_ms, r.request_id, r.action, r.principal_arn, r.account_id, r.result, r.error_code)
-            for r in self.conn.execute(query)
-        ]

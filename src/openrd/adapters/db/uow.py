@@ -10,8 +10,9 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from openrd import errors
+from openrd.adapters.db.audit import SqlAuditRepository
 from openrd.adapters.db.codes import SqlCodeRepository, SqlOutboxRepository
-from openrd.adapters.db.directory import SqlAuditRepository, SqlDirectoryRepository
+from openrd.adapters.db.directory import SqlDirectoryRepository
 from openrd.adapters.db.engine import BEGIN_MODE
 from openrd.adapters.db.repositories import (
     SqlAccountRepository,
