@@ -88,19 +88,49 @@ def requests_for(op: str, w: dict[str, Any], host: str, count: int, start: int) 
 
 
 def show_statements(live: LiveServer, call: Any) -> None:
-    """The statements that still go through SQLAlchemy's execution path (Prepared ones do not)."""
+    """Every statement one call sends to the database, in order.
+
+    On SQLite the driver's trace callback sees all of them, prepared ones (``adapters/db/prepared.py``) and BEGIN
+    / COMMIT included; elsewhere only what goes through SQLAlchemy's execution path is seen.
+    """
     from sqlalchemy import event
 
     seen: list[str] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    def record(statement: str) -> None:
         seen.append(" ".join(statement.split())[:160])
 
-    event.listen(live.runtime.engine, "before_cursor_execute", record)
-    try:
-        call()
-    finally:
-        event.remove(live.runtime.engine, "before_cursor_execute", record)
+    engine = live.runtime.engine
+    if engine.dialect.name == "sqlite":
+        import sqlite3
+
+        traced: list[sqlite3.Connection] = []
+
+        def trace_all() -> None:
+            cache = live.runtime.uow._cache  # the connections the units of work reuse
+            for idle in cache._idle.values() if cache else ():
+                for conn in idle:
+                    driver = conn.connection.driver_connection
+                    driver.set_trace_callback(record)
+                    traced.append(driver)
+
+        trace_all()
+        try:
+            call()
+        finally:
+            for driver in traced:
+                driver.set_trace_callback(None)
+    else:
+
+        def record_core(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            record(statement)
+
+        event.listen(engine, "before_cursor_execute", record_core)
+        try:
+            call()
+        finally:
+            event.remove(engine, "before_cursor_execute", record_core)
+    print(f"    {len(seen)} statements")
     for statement in seen:
         print("   ", statement)
 

@@ -32,7 +32,8 @@ SQL (and the inbox through ``GET /_openrd/sms``). The invariants:
    than the daily quota;
 5. every outbox message ends ``sent`` or ``dead`` — none pending, none lost (one SMS per send record);
 6. no call answered 500 and the server logged no error;
-7. every directory's and folder's kept member count (``member_count``, kept by triggers) equals its members.
+7. every kept count equals what it counts: each directory's and folder's ``member_count`` (kept by triggers) its
+   members, and each day's quota count (``code_quota.sent``) that account's send records of the day.
 
 It prints a summary and exits 1 on any violation (2 if the run itself could not be set up). ``--json PATH`` also
 writes the summary as JSON. The seed (``--seed``) fixes the load's choices and the kill times; the interleaving with
@@ -523,6 +524,14 @@ KEPT_COUNTS = (
     " UNION ALL"
     " SELECT 'folder', f.folder_id, f.member_count,"
     " (SELECT count(*) FROM members m WHERE m.folder_id = f.folder_id) FROM folders f"
+    " UNION ALL"
+    " SELECT 'quota', q.quota_account_id || '/' || q.quota_day, q.sent,"
+    " (SELECT count(*) FROM code_sends s WHERE s.quota_account_id = q.quota_account_id"
+    " AND s.quota_day = q.quota_day) FROM code_quota q"
+    " UNION ALL"  # sends no kept count counted
+    " SELECT 'quota', s.quota_account_id || '/' || s.quota_day, 0, count(*) FROM code_sends s"
+    " WHERE NOT EXISTS (SELECT 1 FROM code_quota q WHERE q.quota_account_id = s.quota_account_id"
+    " AND q.quota_day = s.quota_day) GROUP BY s.quota_account_id, s.quota_day"
     ") SELECT kind, id, kept, counted FROM kept_counts"
 )
 
@@ -539,10 +548,11 @@ def check(report: Report, store: Store, client: Client, world: World, quota: int
     membership = dict(store.rows("SELECT account_id, directory_id FROM members"))
     audit = store.rows("SELECT action, account_id, result FROM audit_events")
 
-    # 7. the member counts the triggers keep
+    # 7. the kept counts: members (triggers) and the daily quota (code_quota)
     for kind, key, kept, counted in store.rows(KEPT_COUNTS):
         if kept != counted:
-            report.fail(f"member count of {kind} {key}: {kept} kept, {counted} members")
+            counts = "send records" if kind == "quota" else "members"
+            report.fail(f"kept count of {kind} {key}: {kept} kept, {counted} {counts}")
 
     # 6. no 500s
     for call in calls:

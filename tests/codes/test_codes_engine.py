@@ -194,7 +194,9 @@ def test_purge_forgets_dead_codes_and_old_sends_only(runtime: Runtime) -> None:
     codes = rows(runtime, t.verification_codes)
     assert [c.phone for c in codes] == ["86-13900000003"]
     assert len(rows(runtime, t.code_sends)) == 3
+    assert len(rows(runtime, t.code_quota)) == 2  # the quota counts of both accounts' days
     assert check(runtime, live, account_id=live_acct, phone="86-13900000003", at=later + timedelta(seconds=10))
     with runtime.deps.uow() as uow:
         verification.purge_expired(uow, now=NOW + timedelta(days=3, seconds=1), policy=runtime.deps.code_policy)
     assert rows(runtime, t.code_sends) == []
+    assert rows(runtime, t.code_quota) == []

@@ -202,7 +202,11 @@ def consistent_world(cc: ModuleType) -> tuple[FakeStore, FakeClient, Any]:
             ],
             "resource_directories": [("rd-master", MASTER, "m"), ("rd-abc123", NEW_MA, MA_NAME)],
             "members": [(MASTER, "rd-master"), (MEMBER, "rd-master"), (NEW_MA, "rd-abc123"), (CANDIDATE, "rd-abc123")],
-            "kept_counts": [("directory", "rd-master", 2, 2), ("folder", "r-master", 2, 2)],
+            "kept_counts": [
+                ("directory", "rd-master", 2, 2),
+                ("folder", "r-master", 2, 2),
+                ("quota", f"{QUOTA_ACCOUNT}/2026-01-01", 1, 1),
+            ],
             "audit_events": [
                 ("BindSecureMobilePhone", MASTER, "success"),
                 ("EnableResourceDirectory", CANDIDATE, "success"),
@@ -300,7 +304,11 @@ BREAKAGES: dict[str, tuple[Any, str]] = {
     "a 500": (_server_error, "answered 500 InternalError"),
     "a kept member count off": (
         _set("kept_counts", 1, ("folder", "r-master", 3, 2)),
-        "member count of folder r-master: 3 kept, 2 members",
+        "kept count of folder r-master: 3 kept, 2 members",
+    ),
+    "a kept quota count off": (
+        _set("kept_counts", 2, ("quota", f"{QUOTA_ACCOUNT}/2026-01-01", 0, 1)),
+        f"kept count of quota {QUOTA_ACCOUNT}/2026-01-01: 0 kept, 1 send records",
     ),
 }
 

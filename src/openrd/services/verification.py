@@ -56,10 +56,11 @@ def issue_code(
 
     The quota is checked and counted last, after the code and its SMS are written (a refused send undoes them with
     its savepoint): on PostgreSQL the quota's row lock, which every send of the account waits for, is then held
-    for the last statements and the commit only, not for the whole send (bench/profile_server.py).
+    for the last statements and the commit only, not for the whole send (bench/profile_server.py). The count is
+    kept in one row per account and day, not counted from the sends (that grew with the day's sends).
     """
     now_ms = epoch_ms(now)
-    # Lock in a fixed order (phone, then account) so concurrent sends cannot deadlock.
+    # Lock in a fixed order (the phone here, the account's quota row last) so concurrent sends cannot deadlock.
     uow.codes.lock(f"phone:{phone}")
     recent = uow.codes.phone_sends_since(phone, now_ms - policy.longest_window_ms)
     wait = retry_after_seconds(recent, now_ms=now_ms, windows=policy.per_phone_windows)
@@ -90,9 +91,8 @@ def issue_code(
         due_ms=0,  # due at once; retry times are on the wall clock, the dispatcher's
     )
 
-    uow.codes.lock(f"quota:{quota_account_id}")
     day = quota_day(now, quota_site.quota_time_zone)
-    if uow.codes.quota_used(quota_account_id, day) >= policy.daily_quota:
+    if not uow.codes.take_quota(quota_account_id, day, limit=policy.daily_quota, now_ms=now_ms):
         raise errors.SendValidateCodeExceedsLimitForAccount()
     uow.codes.record_send(quota_account_id=quota_account_id, day=day, phone=phone, sent_ms=now_ms)
     return issued

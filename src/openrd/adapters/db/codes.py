@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from typing import Any
@@ -34,8 +35,9 @@ _s, _c = t.code_sends, t.verification_codes
 _PHONE_SENDS = Prepared(
     select(_s.c.sent_ms).where(and_(_s.c.phone == bindparam("phone"), _s.c.sent_ms > bindparam("since")))
 )
+_q = t.code_quota
 _QUOTA_USED = Prepared(
-    select(func.count()).where(and_(_s.c.quota_account_id == bindparam("account"), _s.c.quota_day == bindparam("day")))
+    select(_q.c.sent).where(and_(_q.c.quota_account_id == bindparam("account"), _q.c.quota_day == bindparam("day")))
 )
 _RECORD_SEND = Prepared(insert(_s).values(_values(_s, "id")))
 _VOID_ACTIVE = Prepared(
@@ -95,6 +97,23 @@ def lock_key(conn: Connection, key: str) -> None:
         _LOCK.execute(conn, {"key": hashlib.sha256(key.encode()).hexdigest()})
 
 
+@functools.cache
+def _take_quota(dialect: str) -> Prepared:
+    """Count one send against the day's quota unless it is used up, in one atomic statement: the first send of the
+    day inserts the row, later ones add one while ``sent`` is under the limit. No row back: the quota is used up.
+    On PostgreSQL the statement locks the row to the commit, so the account's concurrent sends count one by one."""
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_q).values(
+        quota_account_id=bindparam("account"), quota_day=bindparam("day"), sent=1, last_ms=bindparam("now")
+    )
+    return Prepared(
+        stmt.on_conflict_do_update(
+            index_elements=[_q.c.quota_account_id, _q.c.quota_day],
+            set_={"sent": _q.c.sent + 1, "last_ms": stmt.excluded.last_ms},
+            where=_q.c.sent < bindparam("limit"),
+        ).returning(_q.c.sent)
+    )
+
+
 class SqlCodeRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -106,7 +125,12 @@ class SqlCodeRepository:
         return [row.sent_ms for row in _PHONE_SENDS.all(self.conn, {"phone": phone, "since": since_ms})]
 
     def quota_used(self, quota_account_id: str, day: str) -> int:
-        return int(_QUOTA_USED.first(self.conn, {"account": quota_account_id, "day": day})[0])
+        row = _QUOTA_USED.first(self.conn, {"account": quota_account_id, "day": day})
+        return 0 if row is None else int(row.sent)
+
+    def take_quota(self, quota_account_id: str, day: str, *, limit: int, now_ms: int) -> bool:
+        params = {"account": quota_account_id, "day": day, "now": now_ms, "limit": limit}
+        return _take_quota(self.conn.dialect.name).first(self.conn, params) is not None
 
     def record_send(self, *, quota_account_id: str, day: str, phone: str, sent_ms: int) -> None:
         values = {"quota_account_id": quota_account_id, "quota_day": day, "phone": phone, "sent_ms": sent_ms}
@@ -167,6 +191,8 @@ class SqlCodeRepository:
             delete(c).where(or_(c.c.expires_ms < codes_before_ms, c.c.status != CodeStatus.ACTIVE.value))
         ).rowcount
         removed += self.conn.execute(delete(s).where(s.c.sent_ms < sends_before_ms)).rowcount
+        # A day's count goes with its last send (the sends it counted are older still).
+        self.conn.execute(delete(_q).where(_q.c.last_ms < sends_before_ms))
         return int(removed)
 
 

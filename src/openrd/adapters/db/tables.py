@@ -135,8 +135,18 @@ code_sends = Table(
     Column("quota_day", String(10), nullable=False),  # YYYY-MM-DD in the site's quota time zone
     Column("phone", String(32), nullable=False),
     Column("sent_ms", BigInteger, nullable=False),
-    Index("ix_code_sends_quota", "quota_account_id", "quota_day"),
     Index("ix_code_sends_phone", "phone", "sent_ms"),
+)
+
+# The daily quota's count, kept with every send (migration 0008): counting code_sends instead grew with the day's
+# sends. The row is also what sends of one account queue on (its row lock, on PostgreSQL).
+code_quota = Table(
+    "code_quota",
+    metadata,
+    Column("quota_account_id", String(16), primary_key=True),
+    Column("quota_day", String(10), primary_key=True),  # YYYY-MM-DD in the site's quota time zone
+    Column("sent", Integer, nullable=False),
+    Column("last_ms", BigInteger, nullable=False),  # the latest send counted: the cleanup forgets old days by it
 )
 
 # One row per throttled key; SELECT … FOR UPDATE on it serialises sends for one phone or one quota account
