@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import string
+import time
+import uuid
 from collections import Counter
 
 import pytest
 
-from openrd.adapters.rng import SystemRandomSource, uniform_choice
+from openrd.adapters.rng import SystemRandomSource, time_ordered_request_id, uniform_choice
 
 
 @pytest.mark.parametrize("length", [0, 1, 6, 24, 300])
@@ -36,3 +38,23 @@ def test_every_character_is_equally_likely(alphabet: str) -> None:
 
 def test_draws_differ() -> None:
     assert len({uniform_choice(string.ascii_letters + string.digits, 24) for _ in range(1000)}) == 1000
+
+
+def test_request_ids_are_upper_case_version_7_uuids_in_time_order() -> None:
+    ids = [time_ordered_request_id(ms, bits) for ms, bits in ((1_000, (1 << 74) - 1), (1_001, 0), (1_002, 12345))]
+    assert ids == sorted(ids)  # later milliseconds sort later, whatever the random bits
+    parsed = [uuid.UUID(i) for i in ids]
+    assert all(
+        str(u).upper() == i and u.version == 7 and u.variant == uuid.RFC_4122 for u, i in zip(parsed, ids, strict=True)
+    )
+    assert [u.int >> 80 for u in parsed] == [1_000, 1_001, 1_002]  # the first 48 bits are the milliseconds
+    assert time_ordered_request_id(5, 0) != time_ordered_request_id(5, 1)  # the random bits are all kept
+    assert time_ordered_request_id(5, 1 << 73) != time_ordered_request_id(5, 0)
+
+
+def test_system_request_ids_are_unique_and_current() -> None:
+    rng = SystemRandomSource()
+    ids = [rng.request_id() for _ in range(10_000)]
+    assert len(set(ids)) == len(ids)
+    now_ms = time.time_ns() // 1_000_000
+    assert all(abs((uuid.UUID(i).int >> 80) - now_ms) < 60_000 for i in ids)
