@@ -93,6 +93,7 @@ def build_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
         code_policy=code_policy,
         sender=sender,
         wake_dispatcher=lambda: wake[0].wake() if wake else None,
+        record_nonce=uow.record_nonce,
     )
     worker = make_worker(deps)
     wake.append(worker)

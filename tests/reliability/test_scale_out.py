@@ -240,3 +240,25 @@ def test_a_replayed_nonce_is_rejected_whichever_process_sees_it_first(topology: 
     assert Counter(results) == Counter({(200, ""): 1, (400, "SignatureNonceUsed"): len(targets) - 1}), results
     created = sql(topology.database_url, "SELECT count(*) FROM accounts WHERE display_name = ?", name)
     assert created == [(1,)]
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_replayed_read_is_answered_once_whichever_process_sees_it_first(topology: Topology, round_: int) -> None:
+    """A read records its nonce after its call, outside the write lock: copies racing through every process at once
+    may all run, but exactly one is answered 200."""
+    host = topology.servers[0].endpoint
+    request = sign_v3(topology.master, host=host, action="GetResourceDirectory", version="2020-03-31", query=[])
+    targets = [server.endpoint for server in topology.servers] * 3
+    gate = threading.Barrier(len(targets))
+
+    def fire(endpoint: str) -> tuple[int, str]:
+        gate.wait(60)
+        response = httpx.post(
+            f"http://{endpoint}/", params=request.query, headers=request.headers, content=request.body, timeout=60
+        )
+        return response.status_code, str(response.json().get("Code", ""))
+
+    with ThreadPoolExecutor(len(targets)) as pool:
+        results = list(pool.map(fire, targets))
+
+    assert Counter(results) == Counter({(200, ""): 1, (400, "SignatureNonceUsed"): len(targets) - 1}), results

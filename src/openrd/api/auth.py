@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import TracebackType
 
 from openrd import errors
@@ -29,29 +29,35 @@ def _storable(value: str, max_length: int) -> bool:
 def authenticated_call(
     raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None, *, read_only: bool
 ) -> Iterator[tuple[Principal, Deps]]:
-    """The checks of A2 in their order and the recording of the nonce, then the call itself, in ONE transaction.
+    """The checks of A2 in their order and the recording of the nonce, then the call itself.
 
-    Yields the principal and ``deps`` whose units of work live inside that transaction: a read joins it, a change
-    runs in a savepoint of it, so the change, the consumed nonce and the audit row commit together, and a change
-    that fails is undone alone. One transaction instead of two per call: a BEGIN/COMMIT (on SQLite, a WAL write)
-    cost more than the checks themselves (bench/profile_dispatch.py).
+    Yields the principal and ``deps`` whose units of work live inside the call's transaction. A change runs in a
+    savepoint of ONE transaction with the checks, so the change, the consumed nonce and the audit row commit
+    together, and a change that fails is undone alone: a BEGIN/COMMIT (on SQLite, a WAL write) cost more than the
+    checks themselves (bench/profile_dispatch.py). A read runs its checks and its call as a read and records the
+    nonce at its end: on SQLite a signed read then holds the database's single write lock for one upsert and the
+    commit, not for the whole call, so reads of several server processes overlap (bench/).
 
-    The nonce is recorded by a single atomic upsert after every check passed, so of two processes that see one
-    nonce at once exactly one succeeds (the other answers SignatureNonceUsed). A request that fails a check, or
-    whose call breaks with an unexpected error, does not consume its nonce (all rolls back); one whose call
-    answers an API error does (the transaction commits, the error goes on). The SMS dispatcher is woken after the
-    commit, when what the call queued is visible to it.
+    The nonce is recorded by a single atomic upsert after every check passed, so of two requests that carry one
+    nonce at once exactly one succeeds (the other answers SignatureNonceUsed, a read after its call ran). A
+    request that fails a check, or whose call breaks with an unexpected error, does not consume its nonce (all
+    rolls back); one whose call answers an API error does (the transaction commits, the error goes on). The SMS
+    dispatcher is woken after the commit, when what the call queued is visible to it.
     """
     if not _storable(envelope.access_key_id, MAX_ACCESS_KEY_ID):
         raise errors.InvalidAccessKeyIdNotFound()  # no such key can have been issued
+    if read_only:
+        with _read_call(raw, envelope, deps, ram_action) as call:
+            yield call
+        return
     failure: errors.OpenRDError | None = None
     wakes: list[bool] = []
     with deps.uow() as uow:
-        principal = _checks(uow, raw, envelope, deps, ram_action)
-        joined = _JoinedUnitOfWork(uow)
+        principal, nonce = _checks(uow, raw, envelope, deps, ram_action)
+        nonce.remember(uow)
 
         def inside(*, write: bool = True) -> UnitOfWork:
-            return joined if read_only else uow.nested()
+            return uow.nested()
 
         try:
             yield principal, replace(deps, uow=inside, wake_dispatcher=lambda: wakes.append(True))
@@ -61,6 +67,53 @@ def authenticated_call(
         deps.wake_dispatcher()
     if failure is not None:
         raise failure
+
+
+@contextmanager
+def _read_call(
+    raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None
+) -> Iterator[tuple[Principal, Deps]]:
+    failure: errors.OpenRDError | None = None
+    with deps.uow(write=False) as uow:
+        principal, nonce = _checks(uow, raw, envelope, deps, ram_action)
+        joined = _JoinedUnitOfWork(uow)
+
+        def inside(*, write: bool = True) -> UnitOfWork:
+            if write:
+                raise RuntimeError("a read-only action asked for a write unit of work")
+            return joined
+
+        try:
+            yield principal, replace(deps, uow=inside)
+        except errors.OpenRDError as exc:
+            failure = exc
+        nonce.record(deps, uow)
+    if failure is not None:
+        raise failure
+
+
+@dataclass(frozen=True)
+class _Nonce:
+    """A request's nonce, checked unseen; recorded once every check has passed."""
+
+    access_key_id: str
+    nonce: str
+    wall_now_ms: int
+    window_ms: int
+
+    def remember(self, uow: UnitOfWork) -> None:
+        """In the call's own transaction (a change)."""
+        authn.remember_nonce(
+            uow, access_key_id=self.access_key_id, nonce=self.nonce, wall_now_ms=self.wall_now_ms,
+            window_ms=self.window_ms,
+        )  # fmt: skip
+
+    def record(self, deps: Deps, uow: UnitOfWork) -> None:
+        """At the end of a read, committed at once."""
+        if not deps.record_nonce(
+            uow, self.access_key_id, self.nonce, now_ms=self.wall_now_ms, window_ms=self.window_ms
+        ):
+            raise errors.SignatureNonceUsed()
 
 
 class _JoinedUnitOfWork:
@@ -83,7 +136,9 @@ class _JoinedUnitOfWork:
         return self._uow.nested()
 
 
-def _checks(uow: UnitOfWork, raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None) -> Principal:
+def _checks(
+    uow: UnitOfWork, raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None
+) -> tuple[Principal, _Nonce]:
     window_s = deps.settings.timestamp_window_seconds
     key = authn.load_access_key(uow, envelope.access_key_id)
     stamped = parse_timestamp(envelope.timestamp)
@@ -92,20 +147,18 @@ def _checks(uow: UnitOfWork, raw: RawRequest, envelope: Envelope, deps: Deps, ra
         raise errors.InvalidTimeStampExpired()
     if not _storable(envelope.nonce, MAX_NONCE):
         raise errors.InvalidParameter("SignatureNonce" if envelope.v3 is None else "x-acs-signature-nonce")
-    wall_now_ms, window_ms = epoch_ms(wall_now), window_s * 1000
+    nonce = _Nonce(key.access_key_id, envelope.nonce, epoch_ms(wall_now), window_s * 1000)
     authn.check_nonce(
-        uow, access_key_id=key.access_key_id, nonce=envelope.nonce, wall_now_ms=wall_now_ms, window_ms=window_ms
-    )
+        uow, access_key_id=key.access_key_id, nonce=nonce.nonce, wall_now_ms=nonce.wall_now_ms,
+        window_ms=nonce.window_ms,
+    )  # fmt: skip
     if deps.settings.verify_signatures:
         verify_signature(raw, envelope, key)
     principal = authn.resolve_principal(
         uow, key=key, security_token=envelope.security_token, box=deps.box, clock=deps.clock
     )
     authn.authorize(uow, principal, ram_action)
-    authn.remember_nonce(
-        uow, access_key_id=key.access_key_id, nonce=envelope.nonce, wall_now_ms=wall_now_ms, window_ms=window_ms
-    )
-    return principal
+    return principal, nonce
 
 
 def verify_signature(raw: RawRequest, envelope: Envelope, key: AccessKey) -> None:

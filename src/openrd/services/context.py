@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from openrd.config import Settings
 from openrd.domain.sites import SiteProfile
 from openrd.domain.verification import CodePolicy
-from openrd.services.ports import Clock, RandomSource, SecretBox, SmsSender, Store, UnitOfWorkFactory
+from openrd.services.ports import (
+    Clock,
+    NonceRecorder,
+    RandomSource,
+    SecretBox,
+    SmsSender,
+    Store,
+    UnitOfWorkFactory,
+)
 
 
 @dataclass(frozen=True)
@@ -24,3 +32,4 @@ class Deps:
     code_policy: CodePolicy
     sender: SmsSender
     wake_dispatcher: Callable[[], None]  # called after a transaction that queued an SMS commits
+    record_nonce: NonceRecorder  # a signed read's nonce, recorded after its call (api/auth.py)

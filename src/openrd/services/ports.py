@@ -338,6 +338,13 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool = True) -> UnitOfWork: ...
 
 
+class NonceRecorder(Protocol):
+    def __call__(self, uow: UnitOfWork, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
+        """Record a nonce at the end of the read unit of work ``uow``, committed at once (as
+        NonceRepository.remember): False if another request has it."""
+        ...
+
+
 class Store(Protocol):
     """Whole-store operations used by the control API and health checks."""
 

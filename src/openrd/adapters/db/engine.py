@@ -42,7 +42,10 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        driver = conn.connection.driver_connection
+        if driver.in_transaction:  # a read unit of work began its transaction on the driver (uow.py): join it
+            return
         mode = conn.get_execution_options().get(BEGIN_MODE, "DEFERRED")
-        conn.connection.driver_connection.execute(f"BEGIN {mode}")  # the driver directly: every call begins
+        driver.execute(f"BEGIN {mode}")  # the driver directly: every call begins
 
     return engine

@@ -55,7 +55,7 @@ _NONCE_SEEN = Prepared(
 
 
 @functools.cache
-def _nonce_upsert(dialect: str) -> Prepared:
+def nonce_upsert(dialect: str) -> Prepared:
     """One atomic statement, so two processes that see the same nonce at once cannot both accept it: insert, or
     take over a row whose sighting has left the replay window. RETURNING, not rowcount: drivers report -1 for
     INSERT … ON CONFLICT (psycopg 3 under SQLAlchemy 2.1)."""
@@ -215,7 +215,7 @@ class SqlNonceRepository:
 
     def remember(self, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
         params = {"ak": access_key_id, "nonce": nonce, "now": now_ms, "cutoff": now_ms - window_ms}
-        return _nonce_upsert(self.conn.dialect.name).first(self.conn, params) is not None
+        return nonce_upsert(self.conn.dialect.name).first(self.conn, params) is not None
 
     def forget_older_than(self, cutoff_ms: int) -> int:
         return self.conn.execute(delete(t.request_nonces).where(t.request_nonces.c.seen_ms < cutoff_ms)).rowcount

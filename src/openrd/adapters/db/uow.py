@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from openrd import errors
 from openrd.adapters.db.audit import SqlAuditRepository
@@ -19,10 +19,13 @@ from openrd.adapters.db.repositories import (
     SqlIdentityRepository,
     SqlNonceRepository,
     SqlStateRepository,
+    nonce_upsert,
 )
-from openrd.services.ports import SecretBox
+from openrd.adapters.db.writer_lock import WriterLock, lock_file_for
+from openrd.services.ports import SecretBox, UnitOfWork
 
 WRITER_WAIT_SECONDS = 30.0
+SQLITE_BUSY = 5  # and SQLITE_BUSY_SNAPSHOT (517): a read transaction that cannot become a write transaction
 CACHED_CONNECTIONS = 4  # per begin mode; the SQLite engine's pool (make_engine) holds more than twice this
 
 
@@ -63,14 +66,27 @@ class ConnectionCache:
                 idle.pop().close()
 
 
+def _driver(conn: Connection) -> Any:
+    return conn.connection.driver_connection
+
+
 class SqlUnitOfWork:
+    """One connection, and for a write one transaction, with the repositories bound to it.
+
+    A read (``write=False``) opens no transaction through SQLAlchemy, whose BEGIN and COMMIT cost as much as a
+    signed read's statements (bench/profile_dispatch.py). On PostgreSQL it runs in autocommit: each statement reads
+    the latest committed state, as each statement of a READ COMMITTED transaction does anyway, without the two round
+    trips. On SQLite it opens a read transaction on the driver (one snapshot for all its statements: a snapshot per
+    statement costs SQLite more), which a statement run through SQLAlchemy joins (engine.py).
+    """
+
     def __init__(
         self,
         engine: Engine,
         box: SecretBox,
         *,
         write: bool = True,
-        writer_lock: threading.Lock | None = None,
+        writer_lock: WriterLock | None = None,
         cache: ConnectionCache | None = None,
     ) -> None:
         self._engine = engine
@@ -91,7 +107,12 @@ class SqlUnitOfWork:
         conn: Connection | None = None
         try:
             conn = self._cache.checkout(write=self._write) if self._cache else self._engine.connect()
-            conn.begin()
+            if self._write:
+                conn.begin()
+            elif self._cache is None:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            else:
+                _driver(conn).execute("BEGIN DEFERRED")
         except BaseException:
             if conn is not None:
                 conn.close()
@@ -116,8 +137,13 @@ class SqlUnitOfWork:
         if conn is None:
             return
         try:
-            keep = exc_type is None or (isinstance(exc, errors.OpenRDError) and exc.keeps_changes)
-            self._finish(conn, commit=keep)
+            if self._write:
+                keep = exc_type is None or (isinstance(exc, errors.OpenRDError) and exc.keeps_changes)
+                self._finish(conn, commit=keep)
+            elif conn.in_transaction():
+                conn.rollback()  # a statement through SQLAlchemy joined the read transaction: end it there
+            elif self._cache is not None:
+                _driver(conn).rollback()  # a read has nothing to keep
         finally:
             if self._cache is not None:
                 self._cache.checkin(conn, write=self._write)
@@ -211,16 +237,58 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine, box: SecretBox) -> None:
         self.engine = engine
         self.box = box
-        # SQLite has one writer at a time. Threads of this process queue on a mutex instead of SQLite's busy
-        # handler, which polls with sleeps of up to 100 ms and turned contention into second-long latencies.
-        # Other processes still wait in the busy handler; readers never take the mutex (WAL).
+        # SQLite has one writer at a time: writers queue on a lock of their own (writer_lock.py), not in SQLite's
+        # busy handler, which polls with sleeps of up to 100 ms. Readers never take it (WAL).
         sqlite = engine.dialect.name == "sqlite"
-        self._writer_lock = threading.Lock() if sqlite else None
+        self._writer_lock = WriterLock(lock_file_for(engine.url.database)) if sqlite else None
         self._cache = ConnectionCache(engine, size=CACHED_CONNECTIONS) if sqlite else None
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.box, write=write, writer_lock=self._writer_lock, cache=self._cache)
 
+    def record_nonce(self, uow: UnitOfWork, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
+        """Record a signed read's nonce at the end of its read unit of work, committed at once; False if another
+        request has it (api/auth.py: the read ran without the write lock, which is taken here for the upsert and
+        the commit only).
+
+        PostgreSQL: the read's connection is in autocommit, so this is one statement. SQLite: the read transaction
+        becomes the write transaction (one snapshot, one commit, on the driver directly); if another process
+        committed since the read began, SQLite cannot upgrade it (SQLITE_BUSY_SNAPSHOT; nor while a writer that
+        does not take this lock, a sqlite3 shell, holds SQLite's, SQLITE_BUSY without waiting), and the nonce goes
+        in a fresh write transaction, which waits for SQLite's lock as every other writer does.
+        """
+        assert isinstance(uow, SqlUnitOfWork)
+        conn = uow.connection
+        params = {"ak": access_key_id, "nonce": nonce, "now": now_ms, "cutoff": now_ms - window_ms}
+        upsert = nonce_upsert(conn.dialect.name)
+        if self._cache is None:
+            return upsert.first(conn, params) is not None
+        lock = self._writer_lock
+        if lock is not None and not lock.acquire(timeout=WRITER_WAIT_SECONDS):
+            raise errors.ServiceUnavailable()
+        driver = _driver(conn)
+        try:
+            if not driver.in_transaction:
+                driver.execute("BEGIN IMMEDIATE")
+            try:
+                recorded = upsert.first(conn, params) is not None
+            except OperationalError as error:
+                if getattr(error.orig, "sqlite_errorcode", 0) & 0xFF != SQLITE_BUSY:
+                    raise
+                driver.rollback()
+                driver.execute("BEGIN IMMEDIATE")
+                recorded = upsert.first(conn, params) is not None
+            driver.execute("COMMIT")
+            return recorded
+        except BaseException:
+            driver.rollback()
+            raise
+        finally:
+            if lock is not None:
+                lock.release()
+
     def close(self) -> None:
         if self._cache is not None:
             self._cache.close()
+        if self._writer_lock is not None:
+            self._writer_lock.close()

@@ -1,0 +1,87 @@
+"""SQLite's writer lock (adapters/db/writer_lock.py): one holder among the threads of a process and among processes,
+given up by a holder that dies, and waited for with a deadline."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from multiprocessing.synchronize import Event
+from pathlib import Path
+
+import pytest
+
+from openrd.adapters.db.writer_lock import WriterLock, lock_file_for
+
+
+def hold(lock_file: str, held: Event, release: Event) -> None:
+    lock = WriterLock(Path(lock_file))
+    assert lock.acquire(timeout=10)
+    held.set()
+    release.wait(30)
+    lock.release()
+
+
+@pytest.fixture
+def lock_file(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "openrd.db-writer.lock"
+
+
+def test_the_lock_file_lies_beside_the_database(tmp_path: Path) -> None:
+    assert lock_file_for(str(tmp_path / "openrd.db")) == tmp_path / "openrd.db-writer.lock"
+    assert lock_file_for(":memory:") is None
+    assert lock_file_for("") is None
+    assert lock_file_for(None) is None
+
+
+@pytest.mark.parametrize("with_file", [True, False])
+def test_threads_of_one_process_take_turns(lock_file: Path, with_file: bool) -> None:
+    lock = WriterLock(lock_file if with_file else None)
+    assert lock.acquire(timeout=1)
+    got: list[bool] = []
+    other = threading.Thread(target=lambda: got.append(lock.acquire(timeout=0.05)))
+    other.start()
+    other.join()
+    assert got == [False]  # held by this thread: the other one gives up at its deadline
+    lock.release()
+    other = threading.Thread(target=lambda: got.append(lock.acquire(timeout=5)))
+    other.start()
+    other.join()
+    assert got == [False, True]
+    lock.close()
+
+
+def test_another_process_holding_the_lock_is_waited_for(lock_file: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    held, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=hold, args=(str(lock_file), held, release))
+    holder.start()
+    try:
+        assert held.wait(30)
+        lock = WriterLock(lock_file)
+        assert not lock.acquire(timeout=0.1)  # the other process has it
+        release.set()
+        assert lock.acquire(timeout=30)  # and gives it up
+        lock.release()
+        lock.close()
+    finally:
+        release.set()
+        holder.join(30)
+    assert holder.exitcode == 0
+
+
+def test_a_holder_that_dies_leaves_no_lock_behind(lock_file: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    held, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=hold, args=(str(lock_file), held, release))
+    holder.start()
+    assert held.wait(30)
+    lock = WriterLock(lock_file)
+    assert not lock.acquire(timeout=0.1)
+    assert holder.pid is not None
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.join(30)
+    assert lock.acquire(timeout=30)
+    lock.release()
+    lock.close()
