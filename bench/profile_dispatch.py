@@ -17,6 +17,7 @@ import cProfile
 import os
 import pstats
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -215,6 +216,7 @@ def main() -> int:
                 stats.sort_stats("tottime").print_stats(a.top)
     finally:
         live.stop()
+        shutil.rmtree(data, ignore_errors=True)
     return 0
 
 
