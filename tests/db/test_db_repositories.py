@@ -12,7 +12,7 @@ from openrd.adapters.crypto import FernetSecretBox
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
-from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
+from openrd.domain.identity import AccessKey, AccessKeyStatus, Caller, RamRole, RamUser, StsSession
 from openrd.errors import ConcurrentCallNotSupported
 
 A1 = Account("1000000000000001", "alice@example.com", "Alice", "intl", "1-2025550123", "Alice Ltd", True, 1_000)
@@ -139,6 +139,27 @@ def test_access_keys_round_trip(uow: SqlUnitOfWorkFactory, accounts: None) -> No
         for key in keys:
             assert w.identity.get_access_key(key.access_key_id) == key
         assert w.identity.get_access_key("LTAInothere") is None
+
+
+def test_the_caller_lookup_brings_the_key_its_user_and_the_nonce(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    user = RamUser("u1", A1.account_id, "ops")
+    root = AccessKey("LTAIroot0000000000000001", "root-secret", A1.account_id, AccessKeyStatus.ACTIVE)
+    of_user = AccessKey("LTAIuser0000000000000001", "user-secret", A1.account_id, AccessKeyStatus.ACTIVE, user_id="u1")
+    orphan = AccessKey("LTAIgone0000000000000001", "gone-secret", A1.account_id, AccessKeyStatus.ACTIVE, user_id="u9")
+    with uow() as w:
+        w.identity.add_user(user)
+        for key in (root, of_user, orphan):
+            w.identity.add_access_key(key)
+        w.nonces.remember(of_user.access_key_id, "seen", now_ms=5_000, window_ms=1_000)
+    with uow(write=False) as w:
+        assert w.identity.caller(root.access_key_id, nonce="seen", nonce_since_ms=0) == Caller(root, None, False)
+        assert w.identity.caller(of_user.access_key_id, nonce="seen", nonce_since_ms=5_000) == Caller(
+            of_user, user, True
+        )
+        assert not w.identity.caller(of_user.access_key_id, nonce="seen", nonce_since_ms=5_001).nonce_seen  # type: ignore[union-attr]
+        assert not w.identity.caller(of_user.access_key_id, nonce="other", nonce_since_ms=0).nonce_seen  # type: ignore[union-attr]
+        assert w.identity.caller(orphan.access_key_id, nonce="n", nonce_since_ms=0) == Caller(orphan, None, False)
+        assert w.identity.caller("LTAInothere", nonce="n", nonce_since_ms=0) is None
 
 
 def test_access_key_status_changes(uow: SqlUnitOfWorkFactory, accounts: None) -> None:

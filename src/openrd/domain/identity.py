@@ -106,6 +106,16 @@ class RamUser:
 
 
 @dataclass(frozen=True)
+class Caller:
+    """A request's AccessKey with what authenticating it needs next, looked up together: the key's RAM user (a
+    user's key) and whether the request's nonce was seen within the replay window."""
+
+    key: AccessKey
+    user: RamUser | None
+    nonce_seen: bool
+
+
+@dataclass(frozen=True)
 class RamRole:
     role_id: str
     account_id: str

@@ -9,25 +9,31 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from openrd import errors
-from openrd.domain.identity import AccessKey, AccessKeyStatus, Principal, PrincipalKind
+from openrd.domain.identity import AccessKey, AccessKeyStatus, Caller, Principal, PrincipalKind, RamUser
 from openrd.domain.policy import Decision, Policy, evaluate, parse_policy_document, system_policy
 from openrd.services.identity import epoch_ms
 from openrd.services.ports import Clock, SecretBox, UnitOfWork
 
 
 def load_access_key(uow: UnitOfWork, access_key_id: str) -> AccessKey:
-    key = uow.identity.get_access_key(access_key_id)
+    return _usable(uow.identity.get_access_key(access_key_id))
+
+
+def load_caller(uow: UnitOfWork, access_key_id: str, *, nonce: str, nonce_since_ms: int) -> Caller:
+    """The key (it must exist and be active), its user and whether ``nonce`` was seen: a signed call's first lookup.
+    The caller raises SignatureNonceUsed for a seen nonce at its place in A2's order."""
+    caller = uow.identity.caller(access_key_id, nonce=nonce, nonce_since_ms=nonce_since_ms)
+    _usable(caller.key if caller else None)
+    assert caller is not None
+    return caller
+
+
+def _usable(key: AccessKey | None) -> AccessKey:
     if key is None:
         raise errors.InvalidAccessKeyIdNotFound()
     if key.status is not AccessKeyStatus.ACTIVE:
         raise errors.InvalidAccessKeyIdInactive()
     return key
-
-
-def check_nonce(uow: UnitOfWork, *, access_key_id: str, nonce: str, wall_now_ms: int, window_ms: int) -> None:
-    """A2's nonce check at its place in the order; ``remember_nonce`` settles races at the end."""
-    if uow.nonces.seen(access_key_id, nonce, since_ms=wall_now_ms - window_ms):
-        raise errors.SignatureNonceUsed()
 
 
 def remember_nonce(uow: UnitOfWork, *, access_key_id: str, nonce: str, wall_now_ms: int, window_ms: int) -> None:
@@ -36,9 +42,16 @@ def remember_nonce(uow: UnitOfWork, *, access_key_id: str, nonce: str, wall_now_
 
 
 def resolve_principal(
-    uow: UnitOfWork, *, key: AccessKey, security_token: str | None, box: SecretBox, clock: Clock
+    uow: UnitOfWork,
+    *,
+    key: AccessKey,
+    security_token: str | None,
+    box: SecretBox,
+    clock: Clock,
+    user: RamUser | None = None,
 ) -> Principal:
-    """The principal behind a verified AccessKey; STS keys must come with their own, unexpired token."""
+    """The principal behind a verified AccessKey; STS keys must come with their own, unexpired token. ``user``:
+    the key's RAM user when it was looked up with the key (load_caller); otherwise it is read here."""
     if security_token is not None:
         session = uow.identity.session_by_token_hash(box.keyed_hash("sts-token", security_token))
         if session is None:
@@ -57,7 +70,8 @@ def resolve_principal(
     if key.is_sts:
         raise errors.MissingSecurityToken()
     if key.user_id is not None:
-        user = uow.identity.get_user(key.user_id)
+        if user is None or user.user_id != key.user_id:
+            user = uow.identity.get_user(key.user_id)
         if user is None:  # the user was deleted under its key
             raise errors.InvalidAccessKeyIdNotFound()
         return Principal(PrincipalKind.USER, key.account_id, user.user_id, name=user.name)

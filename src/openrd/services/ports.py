@@ -22,7 +22,7 @@ from openrd.domain.directory import (
     MemberRow,
     MemberView,
 )
-from openrd.domain.identity import AccessKey, RamRole, RamUser, StsSession
+from openrd.domain.identity import AccessKey, Caller, RamRole, RamUser, StsSession
 from openrd.domain.sms import OutboundSms, SmsRecord
 from openrd.domain.verification import StoredCode
 
@@ -93,6 +93,10 @@ class IdentityRepository(Protocol):
     def add_access_key(self, key: AccessKey) -> None: ...
 
     def get_access_key(self, access_key_id: str) -> AccessKey | None: ...
+
+    def caller(self, access_key_id: str, *, nonce: str, nonce_since_ms: int) -> Caller | None:
+        """The key, its user and whether ``nonce`` was seen since ``nonce_since_ms``, in one lookup."""
+        ...
 
     def set_access_key_status(self, access_key_id: str, status: str) -> bool: ...
 

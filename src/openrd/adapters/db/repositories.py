@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
 from openrd.domain.accounts import Account
-from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
+from openrd.domain.identity import AccessKey, AccessKeyStatus, Caller, RamRole, RamUser, StsSession
 from openrd.services.ports import SecretBox
 
 # Hot-path statements are built once and run through the driver (prepared.py): every signed call runs them.
@@ -43,6 +43,24 @@ _POLICIES = Prepared(
     )
     .order_by(t.policy_attachments.c.id)
 )
+# A signed call's first lookup: its key, the key's RAM user and whether its nonce was seen, in one statement (on
+# PostgreSQL two round trips fewer per call than three lookups).
+_n, _u = t.request_nonces, t.ram_users
+_CALLER = Prepared(
+    select(
+        _k.c.access_key_id, _k.c.secret_ciphertext, _k.c.account_id, _k.c.status, _k.c.user_id, _k.c.session_id,
+        _u.c.user_id.label("found_user_id"), _u.c.account_id.label("user_account_id"), _u.c.name.label("user_name"),
+        select(_n.c.seen_ms)
+        .where(
+            and_(_n.c.access_key_id == _k.c.access_key_id, _n.c.nonce == bindparam("nonce"),
+                 _n.c.seen_ms >= bindparam("since")),
+        )
+        .scalar_subquery()
+        .label("nonce_seen_ms"),
+    )
+    .select_from(_k.outerjoin(_u, _u.c.user_id == _k.c.user_id))
+    .where(_k.c.access_key_id == bindparam("id"))
+)  # fmt: skip
 _NONCE_SEEN = Prepared(
     select(t.request_nonces.c.seen_ms).where(
         and_(
@@ -180,6 +198,21 @@ class SqlIdentityRepository:
             user_id=user_id,
             session_id=session_id,
         )
+
+    def caller(self, access_key_id: str, *, nonce: str, nonce_since_ms: int) -> Caller | None:
+        row = _CALLER.first(self.conn, {"id": access_key_id, "nonce": nonce, "since": nonce_since_ms})
+        if row is None:
+            return None
+        key = AccessKey(
+            access_key_id=row.access_key_id,
+            secret=self.box.decrypt(row.secret_ciphertext),
+            account_id=row.account_id,
+            status=AccessKeyStatus(row.status),
+            user_id=row.user_id,
+            session_id=row.session_id,
+        )
+        user = RamUser(row.found_user_id, row.user_account_id, row.user_name) if row.found_user_id else None
+        return Caller(key, user, nonce_seen=row.nonce_seen_ms is not None)
 
     def set_access_key_status(self, access_key_id: str, status: str) -> bool:
         result = self.conn.execute(
