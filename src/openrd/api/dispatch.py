@@ -46,8 +46,8 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
             request = action.parse(envelope.params)
             if action.audited and not action.read_only:
                 success = audit.event_for(
-                    deps, request_id=request_id, action=action.name, principal=principal, error_code=None
-                )
+                    call_deps, request_id=request_id, action=action.name, principal=principal, error_code=None
+                )  # call_deps: the call's clock, so the audit row's time is the call's instant
                 call_deps, audited_in_call = audit.auditing_deps(call_deps, success)
             body = action.handler(CallContext(principal, request_id, action.name, envelope.version, call_deps), request)
         log.info("call", extra={"request_id": request_id, "action": action.name, "status": 200})
