@@ -5,6 +5,7 @@ row cannot be written the change is rolled back with it — never a change witho
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +93,27 @@ def test_audit_trail_lists_the_settled_failure(servers: Any) -> None:
     events = [e for e in answer.json()["events"] if e["request_id"] == refused.request_id]
     assert len(events) == 1
     assert (events[0]["result"], events[0]["error_code"]) == ("failure", "Invalid.VerificationCode")
+
+
+def test_one_call_stamps_one_instant(servers: Any) -> None:
+    """A call reads the business clock once: with a clock that moves a second at every reading, the code a send
+    issues and the audit row of that send still carry the same time."""
+    live, api = servers.start(servers.env())
+    db = Path(live.runtime.deps.settings.database_url.removeprefix("sqlite:///"))
+    world = make_directory(api, 1)
+    clock = live.runtime.deps.clock
+    readings = iter(range(1, 10_000))
+    real_base = clock._base
+    clock._base = lambda: real_base() + timedelta(seconds=next(readings))  # every reading a second later
+    try:
+        sent = api.send_bind(world.user, world.members[0], phone_for(1))
+    finally:
+        clock._base = real_base
+    with sqlite3.connect(db) as conn:
+        (audit_ms,) = conn.execute(
+            "SELECT time_ms FROM audit_events WHERE request_id = ?", (request_id_of(sent),)
+        ).fetchone()
+        (issued_ms,) = conn.execute(
+            "SELECT issued_ms FROM verification_codes WHERE account_id = ?", (world.members[0],)
+        ).fetchone()
+    assert audit_ms == issued_ms
