@@ -16,8 +16,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from openrd.adapters.clock import OffsetClock, SystemClock
 from openrd.adapters.crypto import FernetSecretBox, load_master_key
 from openrd.adapters.db import migrate
+from openrd.adapters.db.checkpointer import WalCheckpointer
 from openrd.adapters.db.clock_offset import StoredClockOffset
-from openrd.adapters.db.engine import make_engine
+from openrd.adapters.db.engine import make_engine, sqlite_file
 from openrd.adapters.db.store import SqlStore
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.adapters.rng import SeededRandomSource, SystemRandomSource
@@ -45,10 +46,22 @@ class Runtime:
     uow: SqlUnitOfWorkFactory
     worker: delivery.DeliveryWorker
     clock_offset: StoredClockOffset
+    checkpointer: WalCheckpointer | None = None  # SQLite files: WAL checkpoints off the requests' path
+
+    def start_background(self) -> None:
+        """The SMS dispatcher and, on SQLite, the WAL checkpointer: what a serving process runs beside requests."""
+        self.worker.start()
+        if self.checkpointer is not None:
+            self.checkpointer.start()
+
+    def stop_background(self) -> None:
+        self.worker.stop()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
 
     def close(self) -> None:
-        """Stop the dispatcher and release every database connection."""
-        self.worker.stop()
+        """Stop the background threads and release every database connection."""
+        self.stop_background()
         self.clock_offset.close()
         self.uow.close()
         self.engine.dispose()
@@ -97,7 +110,11 @@ def build_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
     )
     worker = make_worker(deps)
     wake.append(worker)
-    return Runtime(deps=deps, engine=engine, uow=uow, worker=worker, clock_offset=clock_offset)
+    database = sqlite_file(engine)
+    checkpointer = WalCheckpointer(database) if database is not None else None
+    return Runtime(
+        deps=deps, engine=engine, uow=uow, worker=worker, clock_offset=clock_offset, checkpointer=checkpointer
+    )
 
 
 # After a send wakes the dispatcher, it waits this long so the sends that commit close together go in one pass.
@@ -159,11 +176,11 @@ def build_app(runtime: Runtime) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        runtime.worker.start()
+        runtime.start_background()
         try:
             yield
         finally:
-            runtime.worker.stop()
+            runtime.stop_background()
 
     app = OpenRDApp(make_front_door(deps), routes=routes, lifespan=lifespan)
     app.state.runtime = runtime

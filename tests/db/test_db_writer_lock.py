@@ -11,7 +11,9 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
+from openrd.adapters.db.engine import make_engine, sqlite_file
 from openrd.adapters.db.writer_lock import WriterLock, lock_file_for
 
 
@@ -29,10 +31,13 @@ def lock_file(tmp_path: Path) -> Path:
 
 
 def test_the_lock_file_lies_beside_the_database(tmp_path: Path) -> None:
-    assert lock_file_for(str(tmp_path / "openrd.db")) == tmp_path / "openrd.db-writer.lock"
-    assert lock_file_for(":memory:") is None
-    assert lock_file_for("") is None
-    assert lock_file_for(None) is None
+    file_engine, memory_engine = make_engine(f"sqlite:///{tmp_path / 'openrd.db'}"), create_engine("sqlite://")
+    try:
+        assert lock_file_for(sqlite_file(file_engine)) == tmp_path / "openrd.db-writer.lock"
+        assert lock_file_for(sqlite_file(memory_engine)) is None
+    finally:
+        file_engine.dispose()
+        memory_engine.dispose()
 
 
 @pytest.mark.parametrize("with_file", [True, False])

@@ -13,7 +13,7 @@ from openrd import errors
 from openrd.adapters.db.audit import SqlAuditRepository
 from openrd.adapters.db.codes import SqlCodeRepository, SqlOutboxRepository
 from openrd.adapters.db.directory import SqlDirectoryRepository
-from openrd.adapters.db.engine import BEGIN_MODE
+from openrd.adapters.db.engine import BEGIN_MODE, sqlite_file
 from openrd.adapters.db.repositories import (
     SqlAccountRepository,
     SqlIdentityRepository,
@@ -240,7 +240,7 @@ class SqlUnitOfWorkFactory:
         # SQLite has one writer at a time: writers queue on a lock of their own (writer_lock.py), not in SQLite's
         # busy handler, which polls with sleeps of up to 100 ms. Readers never take it (WAL).
         sqlite = engine.dialect.name == "sqlite"
-        self._writer_lock = WriterLock(lock_file_for(engine.url.database)) if sqlite else None
+        self._writer_lock = WriterLock(lock_file_for(sqlite_file(engine))) if sqlite else None
         self._cache = ConnectionCache(engine, size=CACHED_CONNECTIONS) if sqlite else None
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:

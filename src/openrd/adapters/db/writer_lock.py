@@ -72,8 +72,6 @@ class WriterLock:
             self._fd = None
 
 
-def lock_file_for(database: str | None) -> Path | None:
+def lock_file_for(database: Path | None) -> Path | None:
     """The lock file of a SQLite database file (``<database>-writer.lock``); None for an in-memory database."""
-    if not database or database == ":memory:" or database.startswith("file::memory:"):
-        return None
-    return Path(database).with_name(Path(database).name + "-writer.lock")
+    return None if database is None else database.with_name(database.name + "-writer.lock")
