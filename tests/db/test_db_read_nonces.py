@@ -72,7 +72,7 @@ def test_a_writer_outside_openrd_is_waited_for(engine: Engine, uow: SqlUnitOfWor
     """A sqlite3 shell holding SQLite's write lock: the read cannot take it over (SQLITE_BUSY at once), so the nonce
     waits for it in a write transaction of its own and is recorded once the shell commits."""
     if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's single write lock")
+        pytest.skip("a foreign writer holding SQLite's database-wide write lock: PostgreSQL has no such lock")
     shell = sqlite3.connect(str(engine.url.database), isolation_level=None)
     try:
         shell.execute("BEGIN IMMEDIATE")
