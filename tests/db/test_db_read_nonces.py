@@ -8,8 +8,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from openrd.adapters.db import tables as t
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 
@@ -25,8 +26,11 @@ def record(uow: SqlUnitOfWorkFactory, nonce: str, *, key: str = "LTAIkey", now_m
 
 
 def seen(uow: SqlUnitOfWorkFactory, nonce: str, *, key: str = "LTAIkey") -> bool:
-    with uow(write=False) as read:
-        return read.nonces.seen(key, nonce, since_ms=NOW - WINDOW)
+    """Committed: another connection sees it."""
+    n = t.request_nonces
+    with uow.engine.connect() as conn:
+        found = conn.execute(select(n.c.seen_ms).where(n.c.access_key_id == key, n.c.nonce == nonce)).first()
+    return found is not None
 
 
 def test_recorded_once_and_committed_at_once(uow: SqlUnitOfWorkFactory) -> None:

@@ -106,8 +106,6 @@ class IdentityRepository(Protocol):
 
 
 class NonceRepository(Protocol):
-    def seen(self, access_key_id: str, nonce: str, *, since_ms: int) -> bool: ...
-
     def remember(self, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
         """Record the nonce; False when it was already seen within the window (a replay)."""
         ...

@@ -61,15 +61,6 @@ _CALLER = Prepared(
     .select_from(_k.outerjoin(_u, _u.c.user_id == _k.c.user_id))
     .where(_k.c.access_key_id == bindparam("id"))
 )  # fmt: skip
-_NONCE_SEEN = Prepared(
-    select(t.request_nonces.c.seen_ms).where(
-        and_(
-            t.request_nonces.c.access_key_id == bindparam("ak"),
-            t.request_nonces.c.nonce == bindparam("nonce"),
-            t.request_nonces.c.seen_ms >= bindparam("since"),
-        )
-    )
-)
 
 
 @functools.cache
@@ -242,9 +233,6 @@ class SqlIdentityRepository:
 class SqlNonceRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-
-    def seen(self, access_key_id: str, nonce: str, *, since_ms: int) -> bool:
-        return _NONCE_SEEN.first(self.conn, {"ak": access_key_id, "nonce": nonce, "since": since_ms}) is not None
 
     def remember(self, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
         params = {"ak": access_key_id, "nonce": nonce, "now": now_ms, "cutoff": now_ms - window_ms}
