@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, delete, func, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from openrd.adapters.crypto import FernetSecretBox
 from openrd.adapters.db import migrate
@@ -140,5 +142,49 @@ def test_ping_is_false_when_the_database_does_not_answer() -> None:
     engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/nothing?connect_timeout=2")
     try:
         assert SqlStore(engine).ping() is False
+    finally:
+        engine.dispose()
+
+
+def _backend_pid(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _terminate(postgres_url: str, pid: int) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        for _ in range(100):  # the backend exits asynchronously
+            if admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone() == (0,):
+                return
+            time.sleep(0.02)
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced_before_use(postgres_url: str, fresh_pg_url: str) -> None:
+    engine = make_engine(fresh_pg_url, ping_idle_after=0.0)
+    try:
+        first = _backend_pid(engine)
+        _terminate(postgres_url, first)  # e.g. a database restart while the connection sat in the pool
+
+        second = _backend_pid(engine)  # the checkout's ping found it dead: no error reaches the caller
+
+        assert second != first
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_in_recent_use_is_not_pinged_and_a_failure_renews_the_pool(
+    postgres_url: str, fresh_pg_url: str
+) -> None:
+    engine = make_engine(fresh_pg_url, ping_idle_after=3600.0)
+    try:
+        first = _backend_pid(engine)
+        _terminate(postgres_url, first)
+
+        # Not idle long enough for a ping: the dead connection is handed out and its statement fails …
+        with pytest.raises(OperationalError):
+            _backend_pid(engine)
+        # … and SQLAlchemy replaced the pool's connections, so the next caller gets a live one.
+        assert _backend_pid(engine) != first
     finally:
         engine.dispose()

@@ -119,7 +119,7 @@ def _driver_connection(w: SqlUnitOfWork) -> object:
 
 def test_sqlite_keeps_connections_between_transactions(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
     if engine.dialect.name != "sqlite":
-        pytest.skip("the connection cache is SQLite's; PostgreSQL checks out of the pool (pre-ping)")
+        pytest.skip("the connection cache is SQLite's; PostgreSQL checks out of the pool (pinging idle connections)")
     with uow() as w:
         first_write = _driver_connection(w)
     with uow(write=False) as w:

@@ -2,20 +2,61 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 BEGIN_MODE = "openrd_begin"  # execution option: "IMMEDIATE" for write transactions on SQLite
+# Handlers run in anyio's worker threads, at most 40 at once per process (its default limiter): a pool that keeps
+# that many connections never closes and reopens one under load. A pool of 10 closed every connection beyond it at
+# check-in, and PostgreSQL forks a backend per connection: GetAccount p99 at c=16 was ~75 ms against ~40 ms with
+# this pool, and at c=64 ~760 req/s against 800-1,000 (bench/profile_server.py). Connections open only when needed.
+PG_POOL_SIZE, PG_POOL_OVERFLOW = 40, 10  # the overflow: the SMS dispatcher, maintenance, the console
+PING_IDLE_AFTER_SECONDS = 1.0  # a pooled PostgreSQL connection idle for longer is pinged before it is used
+_IDLE_SINCE = "openrd_idle_since"  # connection record info: monotonic time the connection went back to the pool
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, ping_idle_after: float = PING_IDLE_AFTER_SECONDS) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_OVERFLOW)
+    _ping_idle_connections(engine, ping_idle_after)
+    return engine
+
+
+def _ping_idle_connections(engine: Engine, idle_after: float) -> None:
+    """Ping a pooled connection before use only when it sat idle for more than ``idle_after`` seconds.
+
+    SQLAlchemy's ``pool_pre_ping`` pings at every checkout: a network round trip per unit of work, one in eight of
+    a signed GetAccount's on PostgreSQL (bench/profile_dispatch.py). A connection that was in use a moment ago is
+    as alive as a ping would show; one that sat idle may have been dropped (a database restart, an idle timeout on
+    the way). A connection that dies while busy fails its statement, and SQLAlchemy then invalidates every pooled
+    connection older than the failure, so the next checkouts connect afresh.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _idle(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_IDLE_SINCE, 0.0) <= idle_after:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # As pool_pre_ping does: a dead idle connection most likely means the server restarted, so every
+            # connection pooled before now is replaced, and the pool checks out a fresh one for this caller.
+            raise exc.InvalidatePoolError(str(error)) from error
 
 
 def sqlite_file(engine: Engine) -> Path | None:

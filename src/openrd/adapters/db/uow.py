@@ -35,7 +35,8 @@ class ConnectionCache:
     Checking a connection out of SQLAlchemy's pool and back in (a new ``Connection``, the pool's events, its reset
     rollback) cost more than a whole signed GetAccount's SQL on SQLite (bench/profile_dispatch.py). A connection
     here sits between transactions exactly as the pool would keep it: no transaction open. Used for SQLite only:
-    on PostgreSQL the pool's pre-ping is what notices a server restart, and a network round trip dwarfs the cost.
+    on PostgreSQL the pool's ping of idle connections (engine.py) is what notices a server restart, and a network
+    round trip dwarfs the cost.
     """
 
     def __init__(self, engine: Engine, *, size: int) -> None:
