@@ -118,8 +118,12 @@ def member_of_managed(uow: UnitOfWork, principal: Principal, account_id: str) ->
 
 def get_account(deps: Deps, *, principal: Principal, account_id: str) -> AccountDetail:
     with deps.uow(write=False) as uow:
-        directory, view = member_of_managed(uow, principal, account_id)
-        folder = folder_in(uow, directory, view.member.folder_id)
+        found = uow.directory.managed_member(principal.account_id, account_id)
+        if found is None:  # not found: the checks one by one say which error (or a concurrent change settled)
+            directory, view = member_of_managed(uow, principal, account_id)
+            folder = folder_in(uow, directory, view.member.folder_id)
+        else:
+            _, view, folder = found
         return AccountDetail(view, folder, location(uow, folder))
 
 

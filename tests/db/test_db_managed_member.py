@@ -1,0 +1,73 @@
+"""GetAccount's one-statement read (``managed_member``) answers exactly what the step-by-step reads answer: the
+directory the caller manages, the member with its account fields and tags, and its folder — or nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from openrd.adapters.db.uow import SqlUnitOfWorkFactory
+from openrd.domain.accounts import Account
+from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberStatus, MemberType
+
+RD, ROOT, SUB = "rd-aaaaaa", "r-aaaaaa", "fd-aaaaaaaaaa"
+OTHER_RD, OTHER_ROOT = "rd-bbbbbb", "r-bbbbbb"
+MA, OTHER_MA = "1000000000000001", "1000000000000002"
+TAGGED, UNTAGGED, NESTED, ELSEWHERE = "2000000000000001", "2000000000000002", "2000000000000003", "2000000000000004"
+
+
+@pytest.fixture
+def world(uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        for account_id in (MA, OTHER_MA):
+            w.accounts.add(Account(account_id, f"ma{account_id[-1]}", "MA", "cn", None, None, True, 0))
+        for directory_id, root, manager in ((RD, ROOT, MA), (OTHER_RD, OTHER_ROOT, OTHER_MA)):
+            w.directory.add_directory(Directory(directory_id, manager, "ma", root, 5, "Enabled", "Disabled"))
+            w.directory.add_folder(Folder(root, directory_id, "Root", None, 0, f"{directory_id}/{root}", 5))
+        w.directory.add_folder(Folder(SUB, RD, "sub", ROOT, 1, f"{RD}/{ROOT}/{SUB}", 6))
+        placed = ((TAGGED, RD, ROOT), (UNTAGGED, RD, ROOT), (NESTED, RD, SUB), (ELSEWHERE, OTHER_RD, OTHER_ROOT))
+        for n, (account_id, directory_id, folder_id) in enumerate(placed, start=1):
+            w.accounts.add(Account(account_id, f"a{n}", f"Account {n}", "cn", "86-1390000000{n}", "Corp", True, n))
+            w.directory.add_member(
+                Member(account_id, directory_id, folder_id, MemberType.RESOURCE, JoinMethod.CREATED,
+                       MemberStatus.CREATE_SUCCESS, 10 + n, 20 + n)
+            )  # fmt: skip
+        w.directory.set_tags(TAGGED, [("zeta", "1"), ("alpha", "2"), ("mid", "")])
+        w.directory.set_tags(NESTED, [("k", "v")])
+        w.directory.set_tags(ELSEWHERE, [("k", "v")])
+
+
+@pytest.mark.parametrize("account_id", [TAGGED, UNTAGGED, NESTED])
+def test_the_one_read_matches_the_reads_one_by_one(uow: SqlUnitOfWorkFactory, world: None, account_id: str) -> None:
+    with uow(write=False) as r:
+        found = r.directory.managed_member(MA, account_id)
+        directory = r.directory.directory_managed_by(MA)
+        view = r.directory.member_view(account_id)
+        assert view is not None
+        folder = r.directory.get_folder(view.member.folder_id)
+
+    assert found == (directory, view, folder)
+
+
+def test_tags_come_in_key_order_once_each(uow: SqlUnitOfWorkFactory, world: None) -> None:
+    with uow(write=False) as r:
+        found = r.directory.managed_member(MA, TAGGED)
+    assert found is not None
+    assert found[1].tags == (("alpha", "2"), ("mid", ""), ("zeta", "1"))
+    assert found[1].member.folder_id == found[2].folder_id == ROOT
+
+
+@pytest.mark.parametrize(
+    ("manager", "account_id"),
+    [
+        (MA, ELSEWHERE),  # a member of another directory
+        (OTHER_MA, TAGGED),  # the other manager asks for one of ours
+        (MA, "2999999999999999"),  # no such account
+        (TAGGED, UNTAGGED),  # the caller manages no directory
+        (MA, MA),  # an account that is no member at all
+    ],
+)
+def test_nothing_outside_the_callers_directory(
+    uow: SqlUnitOfWorkFactory, world: None, manager: str, account_id: str
+) -> None:
+    with uow(write=False) as r:
+        assert r.directory.managed_member(manager, account_id) is None
