@@ -154,12 +154,36 @@ def test_the_caller_lookup_brings_the_key_its_user_and_the_nonce(uow: SqlUnitOfW
     with uow(write=False) as w:
         assert w.identity.caller(root.access_key_id, nonce="seen", nonce_since_ms=0) == Caller(root, None, False)
         assert w.identity.caller(of_user.access_key_id, nonce="seen", nonce_since_ms=5_000) == Caller(
-            of_user, user, True
+            of_user, user, True, user_policies=()
         )
         assert not w.identity.caller(of_user.access_key_id, nonce="seen", nonce_since_ms=5_001).nonce_seen  # type: ignore[union-attr]
         assert not w.identity.caller(of_user.access_key_id, nonce="other", nonce_since_ms=0).nonce_seen  # type: ignore[union-attr]
         assert w.identity.caller(orphan.access_key_id, nonce="n", nonce_since_ms=0) == Caller(orphan, None, False)
         assert w.identity.caller("LTAInothere", nonce="n", nonce_since_ms=0) is None
+
+
+def test_the_caller_lookup_brings_the_users_policies_in_attachment_order(
+    uow: SqlUnitOfWorkFactory, accounts: None
+) -> None:
+    key = AccessKey("LTAIuser0000000000000001", "user-secret", A1.account_id, AccessKeyStatus.ACTIVE, user_id="u1")
+    document = '{"Version":"1","Statement":[{"Effect":"Deny","Action":"resourcedirectory:*","Resource":"*"}]}'
+    with uow() as w:
+        w.identity.add_user(RamUser("u1", A1.account_id, "ops"))
+        w.identity.add_user(RamUser("u2", A1.account_id, "other"))
+        w.identity.add_role(RamRole("u1", A1.account_id, "same-id-as-the-user"))  # a role's policies are not the user's
+        w.identity.add_access_key(key)
+        w.identity.attach_policy("user", "u1", name="ReadOnlyAccess", document=None)
+        w.identity.attach_policy("role", "u1", name="AdministratorAccess", document=None)
+        w.identity.attach_policy("user", "u2", name="AdministratorAccess", document=None)
+        w.identity.attach_policy("user", "u1", name=None, document=document)
+        w.nonces.remember(key.access_key_id, "seen", now_ms=5_000, window_ms=1_000)
+    with uow(write=False) as r:
+        caller = r.identity.caller(key.access_key_id, nonce="seen", nonce_since_ms=0)
+        expected = tuple(r.identity.policies_of("user", "u1"))
+
+    assert caller is not None
+    assert caller.user_policies == expected == (("ReadOnlyAccess", None), (None, document))
+    assert caller.nonce_seen  # one row per policy, each with the nonce's answer
 
 
 def test_access_key_status_changes(uow: SqlUnitOfWorkFactory, accounts: None) -> None:

@@ -182,7 +182,7 @@ def _checks(
     principal = authn.resolve_principal(
         uow, key=caller.key, security_token=envelope.security_token, box=deps.box, clock=deps.clock, user=caller.user
     )
-    authn.authorize(uow, principal, ram_action)
+    authn.authorize(uow, principal, ram_action, caller=caller)
     return principal, nonce
 
 

@@ -108,11 +108,13 @@ class RamUser:
 @dataclass(frozen=True)
 class Caller:
     """A request's AccessKey with what authenticating it needs next, looked up together: the key's RAM user (a
-    user's key) and whether the request's nonce was seen within the replay window."""
+    user's key) with its attached policies (system policy name, or custom document), and whether the request's
+    nonce was seen within the replay window."""
 
     key: AccessKey
     user: RamUser | None
     nonce_seen: bool
+    user_policies: tuple[tuple[str | None, str | None], ...] | None = None  # None: not looked up
 
 
 @dataclass(frozen=True)

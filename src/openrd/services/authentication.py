@@ -89,16 +89,22 @@ def _parsed(name: str | None, document: str | None) -> Policy:
     return parse_policy_document(document or "{}")
 
 
-def policies_for(uow: UnitOfWork, principal: Principal) -> Sequence[Policy]:
+def policies_for(uow: UnitOfWork, principal: Principal, caller: Caller | None = None) -> Sequence[Policy]:
+    """The principal's policies; a user's come with its ``caller`` lookup when that found the same user."""
     kind = "user" if principal.kind is PrincipalKind.USER else "role"
-    return [_parsed(name, doc) for name, doc in uow.identity.policies_of(kind, principal.principal_id)]
+    rows: Sequence[tuple[str | None, str | None]] | None = None
+    if caller is not None and caller.user is not None and kind == "user":
+        rows = caller.user_policies if caller.user.user_id == principal.principal_id else None
+    if rows is None:
+        rows = uow.identity.policies_of(kind, principal.principal_id)
+    return [_parsed(name, doc) for name, doc in rows]
 
 
-def authorize(uow: UnitOfWork, principal: Principal, ram_action: str | None) -> None:
+def authorize(uow: UnitOfWork, principal: Principal, ram_action: str | None, *, caller: Caller | None = None) -> None:
     """Root may do everything in its own account; RAM identities what their policies allow (explicit deny wins)."""
     if ram_action is None or principal.kind is PrincipalKind.ROOT:
         return
-    decision = evaluate(policies_for(uow, principal), action=ram_action)
+    decision = evaluate(policies_for(uow, principal, caller), action=ram_action)
     if decision is Decision.ALLOW:
         return
     raise errors.NoPermission(

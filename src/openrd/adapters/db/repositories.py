@@ -45,7 +45,9 @@ _POLICIES = Prepared(
 )
 # A signed call's first lookup: its key, the key's RAM user and whether its nonce was seen, in one statement (on
 # PostgreSQL two round trips fewer per call than three lookups).
-_n, _u = t.request_nonces, t.ram_users
+_n, _u, _p = t.request_nonces, t.ram_users, t.policy_attachments
+# The caller's key, its RAM user, the user's policies (a row per policy: on PostgreSQL a second statement would be a
+# second network round trip) and whether the nonce was seen.
 _CALLER = Prepared(
     select(
         _k.c.access_key_id, _k.c.secret_ciphertext, _k.c.account_id, _k.c.status, _k.c.user_id, _k.c.session_id,
@@ -57,9 +59,14 @@ _CALLER = Prepared(
         )
         .scalar_subquery()
         .label("nonce_seen_ms"),
+        _p.c.id.label("policy_id"), _p.c.policy_name, _p.c.document,
     )
-    .select_from(_k.outerjoin(_u, _u.c.user_id == _k.c.user_id))
+    .select_from(
+        _k.outerjoin(_u, _u.c.user_id == _k.c.user_id)
+        .outerjoin(_p, and_(_p.c.principal_type == "user", _p.c.principal_id == _u.c.user_id))
+    )
     .where(_k.c.access_key_id == bindparam("id"))
+    .order_by(_p.c.id)
 )  # fmt: skip
 
 
@@ -191,9 +198,10 @@ class SqlIdentityRepository:
         )
 
     def caller(self, access_key_id: str, *, nonce: str, nonce_since_ms: int) -> Caller | None:
-        row = _CALLER.first(self.conn, {"id": access_key_id, "nonce": nonce, "since": nonce_since_ms})
-        if row is None:
+        rows = _CALLER.all(self.conn, {"id": access_key_id, "nonce": nonce, "since": nonce_since_ms})
+        if not rows:
             return None
+        row = rows[0]
         key = AccessKey(
             access_key_id=row.access_key_id,
             secret=self.box.decrypt(row.secret_ciphertext),
@@ -203,7 +211,8 @@ class SqlIdentityRepository:
             session_id=row.session_id,
         )
         user = RamUser(row.found_user_id, row.user_account_id, row.user_name) if row.found_user_id else None
-        return Caller(key, user, nonce_seen=row.nonce_seen_ms is not None)
+        policies = tuple((r.policy_name, r.document) for r in rows if r.policy_id is not None) if user else None
+        return Caller(key, user, nonce_seen=row.nonce_seen_ms is not None, user_policies=policies)
 
     def set_access_key_status(self, access_key_id: str, status: str) -> bool:
         result = self.conn.execute(
