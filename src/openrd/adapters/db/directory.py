@@ -57,19 +57,15 @@ _PAGE_JOIN = _m.join(_a, _a.c.account_id == _m.c.account_id)
 # What a listing shows of a member, in MemberRow's order (tags come from a second query).
 _PAGE_COLUMNS = (_m.c.account_id, _m.c.folder_id, _m.c.type, _m.c.join_method, _m.c.status, _m.c.join_ms,
                  _m.c.modify_ms, _a.c.display_name, _a.c.secure_mobile_phone)  # fmt: skip
-# The unfiltered page (ListAccounts, ListAccountsForParent without Keyword or Tag): prepared, the common case.
 _PAGE_WHERE = {
     False: _m.c.directory_id == bindparam("directory"),
     True: and_(_m.c.directory_id == bindparam("directory"), _m.c.folder_id == bindparam("folder")),
 }
-_COUNT = {
-    False: Prepared(
-        select(t.resource_directories.c.member_count).where(
-            t.resource_directories.c.directory_id == bindparam("directory")
-        )
-    ),
-    True: Prepared(select(t.folders.c.member_count).where(t.folders.c.folder_id == bindparam("folder"))),
+_KEPT_COUNT = {
+    False: select(_d.c.member_count).where(_d.c.directory_id == bindparam("directory")),
+    True: select(_f.c.member_count).where(_f.c.folder_id == bindparam("folder")),
 }
+_COUNT = {in_folder: Prepared(count) for in_folder, count in _KEPT_COUNT.items()}
 
 
 def _page_of(*columns: Any, where: Any) -> Any:
@@ -82,10 +78,24 @@ def _page_of(*columns: Any, where: Any) -> Any:
     )
 
 
+def _page_with_tags(in_folder: bool, where: Any) -> Prepared:
+    """The page, its tags (a row per tag; a row with no tag for an untagged member) and the total in one statement,
+    for PostgreSQL, where each statement is a network round trip: ListAccounts 2,472/2,991 -> 1,814/2,670 µs
+    (bench/profile_dispatch.py, alternating). On SQLite, where a statement is a function call, the three
+    statements apart are faster (542 against 625 µs): the joined rows cost more Python than the statements."""
+    page = _page_of(*_PAGE_COLUMNS, where=where).select_from(_PAGE_JOIN).subquery("page")
+    return Prepared(
+        select(*page.c, _mt.c.key, _mt.c.value, _KEPT_COUNT[in_folder].scalar_subquery().label("total"))
+        .select_from(page.outerjoin(_mt, _mt.c.account_id == page.c.account_id))
+        .order_by(page.c.join_ms, page.c.account_id, _mt.c.key)
+    )
+
+
+# The unfiltered page (ListAccounts, ListAccountsForParent without Keyword or Tag): prepared, the common case.
+# The count is kept by triggers on members (migration 0007): one row, whatever the directory's size.
+_PAGE_JOINED = {in_folder: _page_with_tags(in_folder, where) for in_folder, where in _PAGE_WHERE.items()}
 _PAGE = {
     in_folder: (
-        # The count is kept by triggers on members (migration 0007): one row, whatever the directory's size.
-        _COUNT[in_folder],
         Prepared(_page_of(*_PAGE_COLUMNS, where=where).select_from(_PAGE_JOIN)),
         # The page's tags, selecting the page again from the index alone: cheaper than 100 bound account ids.
         Prepared(
@@ -173,6 +183,24 @@ def _member_rows(rows: Sequence[Sequence[Any]], tags: dict[str, tuple[tuple[str,
     return [
         MemberRow(a, f, types[ty], methods[jm], statuses[st], j, mo, dn, ph, tags.get(a, ()))
         for a, f, ty, jm, st, j, mo, dn, ph in rows
+    ]
+
+
+def _tagged_member_rows(rows: Sequence[Sequence[Any]]) -> list[MemberRow]:
+    """Rows of _page_with_tags (page columns, tag key, tag value, total; a row per tag), as MemberRows."""
+    tags: dict[str, list[tuple[str, str]]] = {}
+    firsts = []
+    for row in rows:
+        found = tags.get(row[0])
+        if found is None:
+            found = tags[row[0]] = []
+            firsts.append(row)
+        if row[9] is not None:
+            found.append((row[9], row[10]))
+    types, methods, statuses = _TYPES, _JOIN_METHODS, _STATUSES
+    return [
+        MemberRow(a, f, types[ty], methods[jm], statuses[st], j, mo, dn, ph, tuple(tags[a]))
+        for a, f, ty, jm, st, j, mo, dn, ph, *_ in firsts
     ]
 
 
@@ -295,12 +323,18 @@ class SqlDirectoryRepository:
         offset: int,
     ) -> tuple[Sequence[MemberRow], int]:
         if not keyword and not tags:
-            count, page, page_tags = _PAGE[folder_id is not None]
+            in_folder = folder_id is not None
             params = {"directory": directory_id, "folder": folder_id, "limit": limit, "offset": offset}
-            counted = count.first(self.conn, params)
-            total = counted[0] if counted else 0
+            joined = self.conn.dialect.name == "postgresql"
+            if joined and (rows := _PAGE_JOINED[in_folder].execute(self.conn, params).fetchall()):
+                return _tagged_member_rows(rows), int(rows[0][-1])
+            counted = _COUNT[in_folder].first(self.conn, params)
+            total = int(counted[0]) if counted else 0
+            if joined:
+                return [], total  # a page past the end
+            page, page_tags = _PAGE[in_folder]
             rows = page.execute(self.conn, params).fetchall()
-            return _member_rows(rows, _tag_map(page_tags.execute(self.conn, params).fetchall())), int(total)
+            return _member_rows(rows, _tag_map(page_tags.execute(self.conn, params).fetchall())), total
         m, a = t.members, t.accounts
         where: list[Any] = [m.c.directory_id == directory_id]
         if folder_id is not None:

@@ -1,5 +1,9 @@
-"""GetAccount's one-statement read (``managed_member``) answers exactly what the step-by-step reads answer: the
-directory the caller manages, the member with its account fields and tags, and its folder — or nothing."""
+"""Reads that join what used to be several statements (on PostgreSQL each a network round trip) answer exactly what
+the statements one by one answered.
+
+- GetAccount's ``managed_member``: the directory the caller manages, the member with its account fields and tags,
+  and its folder — or nothing.
+- The unfiltered member page: members in join order with their tags (a joined row per tag) and the kept total."""
 
 from __future__ import annotations
 
@@ -71,3 +75,48 @@ def test_nothing_outside_the_callers_directory(
 ) -> None:
     with uow(write=False) as r:
         assert r.directory.managed_member(manager, account_id) is None
+
+
+PAGED = [f"{3000000000000000 + n}" for n in range(1, 13)]
+
+
+@pytest.fixture
+def paged(uow: SqlUnitOfWorkFactory, world: None) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Twelve more members of RD (every third in SUB) with 0-3 tags each; their tags by account."""
+    tags: dict[str, tuple[tuple[str, str], ...]] = {}
+    with uow() as w:
+        for n, account_id in enumerate(PAGED, start=1):
+            w.accounts.add(Account(account_id, f"p{n}", f"Paged {n}", "cn", None, None, True, 100 + n))
+            folder_id = SUB if n % 3 == 0 else ROOT
+            w.directory.add_member(
+                Member(account_id, RD, folder_id, MemberType.RESOURCE, JoinMethod.CREATED,
+                       MemberStatus.CREATE_SUCCESS, 100 + n, 100 + n)
+            )  # fmt: skip
+            tags[account_id] = tuple(sorted((f"k{j}-{n}", f"v{j}") for j in range(n % 4)))
+            w.directory.set_tags(account_id, list(reversed(tags[account_id])))
+    return tags
+
+
+def test_pages_bring_every_member_once_in_join_order_with_its_tags(
+    uow: SqlUnitOfWorkFactory, paged: dict[str, tuple[tuple[str, str], ...]]
+) -> None:
+    everyone = [TAGGED, UNTAGGED, NESTED, *PAGED]  # join order: 11, 12, 13, then 101…
+    with uow(write=False) as r:
+        pages = [r.directory.member_page(RD, limit=4, offset=offset) for offset in range(0, 16, 4)]
+        in_sub, sub_total = r.directory.member_page(RD, folder_id=SUB, limit=100, offset=0)
+        past_end = r.directory.member_page(RD, limit=4, offset=40)
+        expected_tags = {
+            **paged,
+            TAGGED: (("alpha", "2"), ("mid", ""), ("zeta", "1")),
+            UNTAGGED: (),
+            NESTED: (("k", "v"),),
+        }
+
+    assert {total for _, total in pages} == {15}
+    listed = [member for page, _ in pages for member in page]
+    assert [m.account_id for m in listed] == everyone
+    assert {m.account_id: m.tags for m in listed} == expected_tags
+    assert [m.account_id for m in in_sub] == [NESTED, *PAGED[2::3]]
+    assert sub_total == 5
+    assert all(m.folder_id == SUB for m in in_sub)
+    assert past_end == ([], 15)
