@@ -3,7 +3,8 @@ the statements one by one answered.
 
 - GetAccount's ``managed_member``: the directory the caller manages, the member with its account fields and tags,
   and its folder — or nothing.
-- The unfiltered member page: members in join order with their tags (a joined row per tag) and the kept total."""
+- The unfiltered member page: members in join order with their tags (a joined row per tag) and the kept total.
+- Two accounts' standings (SendVerificationCode…/Bind…): account, membership, managed directory."""
 
 from __future__ import annotations
 
@@ -120,3 +121,26 @@ def test_pages_bring_every_member_once_in_join_order_with_its_tags(
     assert sub_total == 5
     assert all(m.folder_id == SUB for m in in_sub)
     assert past_end == ([], 15)
+
+
+def test_standings_bring_each_accounts_membership_and_managed_directory(uow: SqlUnitOfWorkFactory, world: None) -> None:
+    with uow(write=False) as r:
+        manager_and_member = r.directory.standings(MA, NESTED)
+        same_twice = r.directory.standings(TAGGED, TAGGED)
+        unknown = r.directory.standings("2999999999999999", OTHER_MA)
+        expected = {
+            account_id: (r.accounts.get(account_id), r.directory.get_member(account_id))
+            for account_id in (MA, NESTED, TAGGED, OTHER_MA)
+        }
+        managed = {MA: r.directory.directory_managed_by(MA), OTHER_MA: r.directory.directory_managed_by(OTHER_MA)}
+
+    assert set(manager_and_member) == {MA, NESTED}
+    assert (manager_and_member[MA].account, manager_and_member[MA].member) == expected[MA]
+    assert manager_and_member[MA].manages == managed[MA] is not None
+    assert (manager_and_member[NESTED].account, manager_and_member[NESTED].member) == expected[NESTED]
+    assert manager_and_member[NESTED].member is not None
+    assert manager_and_member[NESTED].manages is None
+    assert set(same_twice) == {TAGGED}
+    assert same_twice[TAGGED].account == expected[TAGGED][0]
+    assert set(unknown) == {OTHER_MA}  # an unknown account is absent
+    assert unknown[OTHER_MA].manages == managed[OTHER_MA]

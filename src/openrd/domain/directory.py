@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from openrd.domain.accounts import Account
+
 DIRECTORY_ID = re.compile(r"^rd-[A-Za-z0-9]{6}$", re.ASCII)
 ROOT_FOLDER_ID = re.compile(r"^r-[A-Za-z0-9]{6}$", re.ASCII)
 FOLDER_ID = re.compile(r"^(r-[A-Za-z0-9]{6}|fd-[A-Za-z0-9]{10})$", re.ASCII)
@@ -128,6 +130,15 @@ class MemberView:
     enterprise_name: str | None
     secure_mobile_phone: str | None
     tags: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an account stands: its membership (None when it is in no directory) and the directory it manages."""
+
+    account: Account
+    member: Member | None
+    manages: Directory | None
 
 
 class MemberRow(NamedTuple):

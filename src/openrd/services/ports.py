@@ -21,6 +21,7 @@ from openrd.domain.directory import (
     Member,
     MemberRow,
     MemberView,
+    Standing,
 )
 from openrd.domain.identity import AccessKey, Caller, RamRole, RamUser, StsSession
 from openrd.domain.sms import OutboundSms, SmsRecord
@@ -246,6 +247,10 @@ class DirectoryRepository(Protocol):
         ...
 
     def member_view(self, account_id: str) -> MemberView | None: ...
+
+    def standings(self, first: str, second: str) -> dict[str, Standing]:
+        """Where each of two accounts stands (membership, managed directory), by account id; unknown ids are absent."""
+        ...
 
     def managed_member(self, manager_id: str, account_id: str) -> tuple[Directory, MemberView, Folder] | None:
         """The member ``account_id`` of the directory ``manager_id`` manages, with that directory and the member's

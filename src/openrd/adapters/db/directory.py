@@ -12,6 +12,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.codes import lock_key
 from openrd.adapters.db.prepared import Prepared
+from openrd.adapters.db.repositories import account_from_row
 from openrd.domain.directory import (
     Directory,
     Folder,
@@ -23,6 +24,7 @@ from openrd.domain.directory import (
     MemberStatus,
     MemberType,
     MemberView,
+    Standing,
 )
 
 # Hot-path statements are built once and run through the driver (prepared.py).
@@ -66,6 +68,18 @@ _KEPT_COUNT = {
     True: select(_f.c.member_count).where(_f.c.folder_id == bindparam("folder")),
 }
 _COUNT = {in_folder: Prepared(count) for in_folder, count in _KEPT_COUNT.items()}
+
+
+# Two accounts' standing in one statement (the caller's and the target's, SendVerificationCode…/Bind…): a member
+# row and a managed directory each, where they exist.
+_STANDINGS = Prepared(
+    select(*_a.c, *[c.label(f"m_{c.name}") for c in _m.c], *[c.label(f"d_{c.name}") for c in _d.c])
+    .select_from(
+        _a.outerjoin(_m, _m.c.account_id == _a.c.account_id)
+        .outerjoin(_d, _d.c.master_account_id == _a.c.account_id)
+    )
+    .where(_a.c.account_id.in_([bindparam("first"), bindparam("second")]))
+)  # fmt: skip
 
 
 def _page_of(*columns: Any, where: Any) -> Any:
@@ -202,6 +216,22 @@ def _tagged_member_rows(rows: Sequence[Sequence[Any]]) -> list[MemberRow]:
         MemberRow(a, f, types[ty], methods[jm], statuses[st], j, mo, dn, ph, tuple(tags[a]))
         for a, f, ty, jm, st, j, mo, dn, ph, *_ in firsts
     ]
+
+
+def _standing(r: Any) -> Standing:
+    member = None
+    if r.m_account_id is not None:
+        member = Member(
+            r.m_account_id, r.m_directory_id, r.m_folder_id, _TYPES[r.m_type], _JOIN_METHODS[r.m_join_method],
+            _STATUSES[r.m_status], r.m_join_ms, r.m_modify_ms,
+        )  # fmt: skip
+    manages = None
+    if r.d_directory_id is not None:
+        manages = Directory(
+            r.d_directory_id, r.d_master_account_id, r.d_master_account_name, r.d_root_folder_id, r.d_created_ms,
+            r.d_control_policy_status, r.d_member_deletion_status,
+        )  # fmt: skip
+    return Standing(account_from_row(r), member, manages)
 
 
 class SqlDirectoryRepository:
@@ -364,6 +394,9 @@ class SqlDirectoryRepository:
             return None
         tags = self.tags_of([account_id]).get(account_id, ())
         return MemberView(_member(r), r.name, r.display_name, r.enterprise_name, r.secure_mobile_phone, tags)
+
+    def standings(self, first: str, second: str) -> dict[str, Standing]:
+        return {r.account_id: _standing(r) for r in _STANDINGS.all(self.conn, {"first": first, "second": second})}
 
     def managed_member(self, manager_id: str, account_id: str) -> tuple[Directory, MemberView, Folder] | None:
         rows = _MANAGED_MEMBER.all(self.conn, {"manager": manager_id, "id": account_id})

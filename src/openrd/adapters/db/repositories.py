@@ -88,7 +88,7 @@ def nonce_upsert(dialect: str) -> Prepared:
     )
 
 
-def _account(row: Any) -> Account:
+def account_from_row(row: Any) -> Account:
     return Account(
         account_id=row.account_id,
         name=row.name,
@@ -110,7 +110,7 @@ class SqlAccountRepository:
 
     def get(self, account_id: str) -> Account | None:
         row = _ACCOUNT.first(self.conn, {"id": account_id})
-        return _account(row) if row else None
+        return account_from_row(row) if row else None
 
     def name_taken(self, name: str) -> bool:
         return self.conn.execute(select(t.accounts.c.account_id).where(t.accounts.c.name == name)).first() is not None
@@ -124,7 +124,7 @@ class SqlAccountRepository:
 
     def list(self, *, limit: int, offset: int) -> Sequence[Account]:
         query = select(t.accounts).order_by(t.accounts.c.created_ms, t.accounts.c.account_id)
-        return [_account(r) for r in self.conn.execute(query.limit(limit).offset(offset))]
+        return [account_from_row(r) for r in self.conn.execute(query.limit(limit).offset(offset))]
 
 
 class SqlIdentityRepository:
