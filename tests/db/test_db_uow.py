@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from openrd.adapters.db import tables as t
-from openrd.adapters.db.uow import CACHED_CONNECTIONS, SqlUnitOfWork, SqlUnitOfWorkFactory
+from openrd.adapters.db.uow import CACHED_CONNECTIONS, NestedUnitOfWork, SqlUnitOfWork, SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus
 from openrd.errors import ConcurrentCallNotSupported, InvalidVerificationCode
@@ -189,6 +189,29 @@ def test_a_failing_nested_unit_of_work_undoes_only_its_own_changes(uow: SqlUnitO
         outer.state.put("after", "1")
     with uow(write=False) as w:
         assert (w.state.get("outer"), w.state.get("inner"), w.state.get("after")) == ("1", None, "1")
+
+
+def test_kept_savepoints_stay_kept_when_a_later_or_deeper_one_rolls_back(uow: SqlUnitOfWorkFactory) -> None:
+    # Savepoints that succeed are not released (their changes wait for the enclosing commit): a later savepoint,
+    # or one inside another, that rolls back must undo its own changes only.
+    def fail_in(unit: SqlUnitOfWork | NestedUnitOfWork, key: str) -> None:
+        with unit.nested() as inner:
+            inner.state.put(key, "1")
+            raise Boom
+
+    with uow() as outer:
+        with outer.nested() as first:
+            first.state.put("first", "1")
+        with pytest.raises(Boom):
+            fail_in(outer, "second")
+        with outer.nested() as third:
+            third.state.put("third", "1")
+            with pytest.raises(Boom):
+                fail_in(third, "inside-third")
+            third.state.put("third-after", "1")
+    with uow(write=False) as w:
+        found = {key: w.state.get(key) for key in ("first", "second", "third", "inside-third", "third-after")}
+    assert found == {"first": "1", "second": None, "third": "1", "inside-third": None, "third-after": "1"}
 
 
 def test_a_nested_error_raised_keeping_changes_keeps_them(uow: SqlUnitOfWorkFactory) -> None:
