@@ -78,7 +78,7 @@ def load_sites(settings: Settings) -> Mapping[str, SiteProfile]:
 
 
 def build_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     if upgrade:
         migrate.upgrade(engine)
     box = FernetSecretBox(load_master_key(settings.secret_key, settings.data_dir))

@@ -47,6 +47,7 @@ class SmsSettings:
 class Settings:
     data_dir: Path
     database_url: str
+    database_pool_size: int = 40  # PostgreSQL connections each server process keeps (opened as needed)
     secret_key: str | None = None
     admin_token: str | None = None
     verify_signatures: bool = True
@@ -186,6 +187,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
+        database_pool_size=_int(env, "OPENRD_DATABASE_POOL_SIZE", 40, low=1, high=1000),
         secret_key=_opt(env, "OPENRD_SECRET_KEY"),
         admin_token=_opt(env, "OPENRD_ADMIN_TOKEN"),
         verify_signatures=_bool(env, "OPENRD_VERIFY_SIGNATURES", True),

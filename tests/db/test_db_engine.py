@@ -17,9 +17,12 @@ from openrd.adapters.db import migrate
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.engine import make_engine
 from openrd.adapters.db.store import SqlStore
-from openrd.adapters.db.uow import SqlUnitOfWorkFactory
+from openrd.adapters.db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from openrd.bootstrap import build_runtime
+from openrd.config import load_settings
 from openrd.domain.accounts import Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
+from openrd.errors import ServiceUnavailable
 
 ACCOUNT = Account("1000000000000001", "alice", "Alice", "intl", None, None, True, 1_000)
 
@@ -160,6 +163,19 @@ def _terminate(postgres_url: str, pid: int) -> None:
             time.sleep(0.02)
 
 
+def test_the_pool_keeps_the_configured_number_of_connections(fresh_pg_url: str) -> None:
+    engine = make_engine(fresh_pg_url, pool_size=3)
+    try:
+        connections = [engine.connect() for _ in range(5)]  # three pooled, two overflow
+        pids = {conn.execute(text("SELECT pg_backend_pid()")).scalar_one() for conn in connections}
+        for conn in connections:
+            conn.close()
+        assert len(pids) == 5
+        assert engine.pool.checkedin() == 3  # type: ignore[attr-defined]  # the overflow ones were closed
+    finally:
+        engine.dispose()
+
+
 def test_an_idle_connection_the_server_dropped_is_replaced_before_use(postgres_url: str, fresh_pg_url: str) -> None:
     engine = make_engine(fresh_pg_url, ping_idle_after=0.0)
     try:
@@ -188,3 +204,54 @@ def test_a_connection_in_recent_use_is_not_pinged_and_a_failure_renews_the_pool(
         assert _backend_pid(engine) != first
     finally:
         engine.dispose()
+
+
+def test_the_server_pools_as_many_connections_as_configured(postgres_url: str, tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "OPENRD_DATABASE_URL": postgres_url, "OPENRD_DATABASE_POOL_SIZE": "3"}
+    runtime = build_runtime(load_settings(env))
+    try:
+        assert runtime.engine.pool.size() == 3  # type: ignore[attr-defined]
+    finally:
+        runtime.close()
+
+
+def test_a_call_on_a_connection_the_database_dropped_answers_503_and_renews_the_pool(
+    postgres_url: str, fresh_pg_url: str
+) -> None:
+    engine = make_engine(fresh_pg_url, ping_idle_after=3600.0)  # no ping: the call meets the dead connection
+    migrate.upgrade(engine)
+    uow = SqlUnitOfWorkFactory(engine, FernetSecretBox("k"))
+    try:
+        for write in (True, False):
+            with uow(write=write) as unit:
+                pid = _pid_of(unit)  # the one connection the pool holds now
+            _terminate(postgres_url, pid)
+
+            with pytest.raises(ServiceUnavailable):
+                _touch(uow, write=write)
+
+            with uow(write=write) as unit:  # the pool was renewed: the next call connects afresh
+                assert _pid_of(unit) != pid
+    finally:
+        engine.dispose()
+
+
+def _touch(uow: SqlUnitOfWorkFactory, *, write: bool) -> None:
+    with uow(write=write) as unit:
+        if write:
+            unit.state.put("k", "v")
+        else:
+            unit.state.get("k")
+
+
+def test_an_unreachable_database_answers_503() -> None:
+    engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/nothing?connect_timeout=2")
+    try:
+        with pytest.raises(ServiceUnavailable), SqlUnitOfWorkFactory(engine, FernetSecretBox("k"))():
+            pass
+    finally:
+        engine.dispose()
+
+
+def _pid_of(unit: SqlUnitOfWork) -> int:
+    return int(unit.connection.execute(text("SELECT pg_backend_pid()")).scalar_one())

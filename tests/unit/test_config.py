@@ -25,6 +25,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.log_json is True
     assert settings.maintenance_interval_seconds == 60
     assert settings.max_header_bytes == 32_768
+    assert settings.database_pool_size == 40
     assert settings.codes == CodePolicySettings()
     assert settings.codes.per_phone_windows == ((60, 1), (3600, 5), (86400, 10))
     assert settings.sms == SmsSettings()
@@ -89,6 +90,7 @@ def test_values_are_parsed(tmp_path: Path) -> None:
             "OPENRD_SITES_FILE": str(tmp_path / "sites.toml"),
             "OPENRD_SMS_SENDER": " LOG ",
             "OPENRD_SMS_WEBHOOK_TIMEOUT_SECONDS": "2.5",
+            "OPENRD_DATABASE_POOL_SIZE": "8",
         }
     )
     assert settings.secret_key == "key"
@@ -102,6 +104,7 @@ def test_values_are_parsed(tmp_path: Path) -> None:
     assert settings.sites_file == tmp_path / "sites.toml"
     assert settings.sms.sender == "log"
     assert settings.sms.webhook_timeout_seconds == 2.5
+    assert settings.database_pool_size == 8
 
 
 @pytest.mark.parametrize("word", ["1", "true", "TRUE", "yes", "on", "0", "false", "No", "off"])
@@ -146,6 +149,8 @@ def test_boolean_words(tmp_path: Path, word: str) -> None:
         ("OPENRD_SMS_BACKOFF_BASE_SECONDS", "0"),
         ("OPENRD_SMS_BACKOFF_MAX_SECONDS", "x"),
         ("OPENRD_LOG_LEVEL", "LOUD"),
+        ("OPENRD_DATABASE_POOL_SIZE", "0"),
+        ("OPENRD_DATABASE_POOL_SIZE", "lots"),
     ],
 )
 def test_invalid_values_name_the_variable(tmp_path: Path, name: str, value: str) -> None:

@@ -11,19 +11,21 @@ from sqlalchemy.engine import make_url
 
 BEGIN_MODE = "openrd_begin"  # execution option: "IMMEDIATE" for write transactions on SQLite
 # Handlers run in anyio's worker threads, at most 40 at once per process (its default limiter): a pool that keeps
-# that many connections never closes and reopens one under load. A pool of 10 closed every connection beyond it at
-# check-in, and PostgreSQL forks a backend per connection: GetAccount p99 at c=16 was ~75 ms against ~40 ms with
-# this pool, and at c=64 ~760 req/s against 800-1,000 (bench/profile_server.py). Connections open only when needed.
+# that many connections (OPENRD_DATABASE_POOL_SIZE's default) never closes and reopens one under load. A pool of
+# 10 closed every connection beyond it at check-in, and PostgreSQL forks a backend per connection: GetAccount p99
+# at c=16 was ~75 ms against ~40 ms with this pool, and at c=64 ~760 req/s against 800-1,000
+# (bench/profile_server.py). Connections open only when needed.
 PG_POOL_SIZE, PG_POOL_OVERFLOW = 40, 10  # the overflow: the SMS dispatcher, maintenance, the console
 PING_IDLE_AFTER_SECONDS = 1.0  # a pooled PostgreSQL connection idle for longer is pinged before it is used
 _IDLE_SINCE = "openrd_idle_since"  # connection record info: monotonic time the connection went back to the pool
 
 
-def make_engine(url: str, *, ping_idle_after: float = PING_IDLE_AFTER_SECONDS) -> Engine:
+def make_engine(url: str, *, pool_size: int = PG_POOL_SIZE, ping_idle_after: float = PING_IDLE_AFTER_SECONDS) -> Engine:
+    """An engine for ``url``; ``pool_size``: the PostgreSQL connections kept open (SQLite's pool is fixed)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    engine = create_engine(url, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_OVERFLOW)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=PG_POOL_OVERFLOW)
     _ping_idle_connections(engine, ping_idle_after)
     return engine
 

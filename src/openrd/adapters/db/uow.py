@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from openrd import errors
 from openrd.adapters.db.audit import SqlAuditRepository
@@ -23,6 +24,8 @@ from openrd.adapters.db.repositories import (
 )
 from openrd.adapters.db.writer_lock import WriterLock, lock_file_for
 from openrd.services.ports import SecretBox, UnitOfWork
+
+log = logging.getLogger("openrd.db")
 
 WRITER_WAIT_SECONDS = 30.0
 SQLITE_BUSY = 5  # and SQLITE_BUSY_SNAPSHOT (517): a read transaction that cannot become a write transaction
@@ -71,6 +74,19 @@ def _driver(conn: Connection) -> Any:
     return conn.connection.driver_connection
 
 
+def _connection_lost(conn: Connection, exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the connection itself is gone (not a statement that failed on a live one)."""
+    if not isinstance(exc, DBAPIError) or exc.orig is None:
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig: Any = exc.orig
+    try:
+        return bool(conn.dialect.is_disconnect(orig, _driver(conn), None))
+    except Exception:  # an invalidated connection has no driver connection left to ask
+        return True
+
+
 class SqlUnitOfWork:
     """One connection, and for a write one transaction, with the repositories bound to it.
 
@@ -114,10 +130,13 @@ class SqlUnitOfWork:
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             else:
                 _driver(conn).execute("BEGIN DEFERRED")
-        except BaseException:
+        except BaseException as error:
             if conn is not None:
                 conn.close()
             self._release()
+            if isinstance(error, OperationalError):  # the database does not answer: a temporary failure
+                log.warning("database unreachable", extra={"error": type(error.orig).__name__})
+                raise errors.ServiceUnavailable() from error
             raise
         self._conn = conn
         self.accounts = SqlAccountRepository(conn)
@@ -137,20 +156,36 @@ class SqlUnitOfWork:
         self._conn = None
         if conn is None:
             return
+        lost = exc if _connection_lost(conn, exc) else None
         try:
-            if self._write:
+            if lost is not None:
+                conn.invalidate()  # nothing can be committed or rolled back on it
+            elif self._write:
                 keep = exc_type is None or (isinstance(exc, errors.OpenRDError) and exc.keeps_changes)
                 self._finish(conn, commit=keep)
             elif conn.in_transaction():
                 conn.rollback()  # a statement through SQLAlchemy joined the read transaction: end it there
             elif self._cache is not None:
                 _driver(conn).rollback()  # a read has nothing to keep
+        except DBAPIError as error:
+            if not _connection_lost(conn, error):
+                raise
+            lost = error
+            conn.invalidate()
         finally:
             if self._cache is not None:
                 self._cache.checkin(conn, write=self._write)
             else:
                 conn.close()
             self._release()
+        if lost is not None:
+            # The database went away under the call (a restart, the network): the pool's other connections are as
+            # dead. A new pool replaces it (idle connections closed now, those in use when they come back), so the
+            # calls that follow connect afresh instead of each failing once. Statements run on the driver
+            # (prepared.py) bypass SQLAlchemy's own disconnect handling, which would do the same.
+            self._engine.dispose()
+            log.warning("database connection lost", extra={"error": type(lost).__name__})
+            raise errors.ServiceUnavailable() from lost
         if isinstance(exc, IntegrityError):
             # A unique constraint caught what the checks could not see: a concurrent call won. Say so, not 500.
             raise errors.ConcurrentCallNotSupported() from exc
