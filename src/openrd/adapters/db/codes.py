@@ -89,6 +89,9 @@ _MARK_SENT = {  # keep_text: the inbox keeps the text and code to show them; oth
 _ADD_SMS = Prepared(insert(t.sms_outbox).values(_values(t.sms_outbox)))
 
 
+RATE_LOCKS_PURGED_AT_ONCE = 100_000  # per maintenance run: bounds its transaction; the next run takes the rest
+
+
 def lock_key(conn: Connection, key: str) -> None:
     """Serialise writers on ``key`` until the transaction ends: a row lock on PostgreSQL. On SQLite every write
     transaction is IMMEDIATE, so it already holds the database's write lock: nothing to do. Keys are hashed to fit
@@ -193,6 +196,12 @@ class SqlCodeRepository:
         removed += self.conn.execute(delete(s).where(s.c.sent_ms < sends_before_ms)).rowcount
         # A day's count goes with its last send (the sends it counted are older still).
         self.conn.execute(delete(_q).where(_q.c.last_ms < sends_before_ms))
+        if self.conn.dialect.name == "postgresql":
+            # Lock rows (lock_key) only anchor row locks: one per phone and directory ever locked would pile up.
+            # A row nobody holds can go (the next lock_key inserts it again); SKIP LOCKED leaves held ones alone.
+            r = t.rate_locks
+            unheld = select(r.c.lock_key).limit(RATE_LOCKS_PURGED_AT_ONCE).with_for_update(skip_locked=True)
+            self.conn.execute(delete(r).where(r.c.lock_key.in_(unheld)))
         return int(removed)
 
 
