@@ -89,13 +89,12 @@ def requests_for(op: str, w: dict[str, Any], host: str, count: int, start: int) 
 
 
 def show_statements(live: LiveServer, call: Any) -> None:
-    """Every statement one call sends to the database, in order.
+    """Every statement one call sends to the database, in order (on PostgreSQL each is a network round trip).
 
-    On SQLite the driver's trace callback sees all of them, prepared ones (``adapters/db/prepared.py``) and BEGIN
-    / COMMIT included; elsewhere only what goes through SQLAlchemy's execution path is seen.
+    SQLite: the driver's trace callback sees all of them, prepared ones (``adapters/db/prepared.py``) and BEGIN /
+    COMMIT included. PostgreSQL: psycopg's cursors and transaction calls are wrapped for the duration of the call,
+    so statements run on the driver, through SQLAlchemy, and the BEGIN psycopg sends by itself are all listed.
     """
-    from sqlalchemy import event
-
     seen: list[str] = []
 
     def record(statement: str) -> None:
@@ -122,18 +121,42 @@ def show_statements(live: LiveServer, call: Any) -> None:
             for driver in traced:
                 driver.set_trace_callback(None)
     else:
-
-        def record_core(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-            record(statement)
-
-        event.listen(engine, "before_cursor_execute", record_core)
-        try:
-            call()
-        finally:
-            event.remove(engine, "before_cursor_execute", record_core)
+        _trace_psycopg(record, call)
     print(f"    {len(seen)} statements")
     for statement in seen:
         print("   ", statement)
+
+
+def _trace_psycopg(record: Any, call: Any) -> None:
+    import psycopg
+    from psycopg import pq
+
+    cursor_execute, commit, rollback = psycopg.Cursor.execute, psycopg.Connection.commit, psycopg.Connection.rollback
+
+    def execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        conn = self.connection
+        if not conn.autocommit and conn.info.transaction_status == pq.TransactionStatus.IDLE:
+            record("BEGIN")  # psycopg opens the transaction itself before this statement
+        record(query if isinstance(query, str) else query.as_string(conn))
+        return cursor_execute(self, query, *args, **kwargs)
+
+    def ending(word: str, original: Any) -> Any:
+        def end(self: Any) -> None:
+            if self.info.transaction_status != pq.TransactionStatus.IDLE:
+                record(word)
+            original(self)
+
+        return end
+
+    psycopg.Cursor.execute = execute  # type: ignore[method-assign]
+    psycopg.Connection.commit = ending("COMMIT", commit)  # type: ignore[method-assign]
+    psycopg.Connection.rollback = ending("ROLLBACK", rollback)  # type: ignore[method-assign]
+    try:
+        call()
+    finally:
+        psycopg.Cursor.execute = cursor_execute  # type: ignore[method-assign]
+        psycopg.Connection.commit = commit  # type: ignore[method-assign]
+        psycopg.Connection.rollback = rollback  # type: ignore[method-assign]
 
 
 def timed_rounds(calls: list[RawRequest], deps: Any, rounds: int) -> tuple[list[float], int]:
