@@ -5,6 +5,7 @@ row cannot be written the change is rolled back with it — never a change witho
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -116,4 +117,37 @@ def test_one_call_stamps_one_instant(servers: Any) -> None:
         (issued_ms,) = conn.execute(
             "SELECT issued_ms FROM verification_codes WHERE account_id = ?", (world.members[0],)
         ).fetchone()
+    assert audit_ms == issued_ms
+
+
+def test_a_call_takes_the_clock_offset_from_its_caller_lookup(servers: Any) -> None:
+    """The emulator clock's offset comes with the caller lookup (in the call's own transaction): a send reads it
+    no second time, and the code it issues carries the offset set a moment before."""
+    live, api = servers.start(servers.env())
+    db = Path(live.runtime.deps.settings.database_url.removeprefix("sqlite:///"))
+    world = make_directory(api, 1)
+    api.clock(offset_seconds=86_400)  # a day ahead
+    clock = live.runtime.deps.clock
+    reads: list[int] = []
+    real_read = clock._read_offset
+
+    def counted() -> int:
+        reads.append(1)
+        return int(real_read())
+
+    clock._read_offset = counted
+    try:
+        sent = api.send_bind(world.user, world.members[0], phone_for(2))
+    finally:
+        clock._read_offset = real_read
+    with sqlite3.connect(db) as conn:
+        (issued_ms,) = conn.execute(
+            "SELECT issued_ms FROM verification_codes WHERE account_id = ?", (world.members[0],)
+        ).fetchone()
+        (audit_ms,) = conn.execute(
+            "SELECT time_ms FROM audit_events WHERE request_id = ?", (request_id_of(sent),)
+        ).fetchone()
+    assert reads == []
+    ahead_ms = issued_ms - time.time() * 1000
+    assert 86_400_000 - 60_000 < ahead_ms <= 86_400_000 + 1_000
     assert audit_ms == issued_ms

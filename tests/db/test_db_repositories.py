@@ -152,14 +152,33 @@ def test_the_caller_lookup_brings_the_key_its_user_and_the_nonce(uow: SqlUnitOfW
             w.identity.add_access_key(key)
         w.nonces.remember(of_user.access_key_id, "seen", now_ms=5_000, window_ms=1_000)
     with uow(write=False) as w:
-        assert w.identity.caller(root.access_key_id, nonce="seen", nonce_since_ms=0) == Caller(root, None, False)
+        assert w.identity.caller(root.access_key_id, nonce="seen", nonce_since_ms=0) == Caller(
+            root, None, False, clock_offset_seconds=0
+        )
         assert w.identity.caller(of_user.access_key_id, nonce="seen", nonce_since_ms=5_000) == Caller(
-            of_user, user, True, user_policies=()
+            of_user, user, True, user_policies=(), clock_offset_seconds=0
         )
         assert not w.identity.caller(of_user.access_key_id, nonce="seen", nonce_since_ms=5_001).nonce_seen  # type: ignore[union-attr]
         assert not w.identity.caller(of_user.access_key_id, nonce="other", nonce_since_ms=0).nonce_seen  # type: ignore[union-attr]
-        assert w.identity.caller(orphan.access_key_id, nonce="n", nonce_since_ms=0) == Caller(orphan, None, False)
+        assert w.identity.caller(orphan.access_key_id, nonce="n", nonce_since_ms=0) == Caller(
+            orphan, None, False, clock_offset_seconds=0
+        )
         assert w.identity.caller("LTAInothere", nonce="n", nonce_since_ms=0) is None
+
+
+@pytest.mark.parametrize("stored", [None, "-3600", "86400"])
+def test_the_caller_lookup_brings_the_emulator_clock_offset(
+    uow: SqlUnitOfWorkFactory, accounts: None, stored: str | None
+) -> None:
+    key = AccessKey("LTAIroot0000000000000001", "root-secret", A1.account_id, AccessKeyStatus.ACTIVE)
+    with uow() as w:
+        w.identity.add_access_key(key)
+        if stored is not None:
+            w.state.put("clock_offset_seconds", stored)
+    with uow(write=False) as r:
+        caller = r.identity.caller(key.access_key_id, nonce="n", nonce_since_ms=0)
+    assert caller is not None
+    assert caller.clock_offset_seconds == (int(stored) if stored else 0)
 
 
 def test_the_caller_lookup_brings_the_users_policies_in_attachment_order(

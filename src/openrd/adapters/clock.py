@@ -32,4 +32,8 @@ class OffsetClock:
         self._base = base or SystemClock().now
 
     def now(self) -> datetime:
-        return self._base() + timedelta(seconds=self._read_offset())
+        return self.at_offset(self._read_offset())
+
+    def at_offset(self, offset_seconds: int) -> datetime:
+        """The time with an offset the caller already read from the store (in its own transaction)."""
+        return self._base() + timedelta(seconds=offset_seconds)

@@ -15,7 +15,7 @@ from openrd.domain.identity import AccessKey, Principal
 from openrd.services import authentication as authn
 from openrd.services.context import Deps
 from openrd.services.identity import epoch_ms
-from openrd.services.ports import Clock, UnitOfWork
+from openrd.services.ports import Clock, StoredOffsetClock, UnitOfWork
 
 # What the store can hold (the access_keys / request_nonces columns). PostgreSQL also refuses NUL characters; either
 # would otherwise surface as a 500 instead of the gateway error.
@@ -97,15 +97,27 @@ def _read_call(
 class _CallClock:
     """The business clock, read once per call: every time one call stamps (a code's expiry, its audit row, an STS
     token's check) is the same instant, and the emulator clock's offset, kept in the database, is read once per
-    call instead of once per use (twice per send: on PostgreSQL a round trip each, bench/profile_dispatch.py)."""
+    call instead of once per use (twice per send: on PostgreSQL a round trip each, bench/profile_dispatch.py).
+    The caller lookup brings the offset along (``prime``), so a clock that keeps it in the store reads it no more.
+    """
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._now: datetime | None = None
+        self._offset: int | None = None
+
+    def prime(self, offset_seconds: int | None) -> None:
+        if isinstance(self._clock, StoredOffsetClock):
+            self._offset = offset_seconds
 
     def now(self) -> datetime:
         if self._now is None:
-            self._now = self._clock.now()
+            clock = self._clock
+            offset = self._offset
+            if offset is not None and isinstance(clock, StoredOffsetClock):
+                self._now = clock.at_offset(offset)
+            else:
+                self._now = clock.now()
         return self._now
 
 
@@ -170,6 +182,8 @@ def _checks(
     caller = authn.load_caller(
         uow, envelope.access_key_id, nonce=nonce.nonce if storable else "", nonce_since_ms=nonce.since_ms
     )
+    if isinstance(deps.clock, _CallClock):
+        deps.clock.prime(caller.clock_offset_seconds)
     stamped = parse_timestamp(envelope.timestamp)
     if abs((wall_now - stamped).total_seconds()) > window_s:
         raise errors.InvalidTimeStampExpired()

@@ -115,6 +115,7 @@ class Caller:
     user: RamUser | None
     nonce_seen: bool
     user_policies: tuple[tuple[str | None, str | None], ...] | None = None  # None: not looked up
+    clock_offset_seconds: int | None = None  # the emulator clock's offset (A10.1) as the lookup saw it
 
 
 @dataclass(frozen=True)

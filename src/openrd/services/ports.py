@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from openrd.domain.accounts import Account
 from openrd.domain.directory import (
@@ -32,6 +32,14 @@ class Clock(Protocol):
     """The business clock (A10.1): code expiry, quotas, throttles, STS expiry, times in responses."""
 
     def now(self) -> datetime: ...
+
+
+@runtime_checkable
+class StoredOffsetClock(Clock, Protocol):
+    """A business clock that is real time plus an offset kept in the store: a call that read the offset with its
+    first lookup can tell the time without reading it again."""
+
+    def at_offset(self, offset_seconds: int) -> datetime: ...
 
 
 class RandomSource(Protocol):

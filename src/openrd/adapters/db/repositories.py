@@ -13,6 +13,7 @@ from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
 from openrd.domain.accounts import Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus, Caller, RamRole, RamUser, StsSession
+from openrd.services.emulator import CLOCK_OFFSET_KEY
 from openrd.services.ports import SecretBox
 
 # Hot-path statements are built once and run through the driver (prepared.py): every signed call runs them.
@@ -45,9 +46,10 @@ _POLICIES = Prepared(
 )
 # A signed call's first lookup: its key, the key's RAM user and whether its nonce was seen, in one statement (on
 # PostgreSQL two round trips fewer per call than three lookups).
-_n, _u, _p = t.request_nonces, t.ram_users, t.policy_attachments
+_n, _u, _p, _e = t.request_nonces, t.ram_users, t.policy_attachments, t.emulator_state
 # The caller's key, its RAM user, the user's policies (a row per policy: on PostgreSQL a second statement would be a
-# second network round trip) and whether the nonce was seen.
+# second network round trip), whether the nonce was seen, and the emulator clock's offset (which a write call
+# would otherwise read on a connection of its own, under a process-wide lock: adapters/db/clock_offset.py).
 _CALLER = Prepared(
     select(
         _k.c.access_key_id, _k.c.secret_ciphertext, _k.c.account_id, _k.c.status, _k.c.user_id, _k.c.session_id,
@@ -60,6 +62,7 @@ _CALLER = Prepared(
         .scalar_subquery()
         .label("nonce_seen_ms"),
         _p.c.id.label("policy_id"), _p.c.policy_name, _p.c.document,
+        select(_e.c.value).where(_e.c.key == CLOCK_OFFSET_KEY).scalar_subquery().label("clock_offset"),
     )
     .select_from(
         _k.outerjoin(_u, _u.c.user_id == _k.c.user_id)
@@ -212,7 +215,10 @@ class SqlIdentityRepository:
         )
         user = RamUser(row.found_user_id, row.user_account_id, row.user_name) if row.found_user_id else None
         policies = tuple((r.policy_name, r.document) for r in rows if r.policy_id is not None) if user else None
-        return Caller(key, user, nonce_seen=row.nonce_seen_ms is not None, user_policies=policies)
+        offset = int(row.clock_offset) if row.clock_offset else 0
+        return Caller(
+            key, user, nonce_seen=row.nonce_seen_ms is not None, user_policies=policies, clock_offset_seconds=offset
+        )
 
     def set_access_key_status(self, access_key_id: str, status: str) -> bool:
         result = self.conn.execute(
