@@ -78,6 +78,11 @@ class Directory:
     control_policy_status: str = "Disabled"
     member_deletion_status: str = "Disabled"
 
+    @property
+    def root_path(self) -> str:
+        """The root folder's path (rd-…/r-…): every other folder's path starts with it."""
+        return f"{self.directory_id}/{self.root_folder_id}"
+
 
 @dataclass(frozen=True)
 class Folder:

@@ -62,8 +62,8 @@ class NewManagementAccount:
 def _create_directory(uow: UnitOfWork, deps: Deps, master: Account, now_ms: int) -> Directory:
     directory_id = new_directory_id(uow, deps)
     root_id = "r-" + deps.rng.alnum(6)
-    root = Folder(root_id, directory_id, "Root", None, 0, f"{directory_id}/{root_id}", now_ms)
-    directory = Directory(directory_id, master.account_id, master.name, root.folder_id, now_ms)
+    directory = Directory(directory_id, master.account_id, master.name, root_id, now_ms)
+    root = Folder(root_id, directory_id, "Root", None, 0, directory.root_path, now_ms)
     uow.directory.add_directory(directory)
     uow.directory.add_folder(root)
     uow.directory.add_member(

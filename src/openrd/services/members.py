@@ -34,7 +34,13 @@ class MemberPage:
 
 
 def _page(uow: UnitOfWork, directory: Directory, members: Sequence[MemberRow], total: int) -> MemberPage:
-    paths = {folder_id: folder_in(uow, directory, folder_id).path for folder_id in {m.folder_id for m in members}}
+    # The root's path is the directory's own (no read: most listings hold root members only).
+    paths = {
+        folder_id: directory.root_path
+        if folder_id == directory.root_folder_id
+        else folder_in(uow, directory, folder_id).path
+        for folder_id in {m.folder_id for m in members}
+    }
     return MemberPage(directory.directory_id, members, total, paths)
 
 
