@@ -58,9 +58,9 @@ def deliver_due(
     tried = [(message, _attempt(sender, message)) for message in claimed]
     sent_ms = epoch_ms(clock.now())
     with uow_factory() as uow:
-        outcomes = [
-            _record(uow, sender, wall_clock, retry, jitter, message, failure, sent_ms) for message, failure in tried
-        ]
+        outcomes = [_record(uow, wall_clock, retry, jitter, message, failure) for message, failure in tried]
+        delivered = [message.message_id for message, failure in tried if failure is None]
+        uow.outbox.mark_sent(delivered, now_ms=sent_ms, keep_text=sender.keeps_text)
     for (message, failure), outcome in zip(tried, outcomes, strict=True):
         _report(sender, message, failure, outcome)
     return outcomes
@@ -89,16 +89,14 @@ def _attempt(sender: SmsSender, message: SmsRecord) -> DeliveryError | None:
 
 def _record(
     uow: UnitOfWork,
-    sender: SmsSender,
     wall_clock: Clock,
     retry: RetryPolicy,
     jitter: Callable[[], float],
     message: SmsRecord,
     failure: DeliveryError | None,
-    sent_ms: int,
 ) -> DeliveryOutcome:
+    """A failed delivery's retry or dead letter; delivered messages are marked together (deliver_due)."""
     if failure is None:
-        uow.outbox.mark_sent(message.message_id, now_ms=sent_ms, keep_text=sender.keeps_text)
         return DeliveryOutcome(message.message_id, delivered=True)
     dead = failure.permanent or message.attempts >= retry.max_attempts
     next_ms = epoch_ms(wall_clock.now()) + int(retry.delay_seconds(message.attempts, jitter()) * 1000)

@@ -72,20 +72,8 @@ _CONSUME = Prepared(
     .values(status=CodeStatus.USED.value)
 )
 _SMS_COLUMNS = [c.name for c in t.sms_outbox.columns]
-_SENT: dict[str, Any] = {
-    "status": SmsStatus.SENT.value,
-    "sent_ms": bindparam("now"),
-    "lease_until_ms": None,
-    "last_error": None,
-}
-_MARK_SENT = {  # keep_text: the inbox keeps the text and code to show them; other senders forget them
-    keep: Prepared(
-        update(t.sms_outbox)
-        .where(t.sms_outbox.c.message_id == bindparam("id"))
-        .values(_SENT if keep else _SENT | {"body_ciphertext": None, "code_ciphertext": None})
-    )
-    for keep in (True, False)
-}
+_SENT: dict[str, Any] = {"status": SmsStatus.SENT.value, "lease_until_ms": None, "last_error": None}
+_FORGET_TEXT = {"body_ciphertext": None, "code_ciphertext": None}  # the inbox keeps them to show; others forget
 _ADD_SMS = Prepared(insert(t.sms_outbox).values(_values(t.sms_outbox)))
 
 
@@ -280,16 +268,21 @@ class SqlOutboxRepository:
         )
         if self.conn.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
-        ids = [row.message_id for row in self.conn.execute(due)]
-        if not ids:
-            return []
-        self.conn.execute(
-            update(o).where(o.c.message_id.in_(ids)).values(lease_until_ms=now_ms + lease_ms, attempts=o.c.attempts + 1)
-        )
-        return [self._record(row) for row in self.conn.execute(select(o).where(o.c.message_id.in_(ids)))]
+        # One statement leases and returns the pass (it was three: select, lease, read back).
+        leased = self.conn.execute(
+            update(o)
+            .where(o.c.message_id.in_(due.scalar_subquery()))
+            .values(lease_until_ms=now_ms + lease_ms, attempts=o.c.attempts + 1)
+            .returning(*o.c)
+        ).all()
+        return [self._record(row) for row in sorted(leased, key=lambda r: (r.next_attempt_ms, r.message_id))]
 
-    def mark_sent(self, message_id: str, *, now_ms: int, keep_text: bool) -> None:
-        _MARK_SENT[keep_text].execute(self.conn, {"id": message_id, "now": now_ms})
+    def mark_sent(self, message_ids: Sequence[str], *, now_ms: int, keep_text: bool) -> None:
+        if not message_ids:
+            return
+        o = t.sms_outbox
+        values = _SENT | {"sent_ms": now_ms} | ({} if keep_text else _FORGET_TEXT)
+        self.conn.execute(update(o).where(o.c.message_id.in_(list(message_ids))).values(values))
 
     def mark_failed(self, message_id: str, *, error: str, next_attempt_ms: int, dead: bool) -> None:
         o = t.sms_outbox
