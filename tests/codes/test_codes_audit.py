@@ -30,6 +30,16 @@ def request_id_of(answer: Any) -> str:
     return str(answer.body.request_id)
 
 
+def stamps(db: Path, request_id: str, account_id: str) -> tuple[int, int]:
+    """(the audit row's time, the issued code's time) of a send."""
+    with sqlite3.connect(db) as conn:
+        (audit_ms,) = conn.execute("SELECT time_ms FROM audit_events WHERE request_id = ?", (request_id,)).fetchone()
+        (issued_ms,) = conn.execute(
+            "SELECT issued_ms FROM verification_codes WHERE account_id = ?", (account_id,)
+        ).fetchone()
+    return int(audit_ms), int(issued_ms)
+
+
 def test_success_and_counted_wrong_attempt_each_write_one_row(servers: Any) -> None:
     live, api = servers.start(servers.env())
     db = Path(live.runtime.deps.settings.database_url.removeprefix("sqlite:///"))
@@ -110,13 +120,7 @@ def test_one_call_stamps_one_instant(servers: Any) -> None:
         sent = api.send_bind(world.user, world.members[0], phone_for(1))
     finally:
         clock._base = real_base
-    with sqlite3.connect(db) as conn:
-        (audit_ms,) = conn.execute(
-            "SELECT time_ms FROM audit_events WHERE request_id = ?", (request_id_of(sent),)
-        ).fetchone()
-        (issued_ms,) = conn.execute(
-            "SELECT issued_ms FROM verification_codes WHERE account_id = ?", (world.members[0],)
-        ).fetchone()
+    audit_ms, issued_ms = stamps(db, request_id_of(sent), world.members[0])
     assert audit_ms == issued_ms
 
 
@@ -140,13 +144,7 @@ def test_a_call_takes_the_clock_offset_from_its_caller_lookup(servers: Any) -> N
         sent = api.send_bind(world.user, world.members[0], phone_for(2))
     finally:
         clock._read_offset = real_read
-    with sqlite3.connect(db) as conn:
-        (issued_ms,) = conn.execute(
-            "SELECT issued_ms FROM verification_codes WHERE account_id = ?", (world.members[0],)
-        ).fetchone()
-        (audit_ms,) = conn.execute(
-            "SELECT time_ms FROM audit_events WHERE request_id = ?", (request_id_of(sent),)
-        ).fetchone()
+    audit_ms, issued_ms = stamps(db, request_id_of(sent), world.members[0])
     assert reads == []
     ahead_ms = issued_ms - time.time() * 1000
     assert 86_400_000 - 60_000 < ahead_ms <= 86_400_000 + 1_000

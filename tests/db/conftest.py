@@ -75,3 +75,12 @@ def uow(engine: Engine, box: FernetSecretBox) -> Iterator[SqlUnitOfWorkFactory]:
     factory = SqlUnitOfWorkFactory(engine, box)
     yield factory
     factory.close()
+
+
+@pytest.fixture
+def pg_uow(fresh_pg_url: str) -> Iterator[SqlUnitOfWorkFactory]:
+    """Units of work on a new, migrated PostgreSQL database: for what only PostgreSQL has (row locks, SKIP LOCKED)."""
+    engine = make_engine(fresh_pg_url)
+    migrate.upgrade(engine)
+    yield SqlUnitOfWorkFactory(engine, FernetSecretBox(MASTER_KEY))
+    engine.dispose()

@@ -3,17 +3,12 @@ a pass's deliveries are marked sent together; on PostgreSQL two dispatchers clai
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import Engine
+from db_support import held_open
 
-from openrd.adapters.crypto import FernetSecretBox
-from openrd.adapters.db import migrate
-from openrd.adapters.db.engine import make_engine
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.domain.sms import SmsStatus
+from openrd.services.ports import UnitOfWork
 
 NOW = 1_000_000
 
@@ -67,34 +62,15 @@ def test_a_pass_marks_its_deliveries_sent_together(uow: SqlUnitOfWorkFactory, ke
     assert (untouched.status, untouched.sent_ms, untouched.text) == (SmsStatus.PENDING, None, "code 0")
 
 
-@pytest.fixture
-def pg_uow(fresh_pg_url: str) -> Iterator[SqlUnitOfWorkFactory]:
-    engine: Engine = make_engine(fresh_pg_url)
-    migrate.upgrade(engine)
-    yield SqlUnitOfWorkFactory(engine, FernetSecretBox("k"))
-    engine.dispose()
-
-
 def test_two_dispatchers_claiming_at_once_split_the_backlog_on_postgresql(pg_uow: SqlUnitOfWorkFactory) -> None:
     in_due_order = queue(pg_uow, 6)
-    claimed_first: list[str] = []
-    holding, done = threading.Event(), threading.Event()
 
-    def first_dispatcher() -> None:
-        with pg_uow() as w:  # leases three and keeps its transaction (and the rows' locks) open
-            claimed_first.extend(m.message_id for m in w.outbox.claim_due(now_ms=NOW, lease_ms=60_000, limit=3))
-            holding.set()
-            done.wait(10)
+    def lease_three(unit: UnitOfWork) -> list[str]:
+        return [m.message_id for m in unit.outbox.claim_due(now_ms=NOW, lease_ms=60_000, limit=3)]
 
-    thread = threading.Thread(target=first_dispatcher)
-    thread.start()
-    try:
-        assert holding.wait(10)
-        with pg_uow() as w:  # does not wait for the first: skips the rows it holds
-            claimed_second = [m.message_id for m in w.outbox.claim_due(now_ms=NOW, lease_ms=60_000, limit=10)]
-    finally:
-        done.set()
-        thread.join(10)
+    # The first dispatcher's transaction stays open; the second does not wait for it: it skips the rows held.
+    with held_open(pg_uow, lease_three) as claimed_first, pg_uow() as w:
+        claimed_second = [m.message_id for m in w.outbox.claim_due(now_ms=NOW, lease_ms=60_000, limit=10)]
 
     assert claimed_first == in_due_order[:3]
     assert claimed_second == in_due_order[3:]
