@@ -104,20 +104,16 @@ class _CallClock:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._now: datetime | None = None
-        self._offset: int | None = None
+        self._stored: tuple[StoredOffsetClock, int] | None = None  # the clock and the offset the lookup read
 
     def prime(self, offset_seconds: int | None) -> None:
-        if isinstance(self._clock, StoredOffsetClock):
-            self._offset = offset_seconds
+        if offset_seconds is not None and isinstance(self._clock, StoredOffsetClock):
+            self._stored = (self._clock, offset_seconds)
 
     def now(self) -> datetime:
         if self._now is None:
-            clock = self._clock
-            offset = self._offset
-            if offset is not None and isinstance(clock, StoredOffsetClock):
-                self._now = clock.at_offset(offset)
-            else:
-                self._now = clock.now()
+            stored = self._stored
+            self._now = stored[0].at_offset(stored[1]) if stored else self._clock.now()
         return self._now
 
 

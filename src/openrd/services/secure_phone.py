@@ -18,7 +18,6 @@ from openrd.services.membership import (
     check_enterprise,
     check_phone,
     check_site_action,
-    directory_of,
     require_account,
     site_of,
 )
@@ -39,14 +38,16 @@ def _check_target(
     """The checks both operations share, in A7's order; the first failure wins.
 
     The caller's and the target's accounts, memberships and managed directories are read in one statement (on
-    PostgreSQL five statements were five round trips); only a caller that manages no directory needs more reads,
-    to find the directory it is in."""
+    PostgreSQL five statements were five round trips); a caller that manages no directory reads the one it is in.
+    """
     found = uow.directory.standings(principal.account_id, account_id)
     standing = found.get(principal.account_id)
     if standing is None:  # the caller's own account vanished (reset under a running client), as require_account
         raise errors.InvalidAccessKeyIdNotFound()
     caller = standing.account
-    directory = standing.manages or directory_of(uow, caller.account_id)
+    directory = standing.manages  # else the directory it belongs to, as membership.directory_of finds it
+    if directory is None and standing.member is not None:
+        directory = uow.directory.get_directory(standing.member.directory_id)
     if directory is None or directory.master_account_id == caller.account_id:
         management = caller  # the management account calls (any other caller fails below): no second read
     else:
