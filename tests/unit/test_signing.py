@@ -399,6 +399,8 @@ MALFORMED = [
     "ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host",
     f"ACS3-HMAC-SHA256 Credential=,SignedHeaders=host,Signature={SIG}",
     f"ACS3-HMAC-SHA256 Credential=a k,SignedHeaders=host,Signature={SIG}",
+    f"ACS3-HMAC-SHA256 Credential=a\u3000k,SignedHeaders=host,Signature={SIG}",  # Unicode whitespace too
+    f"ACS3-HMAC-SHA256 Credential=ak\x1f,SignedHeaders=host,Signature={SIG}",
     f"ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=,Signature={SIG}",
     "ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host,Signature=",
     f"ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host;;x-acs-date,Signature={SIG}",

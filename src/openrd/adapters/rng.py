@@ -33,7 +33,13 @@ def time_ordered_request_id(epoch_ms: int, random_bits: int) -> str:
     went from 40.5 to 38 µs over 10,000 sends on SQLite, bench/profile_dispatch.py)."""
     value = (epoch_ms & 0xFFFF_FFFF_FFFF) << 80 | 0x7 << 76 | (random_bits >> 62 & 0xFFF) << 64
     value |= 0b10 << 62 | random_bits & (1 << 62) - 1
-    return str(uuid.UUID(int=value)).upper()
+    return _uuid_text(value)
+
+
+def _uuid_text(value: int) -> str:
+    """``str(uuid.UUID(int=value)).upper()`` without building the UUID object (a third of the cost)."""
+    h = f"{value:032X}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class SystemRandomSource:

