@@ -28,10 +28,6 @@ class MemberPage:
     total: int  # members that match the filters, on every page
     folder_paths: Mapping[str, str]  # the folder of each listed member → its path (rd-…/r-…/fd-…)
 
-    def path_of(self, member: MemberRow) -> str:
-        """ResourceDirectoryPath: rd-…/r-…/fd-…/<account id>."""
-        return f"{self.folder_paths[member.folder_id]}/{member.account_id}"
-
 
 def _page(uow: UnitOfWork, directory: Directory, members: Sequence[MemberRow], total: int) -> MemberPage:
     # The root's path is the directory's own (no read: most listings hold root members only).

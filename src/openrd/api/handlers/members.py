@@ -12,7 +12,7 @@ from openrd.api.handlers.shapes import member_base, tag_list, time
 from openrd.api.params import PAGE_NUMBER, PAGE_SIZE, Param, TagListParam, boolean, choice, string
 from openrd.api.registry import directory_action
 from openrd.domain import directory as rules
-from openrd.domain.directory import MemberRow, MemberType
+from openrd.domain.directory import MemberType
 from openrd.services import members
 from openrd.services.members import AccountUpdate, MemberPage
 
@@ -32,24 +32,30 @@ def page_fields(page_number: int, page_size: int, total: int) -> dict[str, int]:
     return {"PageNumber": page_number, "PageSize": page_size, "TotalCount": total}
 
 
-def _listed(m: MemberRow, page: MemberPage, *, include_tags: bool, with_path: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "AccountId": m.account_id,
-        "DisplayName": m.display_name,
-        "FolderId": m.folder_id,
-        # StrEnum members render as their values in JSON and XML; `.value` cost 3 µs a row on a 100-row page.
-        "JoinMethod": m.join_method,
-        "JoinTime": time(m.join_ms),
-        "ModifyTime": time(m.modify_ms),
-        "ResourceDirectoryId": page.directory_id,
-        "Status": m.status,
-        "Type": m.type,
-    }
-    if with_path:
-        body["ResourceDirectoryPath"] = page.path_of(m)
-    if include_tags:
-        body["Tags"] = {"Tag": tag_list(m.tags)}  # wrapped here, a plain list in GetAccount (B §1.9)
-    return body
+def _listed(page: MemberPage, *, include_tags: bool, with_path: bool) -> list[dict[str, Any]]:
+    """The page's accounts as the wire shows them: one loop with everything it reads bound locally, as this runs
+    for every row of a 100-account page (a call per row with keyword arguments cost 5 % of ListAccounts)."""
+    directory_id, paths, fmt = page.directory_id, page.folder_paths, time
+    out: list[dict[str, Any]] = []
+    for m in page.members:
+        body: dict[str, Any] = {
+            "AccountId": m.account_id,
+            "DisplayName": m.display_name,
+            "FolderId": m.folder_id,
+            # StrEnum members render as their values in JSON and XML; `.value` cost 3 µs a row on a 100-row page.
+            "JoinMethod": m.join_method,
+            "JoinTime": fmt(m.join_ms),
+            "ModifyTime": fmt(m.modify_ms),
+            "ResourceDirectoryId": directory_id,
+            "Status": m.status,
+            "Type": m.type,
+        }
+        if with_path:
+            body["ResourceDirectoryPath"] = f"{paths[m.folder_id]}/{m.account_id}"  # rd-…/r-…/fd-…/<account id>
+        if include_tags:
+            body["Tags"] = {"Tag": tag_list(m.tags)}  # wrapped here, a plain list in GetAccount (B §1.9)
+        out.append(body)
+    return out
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,7 @@ def list_accounts(ctx: CallContext, req: ListAccountsRequest) -> dict[str, Any]:
         page_number=req.page_number,
         page_size=req.page_size,
     )
-    accounts = [_listed(m, page, include_tags=req.include_tags, with_path=True) for m in page.members]
+    accounts = _listed(page, include_tags=req.include_tags, with_path=True)
     return {"RequestId": ctx.request_id, "Accounts": {"Account": accounts}} | page_fields(
         req.page_number, req.page_size, page.total
     )
@@ -96,7 +102,7 @@ def list_accounts_for_parent(ctx: CallContext, req: ListAccountsForParentRequest
         page_number=req.page_number,
         page_size=req.page_size,
     )
-    accounts = [_listed(m, page, include_tags=req.include_tags, with_path=False) for m in page.members]
+    accounts = _listed(page, include_tags=req.include_tags, with_path=False)
     return {"RequestId": ctx.request_id, "Accounts": {"Account": accounts}} | page_fields(
         req.page_number, req.page_size, page.total
     )

@@ -16,8 +16,7 @@ class NoParams:
     pass
 
 
-def time(ms: int) -> str:
-    return rfc3339_ms(ms)
+time = rfc3339_ms  # every time on the wire: RFC 3339 in UTC with milliseconds (an alias: no call per time)
 
 
 def directory_summary(directory: Directory) -> dict[str, Any]:
