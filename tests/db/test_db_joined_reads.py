@@ -4,15 +4,24 @@ the statements one by one answered.
 - GetAccount's ``managed_member``: the directory the caller manages, the member with its account fields and tags,
   and its folder — or nothing.
 - The unfiltered member page: members in join order with their tags (a joined row per tag) and the kept total.
-- Two accounts' standings (SendVerificationCode…/Bind…): account, membership, managed directory."""
+- Two accounts' standings (SendVerificationCode…/Bind…): account, membership, managed directory.
+- A signed read's caller lookup brings the directory the key's account manages; the read's directory repository
+  answers ``directory_managed_by`` for that account from it (ListAccounts: 4 → 3 statements on PostgreSQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
+from typing import Any
+
+import psycopg
 import pytest
 
-from openrd.adapters.db.uow import SqlUnitOfWorkFactory
+from openrd.adapters.db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberStatus, MemberType
+from openrd.domain.identity import AccessKey, AccessKeyStatus
 
 RD, ROOT, SUB = "rd-aaaaaa", "r-aaaaaa", "fd-aaaaaaaaaa"
 OTHER_RD, OTHER_ROOT = "rd-bbbbbb", "r-bbbbbb"
@@ -144,3 +153,84 @@ def test_standings_bring_each_accounts_membership_and_managed_directory(uow: Sql
     assert same_twice[TAGGED].account == expected[TAGGED][0]
     assert set(unknown) == {OTHER_MA}  # an unknown account is absent
     assert unknown[OTHER_MA].manages == managed[OTHER_MA]
+
+
+@contextmanager
+def statements_of(w: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every statement the unit of work's connection sends meanwhile (SQLite's trace callback; psycopg's cursor)."""
+    assert isinstance(w, SqlUnitOfWork)
+    seen: list[str] = []
+    driver = w.connection.connection.driver_connection
+    if isinstance(driver, psycopg.Connection):
+        execute = psycopg.Cursor.execute
+
+        def traced(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            seen.append(str(query))
+            return execute(cursor, query, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Cursor, "execute", traced)
+        yield seen
+        monkeypatch.undo()
+    else:
+        driver.set_trace_callback(seen.append)
+        yield seen
+        driver.set_trace_callback(None)
+
+
+@pytest.fixture
+def keys(uow: SqlUnitOfWorkFactory, world: None) -> None:
+    with uow() as w:
+        for account_id in (MA, TAGGED):
+            w.identity.add_access_key(AccessKey(f"LTAI{account_id}", "secret", account_id, AccessKeyStatus.ACTIVE))
+
+
+@pytest.mark.parametrize("account_id", [MA, TAGGED])  # a management account; an account that manages nothing
+def test_a_reads_caller_lookup_answers_which_directory_its_account_manages(
+    uow: SqlUnitOfWorkFactory, keys: None, monkeypatch: pytest.MonkeyPatch, account_id: str
+) -> None:
+    with uow(write=False) as fresh:
+        expected = fresh.directory.directory_managed_by(account_id)
+        other = fresh.directory.directory_managed_by(OTHER_MA)
+    with uow(write=False) as r:
+        caller = r.identity.caller(f"LTAI{account_id}", nonce="n-1", nonce_since_ms=0)
+        assert caller is not None
+        with statements_of(r, monkeypatch) as seen:
+            managed = r.directory.directory_managed_by(account_id)
+        assert seen == []  # the lookup brought it
+        with statements_of(r, monkeypatch) as seen:
+            assert r.directory.directory_managed_by(OTHER_MA) == other  # another account: read as before
+        assert len(seen) == 1
+
+    assert managed == expected
+    assert (managed is None) == (account_id == TAGGED)
+
+
+def test_a_change_reads_the_managed_directory_itself(
+    uow: SqlUnitOfWorkFactory, keys: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change reads it after the locks it takes (two InitResourceDirectory at once), not as its lookup saw it."""
+    with uow() as w:
+        assert w.identity.caller(f"LTAI{MA}", nonce="n-1", nonce_since_ms=0) is not None
+        with statements_of(w, monkeypatch) as seen:
+            managed = w.directory.directory_managed_by(MA)
+        assert len(seen) == 1
+    assert managed is not None
+    assert managed.directory_id == RD
+
+
+def test_what_the_repository_was_told_gives_way_to_directories_added_and_deleted(
+    uow: SqlUnitOfWorkFactory, world: None
+) -> None:
+    none = SimpleNamespace(**{f"d_{name}": None for name in ("directory_id",)})
+    with uow() as w:
+        w.directory.know_managed(TAGGED, none)
+        w.directory.know_managed(MA, none)
+        assert w.directory.directory_managed_by(TAGGED) is None
+        added = Directory("rd-cccccc", TAGGED, "a1", "r-cccccc", 7, "Enabled", "Disabled")
+        w.directory.add_directory(added)
+        assert w.directory.directory_managed_by(TAGGED) == added
+        assert w.directory.directory_managed_by(MA) is not None  # forgotten too: read again
+        w.directory.know_managed(TAGGED, none)
+        w.directory.delete_directory(RD)
+        assert w.directory.directory_managed_by(TAGGED) == added
+        assert w.directory.directory_managed_by(MA) is None

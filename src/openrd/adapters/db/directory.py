@@ -71,12 +71,16 @@ def _handshake(row: Any) -> Handshake:
 class SqlDirectoryRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        # Directories by managing account, as a read's caller lookup brought them (know_managed): ListAccounts and
+        # the other management reads then ask no second time (on PostgreSQL a round trip).
+        self._managed: dict[str, Directory | None] = {}
 
     def lock(self, key: str) -> None:
         lock_key(self.conn, key)
 
     # -- directories
     def add_directory(self, directory: Directory) -> None:
+        self._managed.clear()
         self.conn.execute(insert(t.resource_directories).values(**directory.__dict__))
 
     def get_directory(self, directory_id: str) -> Directory | None:
@@ -85,14 +89,23 @@ class SqlDirectoryRepository:
         return _directory(row) if row else None
 
     def directory_managed_by(self, account_id: str) -> Directory | None:
+        if account_id in self._managed:
+            return self._managed[account_id]
         row = _MANAGED_BY.first(self.conn, {"id": account_id})
         return _directory(row) if row else None
+
+    def know_managed(self, account_id: str, row: Any) -> None:
+        """What ``directory_managed_by(account_id)`` answers in this unit of work: a row with the directory's
+        columns prefixed ``d_`` (all None: it manages none). Only a read's unit of work is told (uow.py): a change
+        reads the directory itself, after the locks it takes, not as its first lookup saw it."""
+        self._managed[account_id] = member_reads.prefixed_directory(row)
 
     def all_directories(self) -> Sequence[Directory]:
         d = t.resource_directories
         return [_directory(r) for r in self.conn.execute(select(d).order_by(d.c.created_ms, d.c.directory_id))]
 
     def delete_directory(self, directory_id: str) -> None:
+        self._managed.clear()
         for table in (t.handshakes, t.members, t.folders, t.resource_directories):
             self.conn.execute(delete(table).where(table.c.directory_id == directory_id))
 

@@ -182,13 +182,17 @@ def _standing(r: Any) -> Standing:
             r.m_account_id, r.m_directory_id, r.m_folder_id, _TYPES[r.m_type], _JOIN_METHODS[r.m_join_method],
             _STATUSES[r.m_status], r.m_join_ms, r.m_modify_ms,
         )  # fmt: skip
-    manages = None
-    if r.d_directory_id is not None:
-        manages = Directory(
-            r.d_directory_id, r.d_master_account_id, r.d_master_account_name, r.d_root_folder_id, r.d_created_ms,
-            r.d_control_policy_status, r.d_member_deletion_status,
-        )  # fmt: skip
-    return Standing(account_from_row(r), member, manages)
+    return Standing(account_from_row(r), member, prefixed_directory(r))
+
+
+def prefixed_directory(r: Any) -> Directory | None:
+    """A directory from a joined row's ``d_``-prefixed columns; None when the join found none."""
+    if r.d_directory_id is None:
+        return None
+    return Directory(
+        r.d_directory_id, r.d_master_account_id, r.d_master_account_name, r.d_root_folder_id, r.d_created_ms,
+        r.d_control_policy_status, r.d_member_deletion_status,
+    )  # fmt: skip
 
 
 def member_view(conn: Connection, account_id: str) -> MemberView | None:
@@ -204,10 +208,8 @@ def managed_member(conn: Connection, manager_id: str, account_id: str) -> tuple[
     if not rows:
         return None
     r = rows[0]
-    directory = Directory(
-        r.d_directory_id, r.d_master_account_id, r.d_master_account_name, r.d_root_folder_id, r.d_created_ms,
-        r.d_control_policy_status, r.d_member_deletion_status,
-    )  # fmt: skip
+    directory = prefixed_directory(r)
+    assert directory is not None  # an inner join
     tags = tuple((row.key, row.value) for row in rows if row.key is not None)
     view = MemberView(member_from_row(r), r.name, r.display_name, r.enterprise_name, r.secure_mobile_phone, tags)
     folder = Folder(r.f_folder_id, r.f_directory_id, r.f_name, r.f_parent_id, r.f_depth, r.f_path, r.f_created_ms)

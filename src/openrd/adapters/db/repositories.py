@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
@@ -46,10 +46,11 @@ _POLICIES = Prepared(
 )
 # A signed call's first lookup: its key, the key's RAM user and whether its nonce was seen, in one statement (on
 # PostgreSQL two round trips fewer per call than three lookups).
-_n, _u, _p, _e = t.request_nonces, t.ram_users, t.policy_attachments, t.emulator_state
+_n, _u, _p, _e, _d = t.request_nonces, t.ram_users, t.policy_attachments, t.emulator_state, t.resource_directories
 # The caller's key, its RAM user, the user's policies (a row per policy: on PostgreSQL a second statement would be a
 # second network round trip), whether the nonce was seen, and the emulator clock's offset (which a write call
-# would otherwise read on a connection of its own, under a process-wide lock: adapters/db/clock_offset.py).
+# would otherwise read on a connection of its own, under a process-wide lock: adapters/db/clock_offset.py), and the
+# directory the key's account manages (d_*), which a read's unit of work keeps for its directory repository.
 _CALLER = Prepared(
     select(
         _k.c.access_key_id, _k.c.secret_ciphertext, _k.c.account_id, _k.c.status, _k.c.user_id, _k.c.session_id,
@@ -63,10 +64,12 @@ _CALLER = Prepared(
         .label("nonce_seen_ms"),
         _p.c.id.label("policy_id"), _p.c.policy_name, _p.c.document,
         select(_e.c.value).where(_e.c.key == CLOCK_OFFSET_KEY).scalar_subquery().label("clock_offset"),
+        *[c.label(f"d_{c.name}") for c in _d.c if c.name != "member_count"],
     )
     .select_from(
         _k.outerjoin(_u, _u.c.user_id == _k.c.user_id)
         .outerjoin(_p, and_(_p.c.principal_type == "user", _p.c.principal_id == _u.c.user_id))
+        .outerjoin(_d, _d.c.master_account_id == _k.c.account_id)  # unique: no more rows
     )
     .where(_k.c.access_key_id == bindparam("id"))
     .order_by(_p.c.id)
@@ -131,9 +134,10 @@ class SqlAccountRepository:
 
 
 class SqlIdentityRepository:
-    def __init__(self, conn: Connection, box: SecretBox) -> None:
+    def __init__(self, conn: Connection, box: SecretBox, *, seen_managed: Callable[[str, Any], None] | None = None):
         self.conn = conn
         self.box = box
+        self._seen_managed = seen_managed  # told the caller lookup's d_* columns (SqlUnitOfWork, reads only)
 
     def add_user(self, user: RamUser) -> None:
         self.conn.execute(insert(t.ram_users).values(**user.__dict__))
@@ -216,6 +220,8 @@ class SqlIdentityRepository:
         user = RamUser(row.found_user_id, row.user_account_id, row.user_name) if row.found_user_id else None
         policies = tuple((r.policy_name, r.document) for r in rows if r.policy_id is not None) if user else None
         offset = int(row.clock_offset) if row.clock_offset else 0
+        if self._seen_managed is not None:
+            self._seen_managed(row.account_id, row)
         return Caller(
             key, user, nonce_seen=row.nonce_seen_ms is not None, user_policies=policies, clock_offset_seconds=offset
         )

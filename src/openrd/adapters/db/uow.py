@@ -140,12 +140,14 @@ class SqlUnitOfWork:
             raise
         self._conn = conn
         self.accounts = SqlAccountRepository(conn)
-        self.identity = SqlIdentityRepository(conn, self._box)
+        self.directory = SqlDirectoryRepository(conn)
+        # A read keeps the directory its caller lookup brought along; a change must read it after its locks.
+        seen_managed = None if self._write else self.directory.know_managed
+        self.identity = SqlIdentityRepository(conn, self._box, seen_managed=seen_managed)
         self.nonces = SqlNonceRepository(conn)
         self.state = SqlStateRepository(conn)
         self.codes = SqlCodeRepository(conn)
         self.outbox = SqlOutboxRepository(conn, self._box)
-        self.directory = SqlDirectoryRepository(conn)
         self.audit = SqlAuditRepository(conn)
         return self
 
