@@ -65,6 +65,9 @@ class MotoTarget:
             self.server.stop()
             self.server = None
 
+    def alive(self) -> bool:
+        return self.server is not None and self.server.alive()
+
     @property
     def host(self) -> str:
         assert self.server is not None

@@ -92,8 +92,11 @@ def drop_leftover_databases() -> None:
 
 
 class OpenrdTarget:
-    def __init__(self, name: str, *, store: str, workers: int, log_dir: Path, pg_admin_url: str) -> None:
+    def __init__(
+        self, name: str, *, store: str, workers: int, log_dir: Path, pg_admin_url: str, log_level: str = "INFO"
+    ) -> None:
         self.name = name
+        self.log_level = log_level  # openrd's default, INFO, writes a JSON line per call (to the server's log file)
         self.store = store
         self.workers = workers
         self.log_dir = log_dir
@@ -123,7 +126,7 @@ class OpenrdTarget:
                 "OPENRD_DATA_DIR": str(self.data_dir),
                 "OPENRD_DATABASE_URL": database_url,
                 "OPENRD_SECRET_KEY": secrets.token_urlsafe(32),
-                "OPENRD_LOG_LEVEL": "WARNING",
+                "OPENRD_LOG_LEVEL": self.log_level,
                 "OPENRD_SMS_SENDER": "inbox",
                 # The write benchmarks send thousands of codes from one management account to many phones.
                 "OPENRD_PHONE_LIMIT_PER_MINUTE": "1000000",

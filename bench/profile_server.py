@@ -88,13 +88,17 @@ def main() -> int:
     p.add_argument("--bind-rate", type=int, default=2000, help="req/s to prepare bind targets for")
     p.add_argument("--py-spy", action="store_true", help="sample the server with py-spy during the measured window")
     p.add_argument("--top", type=int, default=30)
+    p.add_argument("--log-level", default="INFO", help="openrd's OPENRD_LOG_LEVEL (INFO, its default: a line per call)")
     a = p.parse_args()
     if a.py_spy and shutil.which("py-spy") is None and not (Path(sys.executable).parent / "py-spy").exists():
         p.error("--py-spy needs py-spy on PATH or in this venv (pip install -e '.[bench]')")
 
     log_dir = Path(tempfile.mkdtemp(prefix="openrd-profile-server-"))
     lg = LoadGen(a.clients)
-    target = OpenrdTarget("profiled", store=a.store, workers=a.workers, log_dir=log_dir, pg_admin_url=a.postgres_url)
+    target = OpenrdTarget(
+        "profiled", store=a.store, workers=a.workers, log_dir=log_dir, pg_admin_url=a.postgres_url,
+        log_level=a.log_level,
+    )  # fmt: skip
     try:
         target.start()
         target.setup()

@@ -33,6 +33,30 @@ def _find(rows: list[dict[str, Any]], **match: Any) -> dict[str, Any] | None:
     return None
 
 
+def _adjacent(results: dict[str, Any], point: dict[str, Any], target: str) -> dict[str, Any] | None:
+    """The ceiling app measured right before ``point``, or moto's equivalent read right after it (run.py)."""
+    return _find(
+        results.get("adjacent", []), target=target, for_target=point["target"], for_op=point["op"],
+        workers=point["workers"], concurrency=point["concurrency"],
+    )  # fmt: skip
+
+
+def _ceiling_for(results: dict[str, Any], point: dict[str, Any]) -> dict[str, Any] | None:
+    """The adjacent ceiling measurement when the run made one, else the ceiling phase's at the same point."""
+    tp = results["throughput"]
+    return _adjacent(results, point, "ceiling") or _find(
+        tp, target="ceiling", workers=point["workers"], concurrency=point["concurrency"]
+    )
+
+
+def _moto_for(results: dict[str, Any], point: dict[str, Any]) -> dict[str, Any] | None:
+    """moto's equivalent measured right after ``point`` (reads), else in moto's own phase."""
+    op = MOTO_EQUIVALENT.get(point["op"], "")
+    return _adjacent(results, point, "moto") or _find(
+        results["throughput"], target="moto", op=op, concurrency=point["concurrency"]
+    )
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     if a is None or not b or math.isnan(a):
         return None
@@ -52,7 +76,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         if row["target"] not in stores:
             continue
         w, c = row["workers"], row["concurrency"]
-        ceiling = _find(tp, target="ceiling", workers=w, concurrency=c)
+        ceiling = _ceiling_for(results, row)
         where = f"{row['target']}, {w} worker(s), c={c}"
         if row["op"] == "GetAccount":
             r = _ratio(row["rps"], ceiling and ceiling["rps"])
@@ -74,7 +98,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 out.append(
                     (f"SendVerificationCode p99 ({where})", _f(p99, 1) + " ms", "≤ 50 ms", verdict(p99, p99 <= 50))
                 )
-        moto = _find(tp, target="moto", op=MOTO_EQUIVALENT.get(row["op"], ""), concurrency=c)
+        moto = _moto_for(results, row)
         if moto and w == 1:
             r = _ratio(row["rps"], moto["rps"])
             out.append(
@@ -168,27 +192,58 @@ def markdown(results: dict[str, Any]) -> str:
         f"- **Run:** `{('python bench/run.py ' + cfg['argv']).strip()}`: {cfg['warmup']} s warm-up + "
         f"{cfg['duration']} s measured "
         f"per point, {cfg['clients']} load-generator processes, concurrency {cfg['concurrency']}, server workers "
-        f"{cfg['workers']}, {cfg['base_accounts']} accounts in the directory for the throughput runs",
+        f"{cfg['workers']}, {cfg['base_accounts']} accounts in the directory for the throughput runs, openrd at "
+        f"log level {cfg.get('log_level', 'WARNING')}"
+        + (" (a JSON line per call)" if cfg.get("log_level") == "INFO" else ""),
         "",
         "## Throughput",
         "",
         "Closed loop: `concurrency` keep-alive connections, one request in flight on each. Requests are pre-signed "
         "(V3 ACS3-HMAC-SHA256 for openrd, SigV4 for moto), each with its own nonce. *errors* counts every non-200 "
         "answer, connection error and time-out, warm-up included. *vs ceiling*: req/s over the ceiling app's at the "
-        "same concurrency and worker count.",
+        "same concurrency and worker count, measured right before the point where the run kept the ceiling app up "
+        "(see *Adjacent measurements*), else in the ceiling app's own phase.",
         "",
         "| target | operation | workers | conc. | req/s | p50 ms | p99 ms | errors | requests | vs ceiling |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     tp = results["throughput"]
     for r in tp:
-        ceiling = _find(tp, target="ceiling", workers=r["workers"], concurrency=r["concurrency"])
+        ceiling = _ceiling_for(results, r)
         vs = _ratio(r["rps"], ceiling and ceiling["rps"]) if r["target"] != "loadgen-check" else None
         op = SHORT.get(r["op"], r["op"]) + (" ⚠ ran out of requests" if r["exhausted"] else "")
         lines.append(
             f"| {r['target']} | {op} | {r['workers']} | {r['concurrency']} | {_f(r['rps'])} | {_f(r['p50_ms'], 1)} | "
             f"{_f(r['p99_ms'], 1)} | {r['errors']} | {r['requests']:,} | {_f(vs and 100 * vs) + ' %' if vs else '–'} |"
         )
+    adjacent = results.get("adjacent", [])
+    if adjacent:
+        lines += [
+            "",
+            "## Adjacent measurements",
+            "",
+            "The machine's speed drifts during a run, and the phases measure the ceiling app, openrd and moto minutes "
+            "apart. So each openrd point is also measured against the ceiling app right before it and, for the "
+            "reads, against moto's equivalent right after it (moto kept up with the same organization; CreateAccount "
+            "only in moto's own phase, as it grows the organization). The goals below use these ratios.",
+            "",
+            "| openrd point | workers | conc. | ceiling before | openrd | moto after | vs ceiling | vs moto |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in tp:
+            if not r["target"].startswith("openrd-"):
+                continue
+            before, after = _adjacent(results, r, "ceiling"), _adjacent(results, r, "moto")
+            if not before and not after:
+                continue
+            vs_c = _ratio(r["rps"], before and before["rps"])
+            vs_m = _ratio(r["rps"], after and after["rps"])
+            lines.append(
+                f"| {r['target']} {TINY.get(r['op'], r['op'])} | {r['workers']} | {r['concurrency']} | "
+                f"{_f(before and before['rps'])} | {_f(r['rps'])} | "
+                f"{_f(after and after['rps']) + (' ' + after['op'] if after else '')} | "
+                f"{_f(vs_c and 100 * vs_c) + ' %' if vs_c else '–'} | {_f(vs_m, 1) + ' ×' if vs_m else '–'} |"
+            )
     goals = targets(results)
     if goals:
         lines += ["", "## Goals of issue 7, from this run", "", "| check | measured | goal | |", "|---|---:|---|---|"]

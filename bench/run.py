@@ -7,7 +7,8 @@ In one run it starts, one after the other, on 127.0.0.1 only:
 * the ceiling app (bare Starlette on uvicorn with uvloop + httptools),
 * openrd on SQLite (temporary data directory) and on PostgreSQL (a fresh database, dropped at the end) when one
   answers at ``--postgres-url``,
-* ``moto_server`` answering AWS Organizations calls,
+* ``moto_server`` answering AWS Organizations calls (and a second one, kept up through the openrd phases for the
+  adjacent reads),
 
 measures each at fixed concurrency levels and worker counts (req/s, p50, p99, errors), then the scale runs (GetAccount
 and ListAccounts at 100 / 10,000 / 100,000 accounts; moto's DescribeAccount and ListAccounts at 100 / 10,000 within a
@@ -89,6 +90,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--expired-codes", type=int, help="expired codes stored (default 1000000; quick 50000; 0: skip)")
     p.add_argument("--base-accounts", type=int, default=100, help="accounts in the directory for the throughput runs")
     p.add_argument("--rate-cap", type=float, default=5000, help="pre-built requests: req/s per server worker")
+    p.add_argument(
+        "--log-level",
+        default="INFO",
+        help="openrd's OPENRD_LOG_LEVEL (default INFO, openrd's own: a JSON line per call; WARNING: none)",
+    )
     p.add_argument("--max-bind", type=int, default=40_000, help="at most this many bind targets per point")
     p.add_argument("--moto-cap", type=float, help="wall-time cap of each moto scale level, seconds (default 300)")
     p.add_argument(
@@ -191,6 +197,7 @@ class Bench:
             "scale": [],
             "memory": [],
             "rss": [],
+            "adjacent": [],
             "notes": [],
             "failures": [],
         }
@@ -198,6 +205,10 @@ class Bench:
         self.estimates: dict[tuple[str, str], float] = {}  # (server, operation) → best req/s seen
         self.keep_logs = False
         self.restarts: dict[str, int] = {}  # openrd server → restarts after a point with errors
+        # Kept up through the openrd phases, so each openrd point has the ceiling measured right before it and moto's
+        # equivalent read right after it: the machine's speed drifts over a run (bench/README.md, "Adjacent").
+        self.ceiling_server: servers.Server | None = None
+        self.moto_reads: MotoTarget | None = None
 
     # ------------------------------------------------------------------ plumbing
     def log(self, message: str) -> None:
@@ -322,14 +333,22 @@ class Bench:
         self.lg = LoadGen(a.clients)
         points = len(a.concurrency)
         self.phase("load generator check", 60 + points * (self.span + 30), self.loadgen_check)
+        if not a.skip_moto:
+            self.phase("moto_server for the adjacent reads", 180, self.start_moto_reads)
         for workers in a.workers:
             self.phase(
                 f"ceiling app, {workers} worker(s)", 60 + points * (self.span + 30), lambda w=workers: self.ceiling(w)
             )
             stores = ["sqlite"] + ([] if self.pg_reason else ["postgresql"])
             for store in stores:
-                cap = 240 + points * 4 * (self.span + 30) + points * (6 * self.span + 120)
+                cap = 240 + points * 4 * (3 * self.span + 30) + points * (6 * self.span + 120)
                 self.phase(f"openrd on {store}, {workers} worker(s)", cap, lambda s=store, w=workers: self.openrd(s, w))
+            if self.ceiling_server is not None:
+                self.ceiling_server.stop()
+                self.ceiling_server = None
+        if self.moto_reads is not None:
+            self.moto_reads.stop()
+            self.moto_reads = None
         if self.pg_reason:
             self.note(f"PostgreSQL not measured: {self.pg_reason}")
         if not a.skip_moto:
@@ -377,18 +396,48 @@ class Bench:
             "warning",
         ]
         env = servers.clean_env()
-        with servers.Server("ceiling", argv, port=port, env=env, log_dir=self.log_dir, health="/health").start() as srv:
-            payload = _dummy_get_account()
-            row = {"target": "ceiling", "op": "GetAccount (same bytes)", "workers": workers}
-            for c in self.args.concurrency:
-                self.measure("throughput", row, srv.host, "acs3", payload, c, rate_cap=0, reusable=True)
-            self.record_rss(srv, {"target": "ceiling", "workers": workers})
+        srv = servers.Server("ceiling", argv, port=port, env=env, log_dir=self.log_dir, health="/health").start()
+        self.ceiling_server = srv  # up until this worker count's openrd phases are done (adjacent())
+        payload = _dummy_get_account()
+        row = {"target": "ceiling", "op": "GetAccount (same bytes)", "workers": workers}
+        for c in self.args.concurrency:
+            self.measure("throughput", row, srv.host, "acs3", payload, c, rate_cap=0, reusable=True)
+        self.record_rss(srv, {"target": "ceiling", "workers": workers})
+
+    def start_moto_reads(self) -> None:
+        target = MotoTarget("moto-adjacent", log_dir=self.log_dir)
+        self.moto_reads = target
+        target.start()
+        target.setup(self.args.base_accounts)
+
+    def adjacent(self, point: dict[str, Any], concurrency: int, *, before: bool) -> None:
+        """The ceiling app right before an openrd point (``before``), moto's equivalent read right after one: ratios
+        of numbers measured seconds apart, where the phases' own are minutes apart (bench/README.md, "Adjacent")."""
+        row = {"for_target": point["target"], "for_op": point["op"], "workers": point["workers"]}
+        if before:
+            srv = self.ceiling_server
+            if srv is not None and srv.alive():
+                ceiling = row | {"target": "ceiling", "op": "GetAccount (same bytes)"}
+                payload = _dummy_get_account()
+                self.measure("adjacent", ceiling, srv.host, "acs3", payload, concurrency, rate_cap=0, reusable=True)
+            return
+        moto, moto_op = self.moto_reads, report.MOTO_EQUIVALENT.get(point["op"])
+        if moto is None or not moto.alive() or moto_op not in ("DescribeAccount", "ListAccounts"):
+            return  # CreateAccount grows moto's organization (and slows it): measured once, in moto's own phase
+        payload = moto.describe_account() if moto_op == "DescribeAccount" else moto.list_accounts()
+        self.measure("adjacent", row | {"target": "moto", "op": moto_op}, moto.host, "sigv4", payload, concurrency,
+                     rate_cap=1500)  # fmt: skip
 
     def openrd(self, store: str, workers: int) -> None:
         a = self.args
         name = f"openrd-{store}"
         target = OpenrdTarget(
-            f"{name}-w{workers}", store=store, workers=workers, log_dir=self.log_dir, pg_admin_url=a.postgres_url
+            f"{name}-w{workers}",
+            store=store,
+            workers=workers,
+            log_dir=self.log_dir,
+            pg_admin_url=a.postgres_url,
+            log_level=a.log_level,
         )
         try:
             target.start()
@@ -399,11 +448,14 @@ class Bench:
             for op, payload in (("GetAccount", target.get_account()), ("ListAccounts", target.list_accounts())):
                 for c in a.concurrency:
                     row = {"target": name, "op": op, "workers": workers}
+                    self.adjacent(row, c, before=True)
                     self.recover(target, self.measure("throughput", row, target.host, "acs3", payload, c, rate_cap=cap))
+                    self.adjacent(row, c, before=False)
             send_rates: dict[int, float] = {}
             pool = list(target.account_ids)
             for c in a.concurrency:
                 row = {"target": name, "op": SEND, "workers": workers}
+                self.adjacent(row, c, before=True)
                 m = self.measure("throughput", row, target.host, "acs3", target.send_code(pool), c, rate_cap=cap)
                 self.recover(target, m)
                 send_rates[c] = m.rps if m else 0.0
@@ -423,6 +475,7 @@ class Bench:
                     continue
                 self.log(f"{name}: {count:,} bind targets with fresh codes in {time.monotonic() - started:.1f} s")
                 row = {"target": name, "op": BIND, "workers": workers}
+                self.adjacent(row, c, before=True)
                 m = self.measure("throughput", row, target.host, "acs3", target.bind(targets), c, rate_cap=0)
                 self.recover(target, m)
             self.record_rss(target.server, {"target": name, "workers": workers})
@@ -454,7 +507,12 @@ class Bench:
         workers = a.workers[0]
         c = a.concurrency[0]
         target = OpenrdTarget(
-            f"{name}-scale", store=store, workers=workers, log_dir=self.log_dir, pg_admin_url=a.postgres_url
+            f"{name}-scale",
+            store=store,
+            workers=workers,
+            log_dir=self.log_dir,
+            pg_admin_url=a.postgres_url,
+            log_level=a.log_level,
         )
         try:
             target.start()

@@ -121,6 +121,10 @@ class Server:
                 continue
         return {"total": round(sum(values), 1), "max": round(max(values, default=0.0), 1), "processes": len(values)}
 
+    def alive(self) -> bool:
+        """Started and not exited (a failed phase kills every server: ``kill_all``)."""
+        return self.proc is not None and self.proc.poll() is None
+
     def stop(self) -> None:
         proc, self.proc = self.proc, None
         if self in _RUNNING:
