@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import string
 import time
 import uuid
@@ -58,3 +59,20 @@ def test_system_request_ids_are_unique_and_current() -> None:
     assert len(set(ids)) == len(ids)
     now_ms = time.time_ns() // 1_000_000
     assert all(abs((uuid.UUID(i).int >> 80) - now_ms) < 60_000 for i in ids)
+
+
+def test_a_forked_worker_draws_request_ids_of_its_own() -> None:
+    """RequestIds draw from a generator seeded once per process: a child forked from a server (uvicorn's workers
+    may be) must not repeat its parent's sequence."""
+    from openrd.adapters import rng as module
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next draw, then out without pytest's teardown
+        os.write(write, str(module._ids.getrandbits(64)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = int(os.read(read, 64).decode())
+    os.close(read)
+    assert child != module._ids.getrandbits(64)  # without a reseed the child's draw would be the parent's next one
