@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from openrd.adapters.db import migrate
 from openrd.adapters.db.engine import make_engine
@@ -151,3 +154,41 @@ def test_concurrent_upgrades_on_postgresql_all_succeed(fresh_pg_url: str) -> Non
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_nonces_move_into_a_table_without_rowid_and_back_keeping_the_replay_window(tmp_path: Path) -> None:
+    """0009 (SQLite only): request_nonces becomes WITHOUT ROWID; the nonces seen before the upgrade stay seen, the
+    key still refuses a second sighting, and a downgrade brings the rowid table back with the same rows."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'nonces.db'}")
+    rows = [("LTAIkey", f"nonce-{n}", 1_000 + n) for n in range(50)]
+
+    def table_sql() -> str:
+        with engine.connect() as conn:
+            return str(conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'request_nonces'")).scalar_one())
+
+    def stored() -> list[tuple[str, str, int]]:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT access_key_id, nonce, seen_ms FROM request_nonces ORDER BY seen_ms"))
+            return [tuple(row) for row in found]
+
+    try:
+        migrate.upgrade(engine, "0008")
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO request_nonces (access_key_id, nonce, seen_ms) VALUES (:ak, :nonce, :seen)"),
+                [{"ak": ak, "nonce": nonce, "seen": seen} for ak, nonce, seen in rows],
+            )
+        assert "WITHOUT ROWID" not in table_sql()
+
+        migrate.upgrade(engine)
+        assert "WITHOUT ROWID" in table_sql()
+        assert stored() == rows
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text("INSERT INTO request_nonces VALUES ('LTAIkey', 'nonce-7', 5000)"))
+        assert "ix_request_nonces_seen_ms" in {ix["name"] for ix in inspect(engine).get_indexes("request_nonces")}
+
+        _downgrade(engine, "0008")
+        assert "WITHOUT ROWID" not in table_sql()
+        assert stored() == rows
+    finally:
+        engine.dispose()
