@@ -234,3 +234,22 @@ def test_what_the_repository_was_told_gives_way_to_directories_added_and_deleted
         w.directory.delete_directory(RD)
         assert w.directory.directory_managed_by(TAGGED) == added
         assert w.directory.directory_managed_by(MA) is None
+
+
+def test_a_page_without_tags_lists_the_same_members_and_on_sqlite_looks_no_tag_up(
+    uow: SqlUnitOfWorkFactory, paged: dict[str, tuple[tuple[str, str], ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ListAccounts without IncludeTags shows no tags: the page need not look them up (SQLite: a statement fewer)."""
+    with uow(write=False) as r:
+        with statements_of(r, monkeypatch) as tagged_statements:
+            tagged, tagged_total = r.directory.member_page(RD, limit=100, offset=0)
+        with statements_of(r, monkeypatch) as bare_statements:
+            bare, bare_total = r.directory.member_page(RD, limit=100, offset=0, with_tags=False)
+        sqlite = r.connection.dialect.name == "sqlite"
+
+    assert bare_total == tagged_total == 15
+    assert [m._replace(tags=()) for m in bare] == [m._replace(tags=()) for m in tagged]
+    assert any(m.tags for m in tagged)
+    if sqlite:
+        assert all(m.tags == () for m in bare)
+        assert len(bare_statements) == len(tagged_statements) - 1

@@ -48,8 +48,10 @@ def list_accounts(
     tags: Sequence[tuple[str, str]],
     page_number: int,
     page_size: int,
+    include_tags: bool = True,
 ) -> MemberPage:
-    """Every member of the directory (the management account included, A10.3), in join order."""
+    """Every member of the directory (the management account included, A10.3), in join order; their tags only
+    with ``include_tags``."""
     with deps.uow(write=False) as uow:
         directory = managed_directory(uow, principal)
         members, total = uow.directory.member_page(
@@ -58,6 +60,7 @@ def list_accounts(
             tags=tags,
             limit=page_size,
             offset=offset(page_number, page_size),
+            with_tags=include_tags,
         )
         return _page(uow, directory, members, total)
 
@@ -71,8 +74,9 @@ def list_accounts_for_parent(
     tags: Sequence[tuple[str, str]],
     page_number: int,
     page_size: int,
+    include_tags: bool = True,
 ) -> MemberPage:
-    """The members directly in one folder (the root when none is given)."""
+    """The members directly in one folder (the root when none is given); their tags only with ``include_tags``."""
     with deps.uow(write=False) as uow:
         directory = managed_directory(uow, principal)
         folder = folder_in(uow, directory, parent_folder_id)
@@ -83,6 +87,7 @@ def list_accounts_for_parent(
             tags=tags,
             limit=page_size,
             offset=offset(page_number, page_size),
+            with_tags=include_tags,
         )
         return _page(uow, directory, members, total)
 

@@ -252,8 +252,10 @@ class DirectoryRepository(Protocol):
         tags: Sequence[tuple[str, str]] = (),
         limit: int,
         offset: int,
+        with_tags: bool = True,
     ) -> tuple[Sequence[MemberRow], int]:
-        """A page of members in join order (then account id), with the total that matches the filters."""
+        """A page of members in join order (then account id), with the total that matches the filters.
+        ``with_tags=False``: the rows' tags may be left out (empty), for a caller that does not show them."""
         ...
 
     def member_view(self, account_id: str) -> MemberView | None: ...

@@ -75,6 +75,7 @@ def list_accounts(ctx: CallContext, req: ListAccountsRequest) -> dict[str, Any]:
         tags=req.tags,
         page_number=req.page_number,
         page_size=req.page_size,
+        include_tags=req.include_tags,
     )
     accounts = _listed(page, include_tags=req.include_tags, with_path=True)
     return {"RequestId": ctx.request_id, "Accounts": {"Account": accounts}} | page_fields(
@@ -101,6 +102,7 @@ def list_accounts_for_parent(ctx: CallContext, req: ListAccountsForParentRequest
         tags=req.tags,
         page_number=req.page_number,
         page_size=req.page_size,
+        include_tags=req.include_tags,
     )
     accounts = _listed(page, include_tags=req.include_tags, with_path=False)
     return {"RequestId": ctx.request_id, "Accounts": {"Account": accounts}} | page_fields(
