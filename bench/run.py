@@ -320,6 +320,13 @@ class Bench:
             target.restart()
             self.keep_logs = True
 
+    def openrd_target(self, name: str, store: str, workers: int) -> OpenrdTarget:
+        a = self.args
+        return OpenrdTarget(
+            name, store=store, workers=workers, log_dir=self.log_dir, pg_admin_url=a.postgres_url,
+            log_level=a.log_level,
+        )  # fmt: skip
+
     def record_rss(self, server: servers.Server | None, row: dict[str, Any]) -> dict[str, float]:
         rss = server.rss_mb() if server is not None else {}
         if rss:
@@ -431,14 +438,7 @@ class Bench:
     def openrd(self, store: str, workers: int) -> None:
         a = self.args
         name = f"openrd-{store}"
-        target = OpenrdTarget(
-            f"{name}-w{workers}",
-            store=store,
-            workers=workers,
-            log_dir=self.log_dir,
-            pg_admin_url=a.postgres_url,
-            log_level=a.log_level,
-        )
+        target = self.openrd_target(f"{name}-w{workers}", store, workers)
         try:
             target.start()
             target.setup()
@@ -506,14 +506,7 @@ class Bench:
         name = f"openrd-{store}"
         workers = a.workers[0]
         c = a.concurrency[0]
-        target = OpenrdTarget(
-            f"{name}-scale",
-            store=store,
-            workers=workers,
-            log_dir=self.log_dir,
-            pg_admin_url=a.postgres_url,
-            log_level=a.log_level,
-        )
+        target = self.openrd_target(f"{name}-scale", store, workers)
         try:
             target.start()
             target.setup()
