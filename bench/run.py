@@ -460,10 +460,12 @@ class Bench:
                 self.recover(target, m)
                 send_rates[c] = m.rps if m else 0.0
             for c in a.concurrency:
-                # Enough fresh targets for the whole point at twice the send rate (a bind does less work); when the
-                # send point at this concurrency failed, the best send rate seen stands in for it.
+                # Enough fresh targets for the whole point at three times the send rate (a bind does less work: on
+                # PostgreSQL 2.4 times as many, which twice ran out), or 1.5 times the binds of the point before;
+                # when the send point at this concurrency failed, the best send rate seen stands in for it.
                 rate = send_rates.get(c) or max(send_rates.values(), default=0.0) or 100.0
-                count = int(min(a.max_bind, max(100, 2 * rate * self.span + 50)))
+                rate = max(3 * rate, 1.5 * self.estimates.get((target.host, BIND), 0.0))
+                count = int(min(a.max_bind, max(100, rate * self.span + 50)))
                 started = time.monotonic()
                 try:
                     targets = target.prepare_bind(
