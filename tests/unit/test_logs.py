@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -169,3 +170,16 @@ def test_records_skip_what_no_line_prints(root_logging: None) -> None:
 
     assert record.process is None
     assert record.processName is None
+
+
+def test_lines_still_queued_when_the_process_exits_are_written() -> None:
+    """A server that shuts down (uvicorn on SIGTERM, then the interpreter's exit) loses no line to the linger:
+    logging.shutdown closes the handler, which writes what it holds."""
+    program = (
+        "import logging; from openrd.logs import configure_logging; configure_logging('INFO');"
+        "log = logging.getLogger('openrd.api');"
+        "[log.info('call', extra={'n': n}) for n in range(300)]"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True)
+
+    assert [json.loads(line)["n"] for line in done.stderr.splitlines()] == list(range(300))

@@ -47,8 +47,8 @@ V3_ALGORITHMS: frozenset[str] = frozenset({"ACS3-HMAC-SHA256", "ACS3-HMAC-SM3"})
 
 _DIGESTS: dict[str, str] = {"ACS3-HMAC-SHA256": "sha256", "ACS3-HMAC-SM3": "sm3"}
 
-# An HTTP header name (RFC 9110 token) restricted to lower case.
 _WHITESPACE_RE = re.compile(r"\s")  # sre's \s is str.isspace(); one scan in C, not a generator per character
+# An HTTP header name (RFC 9110 token) restricted to lower case.
 _SIGNED_HEADER_RE = re.compile(r"[a-z0-9!#$%&'*+.^_`|~-]+")
 # Hex-encoded 32-byte MAC (both SHA-256 and SM3 produce 32 bytes); the SDKs emit lower case.
 _SIGNATURE_RE = re.compile(r"[0-9a-f]{64}")
