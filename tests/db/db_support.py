@@ -5,9 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from openrd.adapters.db.uow import SqlUnitOfWorkFactory
+import psycopg
+import pytest
+
+from openrd.adapters.db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from openrd.services.ports import UnitOfWork
 
 T = TypeVar("T")
@@ -42,3 +45,25 @@ def held_open(uow: SqlUnitOfWorkFactory, work: Callable[[UnitOfWork], T]) -> Ite
     finally:
         release.set()
         thread.join(10)
+
+
+@contextmanager
+def statements_of(w: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every statement the unit of work's connection sends meanwhile (SQLite's trace callback; psycopg's cursor)."""
+    assert isinstance(w, SqlUnitOfWork)
+    seen: list[str] = []
+    driver = w.connection.connection.driver_connection
+    if isinstance(driver, psycopg.Connection):
+        execute = psycopg.Cursor.execute
+
+        def traced(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            seen.append(str(query))
+            return execute(cursor, query, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Cursor, "execute", traced)
+        yield seen
+        monkeypatch.undo()
+    else:
+        driver.set_trace_callback(seen.append)
+        yield seen
+        driver.set_trace_callback(None)

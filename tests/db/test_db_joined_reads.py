@@ -10,15 +10,12 @@ the statements one by one answered.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import SimpleNamespace
-from typing import Any
 
-import psycopg
 import pytest
+from db_support import statements_of
 
-from openrd.adapters.db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberStatus, MemberType
 from openrd.domain.identity import AccessKey, AccessKeyStatus
@@ -129,7 +126,7 @@ def test_pages_bring_every_member_once_in_join_order_with_its_tags(
     assert [m.account_id for m in in_sub] == [NESTED, *PAGED[2::3]]
     assert sub_total == 5
     assert all(m.folder_id == SUB for m in in_sub)
-    assert past_end == ([], 15)
+    assert (list(past_end[0]), past_end[1]) == ([], 15)
 
 
 def test_standings_bring_each_accounts_membership_and_managed_directory(uow: SqlUnitOfWorkFactory, world: None) -> None:
@@ -153,28 +150,6 @@ def test_standings_bring_each_accounts_membership_and_managed_directory(uow: Sql
     assert same_twice[TAGGED].account == expected[TAGGED][0]
     assert set(unknown) == {OTHER_MA}  # an unknown account is absent
     assert unknown[OTHER_MA].manages == managed[OTHER_MA]
-
-
-@contextmanager
-def statements_of(w: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every statement the unit of work's connection sends meanwhile (SQLite's trace callback; psycopg's cursor)."""
-    assert isinstance(w, SqlUnitOfWork)
-    seen: list[str] = []
-    driver = w.connection.connection.driver_connection
-    if isinstance(driver, psycopg.Connection):
-        execute = psycopg.Cursor.execute
-
-        def traced(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
-            seen.append(str(query))
-            return execute(cursor, query, *args, **kwargs)
-
-        monkeypatch.setattr(psycopg.Cursor, "execute", traced)
-        yield seen
-        monkeypatch.undo()
-    else:
-        driver.set_trace_callback(seen.append)
-        yield seen
-        driver.set_trace_callback(None)
 
 
 @pytest.fixture

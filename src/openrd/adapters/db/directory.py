@@ -13,6 +13,7 @@ from openrd.adapters.db import member_reads
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.codes import lock_key
 from openrd.adapters.db.member_reads import member_from_row
+from openrd.adapters.db.page_cache import MemberPageCache
 from openrd.adapters.db.prepared import Prepared
 from openrd.domain.directory import (
     Directory,
@@ -69,8 +70,9 @@ def _handshake(row: Any) -> Handshake:
 
 
 class SqlDirectoryRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, pages: MemberPageCache | None = None) -> None:
         self.conn = conn
+        self._pages = pages  # a read's on SQLite (uow.py): what it lists may come from the kept pages
         # Directories by managing account, as a read's caller lookup brought them (know_managed): ListAccounts and
         # the other management reads then ask no second time (on PostgreSQL a round trip).
         self._managed: dict[str, Directory | None] = {}
@@ -191,7 +193,7 @@ class SqlDirectoryRepository:
 
     # -- member reads (member_reads.py)
     def member_page(self, directory_id: str, **page: Any) -> tuple[Sequence[MemberRow], int]:
-        return member_reads.member_page(self.conn, directory_id, **page)  # filters and window: see there
+        return member_reads.member_page(self.conn, directory_id, pages=self._pages, **page)  # see there
 
     def member_view(self, account_id: str) -> MemberView | None:
         return member_reads.member_view(self.conn, account_id)

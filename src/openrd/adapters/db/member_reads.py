@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, func, select
 
 from openrd.adapters.db import tables as t
+from openrd.adapters.db.page_cache import MemberPageCache
 from openrd.adapters.db.prepared import Prepared
 from openrd.adapters.db.repositories import account_from_row
 from openrd.domain.directory import (
@@ -100,6 +101,7 @@ def _page_with_tags(in_folder: bool, where: Any) -> Prepared:
 # The unfiltered page (ListAccounts, ListAccountsForParent without Keyword or Tag): prepared, the common case.
 # The count is kept by triggers on members (migration 0007): one row, whatever the directory's size.
 _PAGE_JOINED = {in_folder: _page_with_tags(in_folder, where) for in_folder, where in _PAGE_WHERE.items()}
+_REVISION = Prepared(select(t.member_revision.c.revision).where(t.member_revision.c.id == 1))
 _PAGE = {
     in_folder: (
         Prepared(_page_of(*_PAGE_COLUMNS, where=where).select_from(_PAGE_JOIN)),
@@ -220,6 +222,22 @@ def standings(conn: Connection, first: str, second: str) -> dict[str, Standing]:
     return {r.account_id: _standing(r) for r in _STANDINGS.all(conn, {"first": first, "second": second})}
 
 
+def _kept_count(conn: Connection, in_folder: bool, params: dict[str, Any]) -> int:
+    counted = _COUNT[in_folder].first(conn, params)
+    return int(counted[0]) if counted else 0
+
+
+def _unfiltered_page(
+    conn: Connection, in_folder: bool, params: dict[str, Any], with_tags: bool
+) -> tuple[Sequence[MemberRow], int]:
+    """SQLite: the kept count, the page, its tags: three statements apart (cheaper there than one joined)."""
+    total = _kept_count(conn, in_folder, params)
+    page, page_tags = _PAGE[in_folder]
+    rows = page.execute(conn, params).fetchall()
+    found = _tag_map(page_tags.execute(conn, params).fetchall()) if with_tags and rows else {}
+    return _member_rows(rows, found), total
+
+
 def member_page(
     conn: Connection,
     directory_id: str,
@@ -230,23 +248,30 @@ def member_page(
     limit: int,
     offset: int,
     with_tags: bool = True,
+    pages: MemberPageCache | None = None,
 ) -> tuple[Sequence[MemberRow], int]:
     """The port's member_page. Without ``with_tags`` no tag is looked up on SQLite (a statement and its rows: a
-    tenth of a ListAccounts without IncludeTags); PostgreSQL's one joined statement brings them anyway."""
+    tenth of a ListAccounts without IncludeTags); PostgreSQL's one joined statement brings them anyway. With
+    ``pages`` (SQLite reads), an unfiltered page comes from there while the member tables have not changed."""
     if not keyword and not tags:
         in_folder = folder_id is not None
         params = {"directory": directory_id, "folder": folder_id, "limit": limit, "offset": offset}
-        joined = conn.dialect.name == "postgresql"
-        if joined and (rows := _PAGE_JOINED[in_folder].execute(conn, params).fetchall()):
-            return _tagged_member_rows(rows), int(rows[0][-1])
-        counted = _COUNT[in_folder].first(conn, params)
-        total = int(counted[0]) if counted else 0
-        if joined:
-            return [], total  # a page past the end
-        page, page_tags = _PAGE[in_folder]
-        rows = page.execute(conn, params).fetchall()
-        found = _tag_map(page_tags.execute(conn, params).fetchall()) if with_tags and rows else {}
-        return _member_rows(rows, found), total
+        if conn.dialect.name == "postgresql":
+            if rows := _PAGE_JOINED[in_folder].execute(conn, params).fetchall():
+                return _tagged_member_rows(rows), int(rows[0][-1])
+            return [], _kept_count(conn, in_folder, params)  # a page past the end
+        if pages is None:
+            return _unfiltered_page(conn, in_folder, params, with_tags)
+        revision = _REVISION.first(conn, {})
+        window = (directory_id, folder_id, limit, offset, with_tags)
+        if revision is None:  # a store an older openrd migrated (nothing counts): read as without pages
+            return _unfiltered_page(conn, in_folder, params, with_tags)
+        if (kept := pages.get(revision[0], window)) is not None:
+            return kept
+        rows, total = _unfiltered_page(conn, in_folder, params, with_tags)
+        page = (tuple(rows), total)  # as a kept page is: one shape whether kept or not
+        pages.put(revision[0], window, page)
+        return page
     m, a = t.members, t.accounts
     where: list[Any] = [m.c.directory_id == directory_id]
     if folder_id is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, delete, text
 
-from openrd.adapters.db.tables import metadata
+from openrd.adapters.db.tables import COUNTERS, metadata
 
 
 class SqlStore:
@@ -13,9 +13,12 @@ class SqlStore:
         self.kind = "postgresql" if engine.dialect.name == "postgresql" else "sqlite"
 
     def reset(self) -> None:
+        """Delete every row of data. Counters keep counting: a process's member pages (page_cache.py) are keyed by
+        ``member_revision``, which must never come back to a value it had."""
         with self.engine.begin() as conn:
             for table in reversed(metadata.sorted_tables):
-                conn.execute(delete(table))
+                if table.name not in COUNTERS:
+                    conn.execute(delete(table))
 
     def ping(self) -> bool:
         try:

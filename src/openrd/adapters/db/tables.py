@@ -233,6 +233,17 @@ member_tags = Table(
     PrimaryKeyConstraint("account_id", "key"),
 )
 
+# How many times members, accounts (display name, secure phone, removal) and member_tags changed: one row, counted
+# by triggers on SQLite only (migration 0010), where it keys the member pages a process keeps (page_cache.py).
+# PostgreSQL has the table but no triggers, and never reads it. A reset keeps it counting (store.py).
+member_revision = Table(
+    "member_revision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("revision", BigInteger, nullable=False),
+)
+COUNTERS = frozenset({"member_revision"})  # tables that hold no data of their own: a reset leaves them
+
 handshakes = Table(
     "handshakes",
     metadata,

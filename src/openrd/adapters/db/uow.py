@@ -15,6 +15,7 @@ from openrd.adapters.db.audit import SqlAuditRepository
 from openrd.adapters.db.codes import SqlCodeRepository, SqlOutboxRepository
 from openrd.adapters.db.directory import SqlDirectoryRepository
 from openrd.adapters.db.engine import BEGIN_MODE, sqlite_file
+from openrd.adapters.db.page_cache import MemberPageCache
 from openrd.adapters.db.repositories import (
     SqlAccountRepository,
     SqlIdentityRepository,
@@ -105,12 +106,16 @@ class SqlUnitOfWork:
         write: bool = True,
         writer_lock: WriterLock | None = None,
         cache: ConnectionCache | None = None,
+        pages: MemberPageCache | None = None,
     ) -> None:
         self._engine = engine
         self._box = box
         self._write = write
         self._writer_lock = writer_lock if write else None
         self._cache = cache
+        # Only a read lists from kept pages: a change sees its own uncommitted rows, under a revision that its
+        # rollback would hand to another change.
+        self._pages = None if write else pages
         self._holds_lock = False
         self._savepoints = 0
         self._conn: Connection | None = None
@@ -140,7 +145,7 @@ class SqlUnitOfWork:
             raise
         self._conn = conn
         self.accounts = SqlAccountRepository(conn)
-        self.directory = SqlDirectoryRepository(conn)
+        self.directory = SqlDirectoryRepository(conn, pages=self._pages)
         # A read keeps the directory its caller lookup brought along; a change must read it after its locks.
         seen_managed = None if self._write else self.directory.know_managed
         self.identity = SqlIdentityRepository(conn, self._box, seen_managed=seen_managed)
@@ -283,9 +288,12 @@ class SqlUnitOfWorkFactory:
         sqlite = engine.dialect.name == "sqlite"
         self._writer_lock = WriterLock(lock_file_for(sqlite_file(engine))) if sqlite else None
         self._cache = ConnectionCache(engine, size=CACHED_CONNECTIONS) if sqlite else None
+        self._pages = MemberPageCache() if sqlite else None  # PostgreSQL counts no revision (migration 0010)
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.box, write=write, writer_lock=self._writer_lock, cache=self._cache)
+        return SqlUnitOfWork(
+            self.engine, self.box, write=write, writer_lock=self._writer_lock, cache=self._cache, pages=self._pages
+        )
 
     def record_nonce(self, uow: UnitOfWork, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
         """Record a signed read's nonce at the end of its read unit of work, committed at once; False if another
