@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from openrd.adapters.clock import OffsetClock, SystemClock
@@ -26,7 +27,7 @@ from openrd.adapters.sms import make_sender
 from openrd.api.app import make_front_door
 from openrd.config import ConfigError, Settings, load_settings
 from openrd.console.app import console_routes
-from openrd.control.app import identity_routes
+from openrd.control.app import identity_routes, not_routed
 from openrd.control.audit import audit_routes
 from openrd.control.ops import ops_routes
 from openrd.control.sms import sms_routes
@@ -182,7 +183,12 @@ def build_app(runtime: Runtime) -> Starlette:
         finally:
             runtime.stop_background()
 
-    app = OpenRDApp(make_front_door(deps), routes=routes, lifespan=lifespan)
+    app = OpenRDApp(
+        make_front_door(deps),
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: not_routed},
+    )
     app.state.runtime = runtime
     return app
 

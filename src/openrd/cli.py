@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import sys
 import tempfile
 
@@ -40,18 +41,29 @@ def main() -> None:
 @click.option("--port", default=8765, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, workers: int) -> None:
+    settings = _settings_or_exit()
+    if not _is_loopback(host) and settings.admin_token is None:
+        raise click.ClickException(f"refusing to listen on {host} without OPENRD_ADMIN_TOKEN (the control API)")
+    metrics_dir = None
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Sum /metrics over the worker processes (prometheus_client's multiprocess mode), in a directory of this
+        # run's own, removed when the server stops.
+        metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="openrd-metrics-")
+    try:
+        _migrate_and_run(settings, host=host, port=port, workers=workers)
+    finally:
+        if metrics_dir is not None:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _migrate_and_run(settings: Settings, *, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     from openrd.adapters.db import migrate
     from openrd.adapters.db.engine import make_engine
     from openrd.api.limits import HeaderLimitedHttpTools
 
-    settings = _settings_or_exit()
-    if not _is_loopback(host) and settings.admin_token is None:
-        raise click.ClickException(f"refusing to listen on {host} without OPENRD_ADMIN_TOKEN (the control API)")
-    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # Sum /metrics over the worker processes (prometheus_client's multiprocess mode).
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="openrd-metrics-")
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)  # once, before the workers start
     engine.dispose()

@@ -38,6 +38,14 @@ def test_advance_accumulates(live: Any) -> None:
     assert _clock(live)["offset_seconds"] == -340
 
 
+def test_whole_seconds_written_with_a_fraction_count_as_integers(live: Any) -> None:
+    """JSON Schema counts 60.0 as an integer, and ``timedelta.total_seconds()`` gives a client floats."""
+    assert _clock(live, offset_seconds=timedelta(minutes=2).total_seconds())["offset_seconds"] == 120
+    data = _clock(live, advance_seconds=60.0)
+    assert data["offset_seconds"] == 180
+    assert isinstance(data["offset_seconds"], int)
+
+
 def test_offset_is_absolute(live: Any) -> None:
     _clock(live, advance_seconds=500)
     data = _clock(live, offset_seconds=86400)
@@ -56,7 +64,8 @@ def test_offset_is_absolute(live: Any) -> None:
         {"advance_seconds": 1.5},
         {"advance_seconds": "60"},
         {"advance_seconds": True},
-        {"offset_seconds": 60.0},
+        {"offset_seconds": 60.5},
+        {"offset_seconds": 1e300},  # a whole number, but centuries away
         {"offset_seconds": [60]},
         {"offset_seconds": 10**12},
         {"other": 1},

@@ -205,7 +205,7 @@ def test_assume_role_invalid(live: Any, account: dict[str, Any], body: dict[str,
 
 def test_assume_role_duration_bounds_are_inclusive(live: Any, account: dict[str, Any]) -> None:
     role = _role(live, account["account_id"], "Ops")
-    for duration in (900, 43200):
+    for duration in (900, 43200, 43200.0):  # a whole number written with a fraction counts as one
         response = _assume(live, role_arn=role["arn"], session_name="alice", duration_seconds=duration)
         assert response.status_code == 201, response.text
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import hypothesis
 import pytest
 import schemathesis
@@ -37,9 +38,8 @@ EXAMPLES = int(os.environ.get("OPENRD_FUZZ_EXAMPLES", "40"))
 METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 # Bodies that can match the document and still be refused with 400, for rules a schema cannot state: a phone
 # number no numbering plan knows or the site does not take, a policy document inside a JSON string, a clock
-# offset beyond 100 years, an integer written with a fraction (JSON Schema counts 3600.0 as an integer; the
-# control API wants 3600, see test_control_clock.py). For these the fuzz does not demand that schema-valid data
-# be accepted; every other check still applies.
+# offset beyond 100 years. For these the fuzz does not demand that schema-valid data be accepted; every other
+# check still applies.
 SEMANTIC_400 = ["createAccount", "patchAccount", "createRamUser", "createRamRole", "setClock", "assumeRole"]
 
 
@@ -160,9 +160,17 @@ def test_405_names_every_method_of_the_path(fuzz_server: Any) -> None:
     """Two methods on one path were two routes, and a 405's Allow header named only the first one's."""
     for path, methods in [("/accounts", {"GET", "POST"}), ("/accounts/1234567890123456", {"GET", "PATCH"})]:
         response = fuzz_server.control("DELETE", path, headers=AUTH)
-        assert response.status_code == 405
+        assert_error(response, 405, "method_not_allowed")
         assert {m.strip() for m in response.headers["allow"].split(",")} == {*methods, "HEAD"}
     assert fuzz_server.control("HEAD", "/accounts", headers=AUTH).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/_openrd/no-such-thing", "/_openrd/accounts/1/nothing", "/favicon.ico", "/a/b"])
+def test_paths_nothing_answers_get_the_control_apis_json_error(fuzz_server: Any, path: str) -> None:
+    """Starlette's own 404 was plain text ("Not Found"): a client of the control API parses JSON."""
+    response = httpx.get(fuzz_server.url + path, headers=AUTH, timeout=30)
+    assert_error(response, 404, "not_found")
+    assert "/_openrd/openapi.json" in response.json()["message"]
 
 
 @pytest.mark.parametrize("path", ["/sms", "/audit"])

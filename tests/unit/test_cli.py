@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,49 @@ def test_serve_on_loopback_needs_no_token(env: dict[str, str], uvicorn_calls: li
     result = CliRunner().invoke(main, ["serve", "--host", host], env=env)
     assert result.exit_code == 0, result.output
     assert [call["host"] for call in uvicorn_calls] == [host]
+
+
+@pytest.mark.parametrize("stops", ["normally", "with an error"])
+def test_serve_with_workers_removes_its_metrics_directory_when_it_stops(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stops: str
+) -> None:
+    """prometheus_client's multiprocess files go to a directory of the run's own; each run left one in /tmp."""
+    import uvicorn
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    seen: list[Path] = []
+
+    def run(*args: Any, **kwargs: Any) -> None:
+        directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+        assert directory.is_dir()
+        (directory / "counter_1234.db").write_bytes(b"worker files")
+        seen.append(directory)
+        if stops == "with an error":
+            raise OSError("address already in use")
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    tempfile_dir = tempfile.tempdir
+    tempfile.tempdir = None  # TMPDIR is read once and cached
+    try:
+        result = CliRunner().invoke(main, ["serve", "--workers", "2"], env=env)
+    finally:
+        tempfile.tempdir = tempfile_dir
+    assert (result.exit_code == 0) == (stops == "normally"), result.output
+    assert len(seen) == 1
+    assert seen[0].parent == tmp_path / "tmp"
+    assert seen[0].name.startswith("openrd-metrics-")
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+
+
+def test_serve_with_one_worker_makes_no_metrics_directory(
+    env: dict[str, str], uvicorn_calls: list[dict[str, Any]]
+) -> None:
+    result = CliRunner().invoke(main, ["serve"], env=env)
+    assert result.exit_code == 0, result.output
+    assert len(uvicorn_calls) == 1
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
 
 
 def test_serve_reports_a_bad_setting_before_starting(env: dict[str, str], uvicorn_calls: list[dict[str, Any]]) -> None:

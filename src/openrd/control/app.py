@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -80,6 +81,22 @@ def guarded(deps: Deps, handler: Handler) -> Handler:
     return endpoint
 
 
+async def not_routed(request: Request, exc: Exception) -> Response:
+    """Starlette's 404 and 405 (no route for the path, or not for its method), in the control API's JSON shape
+    rather than as plain text; a 405 keeps its ``Allow`` header."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        error = "method_not_allowed"
+        message = f"{request.method} is not allowed on {request.url.path}; see the Allow header."
+    else:
+        error = "not_found"
+        message = (
+            f"Nothing answers at {request.url.path}: Alibaba Cloud OpenAPI calls go to /, the emulator's API is "
+            "under /_openrd (GET /_openrd/openapi.json describes it)."
+        )
+    return JSONResponse({"error": error, "message": message}, status_code=exc.status_code, headers=exc.headers)
+
+
 async def json_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw:
@@ -126,6 +143,10 @@ def field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], *, req
             raise errors.ControlInvalid(f"{name} is required")
         return None
     value = data[name]
+    if kind is int and isinstance(value, float) and value.is_integer():
+        # JSON has one number type, and JSON Schema (the OpenAPI 3.1 document) counts 3600.0 as an integer:
+        # what Python's timedelta.total_seconds() gives a client.
+        return int(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise errors.ControlInvalid(f"{name} has the wrong type")
     return value

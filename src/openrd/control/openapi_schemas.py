@@ -284,7 +284,7 @@ def component_schemas(sites: list[str]) -> dict[str, Schema]:
                     "type": ["integer", "null"],
                     "minimum": MIN_SESSION_SECONDS,
                     "maximum": MAX_SESSION_SECONDS,
-                    "description": "default 3600; a JSON integer (3600.0 is refused)",
+                    "description": "default 3600; a whole number (3600.0 counts as 3600)",
                 },
             },
         },
@@ -311,8 +311,8 @@ def component_schemas(sites: list[str]) -> dict[str, Schema]:
         "ClockChange": {
             "type": "object",
             "description": "Exactly one of advance_seconds (relative), offset_seconds (absolute) or now (the time the "
-            "emulator clock should read now); the offset must stay within 100 years. Seconds are JSON integers "
-            "(60.0 is refused).",
+            "emulator clock should read now); the offset must stay within 100 years. Seconds are whole numbers "
+            "(60.0 counts as 60).",
             "properties": {
                 "advance_seconds": {"type": ["integer", "null"]},
                 "offset_seconds": {
