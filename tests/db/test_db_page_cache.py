@@ -269,3 +269,19 @@ def test_postgresql_keeps_none(uow: SqlUnitOfWorkFactory, directory: None, monke
     assert again == first
     assert len(seen) == 1  # the page, its tags and the total in one statement, every time
     assert "member_revision" not in seen[0]
+
+
+@ON_SQLITE
+def test_without_its_row_nothing_is_kept(
+    uow: SqlUnitOfWorkFactory, directory: None, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count's one row deleted by hand: every read reads the tables (and a change is still listed)."""
+    with engine.begin() as conn:
+        conn.execute(delete(t.member_revision))
+    _listed(uow)
+    with uow(write=False) as r, statements_of(r, monkeypatch) as seen:
+        r.directory.member_page(RD, limit=10, offset=0)
+    assert len(seen) == 4  # the count's row, the kept total, the page, its tags
+    with uow() as w:
+        _rename(w)
+    assert [row.display_name for row in _listed(uow)[0]] == ["Account 1", "Renamed"]

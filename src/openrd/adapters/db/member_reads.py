@@ -264,7 +264,7 @@ def member_page(
             return _unfiltered_page(conn, in_folder, params, with_tags)
         revision = _REVISION.first(conn, {})
         window = (directory_id, folder_id, limit, offset, with_tags)
-        if revision is None:  # a store an older openrd migrated (nothing counts): read as without pages
+        if revision is None:  # its one row deleted by hand: nothing to key pages by, read as without them
             return _unfiltered_page(conn, in_folder, params, with_tags)
         if (kept := pages.get(revision[0], window)) is not None:
             return kept
