@@ -82,5 +82,7 @@ def pg_uow(fresh_pg_url: str) -> Iterator[SqlUnitOfWorkFactory]:
     """Units of work on a new, migrated PostgreSQL database: for what only PostgreSQL has (row locks, SKIP LOCKED)."""
     engine = make_engine(fresh_pg_url)
     migrate.upgrade(engine)
-    yield SqlUnitOfWorkFactory(engine, FernetSecretBox(MASTER_KEY))
+    factory = SqlUnitOfWorkFactory(engine, FernetSecretBox(MASTER_KEY))
+    yield factory
+    factory.close()
     engine.dispose()

@@ -99,6 +99,7 @@ def test_sqlite_write_unit_of_work_takes_the_write_lock_at_begin(sqlite_engine: 
             other.execute("ROLLBACK")
     finally:
         other.close()
+        uow.close()
 
 
 def test_foreign_keys_are_enforced(engine: Engine) -> None:
@@ -219,22 +220,54 @@ def test_the_server_pools_as_many_connections_as_configured(postgres_url: str, t
 def test_a_call_on_a_connection_the_database_dropped_answers_503_and_renews_the_pool(
     postgres_url: str, fresh_pg_url: str
 ) -> None:
-    engine = make_engine(fresh_pg_url, ping_idle_after=3600.0)  # no ping: the call meets the dead connection
+    # No ping: the call meets the dead connection.
+    engine = make_engine(fresh_pg_url, ping_idle_after=3600.0)
     migrate.upgrade(engine)
-    uow = SqlUnitOfWorkFactory(engine, FernetSecretBox("k"))
+    uow = SqlUnitOfWorkFactory(engine, FernetSecretBox("k"), ping_idle_after=3600.0)
     try:
         for write in (True, False):
-            with uow(write=write) as unit:
-                pid = _pid_of(unit)  # the one connection the pool holds now
-            _terminate(postgres_url, pid)
+            dropped = _kept_pids(uow, write=write)  # e.g. a database restart: every connection it had goes
+            for pid in dropped:
+                _terminate(postgres_url, pid)
 
             with pytest.raises(ServiceUnavailable):
                 _touch(uow, write=write)
 
-            with uow(write=write) as unit:  # the pool was renewed: the next call connects afresh
-                assert _pid_of(unit) != pid
+            # The pool and the kept connections were renewed: the next calls connect afresh, none fails again.
+            for _ in range(len(dropped)):
+                _touch(uow, write=write)
+                assert not _kept_pids(uow, write=write) & dropped
     finally:
+        uow.close()
         engine.dispose()
+
+
+def test_a_kept_connection_the_server_dropped_while_idle_is_replaced_before_use(
+    postgres_url: str, fresh_pg_url: str
+) -> None:
+    engine = make_engine(fresh_pg_url, ping_idle_after=0.0)
+    migrate.upgrade(engine)
+    uow = SqlUnitOfWorkFactory(engine, FernetSecretBox("k"), ping_idle_after=0.0)
+    try:
+        for write in (True, False):
+            dropped = _kept_pids(uow, write=write)
+            for pid in dropped:
+                _terminate(postgres_url, pid)
+
+            _touch(uow, write=write)  # the ping before use found it dead: no error reaches the caller
+
+            assert not _kept_pids(uow, write=write) & dropped
+    finally:
+        uow.close()
+        engine.dispose()
+
+
+def _kept_pids(uow: SqlUnitOfWorkFactory, *, write: bool) -> set[int]:
+    """Two units of work open at once, so two connections of this kind are kept when they end."""
+    with uow(write=write) as first, uow(write=write) as second:
+        pids = {_pid_of(first), _pid_of(second)}
+    assert len(pids) == 2
+    return pids
 
 
 def _touch(uow: SqlUnitOfWorkFactory, *, write: bool) -> None:
@@ -247,10 +280,12 @@ def _touch(uow: SqlUnitOfWorkFactory, *, write: bool) -> None:
 
 def test_an_unreachable_database_answers_503() -> None:
     engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/nothing?connect_timeout=2")
+    uow = SqlUnitOfWorkFactory(engine, FernetSecretBox("k"))
     try:
-        with pytest.raises(ServiceUnavailable), SqlUnitOfWorkFactory(engine, FernetSecretBox("k"))():
+        with pytest.raises(ServiceUnavailable), uow():
             pass
     finally:
+        uow.close()
         engine.dispose()
 
 

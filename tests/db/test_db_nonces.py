@@ -119,6 +119,7 @@ def _process_worker(url: str, start: object, rounds: int, queue: object) -> None
                 outcome = repr(exc)
             queue.put((index, outcome))  # type: ignore[attr-defined]
     finally:
+        uow.close()
         engine.dispose()
 
 

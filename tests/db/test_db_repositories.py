@@ -235,8 +235,12 @@ def test_access_key_unreadable_with_another_master_key(
 ) -> None:
     with uow() as w:
         w.identity.add_access_key(AccessKey("LTAIenc", "secret", A1.account_id, AccessKeyStatus.ACTIVE))
-    with pytest.raises(InvalidToken), SqlUnitOfWorkFactory(engine, FernetSecretBox("wrong"))(write=False) as w:
-        w.identity.get_access_key("LTAIenc")
+    wrong = SqlUnitOfWorkFactory(engine, FernetSecretBox("wrong"))
+    try:
+        with pytest.raises(InvalidToken), wrong(write=False) as w:
+            w.identity.get_access_key("LTAIenc")
+    finally:
+        wrong.close()
 
 
 # ------------------------------------------------------------------------------------------------ sessions

@@ -108,8 +108,7 @@ def test_connections_return_to_the_pool(engine: Engine, uow: SqlUnitOfWorkFactor
             w.state.put("k", "v")
         with pytest.raises(Boom), uow():
             raise Boom
-    kept = 2 * CACHED_CONNECTIONS if engine.dialect.name == "sqlite" else 0
-    assert engine.pool.checkedout() <= kept  # type: ignore[attr-defined]
+    assert engine.pool.checkedout() <= 2 * CACHED_CONNECTIONS  # type: ignore[attr-defined]
     uow.close()
     assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
@@ -118,9 +117,7 @@ def _driver_connection(w: SqlUnitOfWork) -> object:
     return w.connection.connection.driver_connection
 
 
-def test_sqlite_keeps_connections_between_transactions(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the connection cache is SQLite's; PostgreSQL checks out of the pool (pinging idle connections)")
+def test_connections_are_kept_between_transactions(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
     with uow() as w:
         first_write = _driver_connection(w)
     with uow(write=False) as w:
@@ -141,6 +138,19 @@ def test_sqlite_keeps_connections_between_transactions(engine: Engine, uow: SqlU
         assert w.state.get("k") is None  # the failed transaction was rolled back before the connection was kept
     with uow(write=False) as w:
         assert _driver_connection(w) is first_read
+
+
+def test_a_kept_postgresql_connection_keeps_its_kind(pg_uow: SqlUnitOfWorkFactory) -> None:
+    """A read runs in autocommit (each statement sees the latest commit), a change in one transaction."""
+    uow = pg_uow
+    for _ in range(2):  # fresh from the pool, then kept
+        with uow(write=False) as w:
+            assert w.connection.connection.driver_connection.autocommit is True  # type: ignore[union-attr]
+        with uow() as w:
+            assert w.connection.connection.driver_connection.autocommit is False  # type: ignore[union-attr]
+            w.state.put("k", "v")
+    with uow(write=False) as w:
+        assert w.state.get("k") == "v"
 
 
 def test_a_closed_factory_closes_connections_as_they_come_back(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:
@@ -164,8 +174,7 @@ def test_threads_share_the_kept_connections_safely(engine: Engine, uow: SqlUnitO
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(work, range(8)))
     assert _count(engine, t.emulator_state) == 8 * 40
-    kept = 2 * CACHED_CONNECTIONS if engine.dialect.name == "sqlite" else 0
-    assert engine.pool.checkedout() <= kept  # type: ignore[attr-defined]
+    assert engine.pool.checkedout() <= 2 * CACHED_CONNECTIONS  # type: ignore[attr-defined]
 
 
 def test_nested_unit_of_work_commits_with_the_outer_one(engine: Engine, uow: SqlUnitOfWorkFactory) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from types import TracebackType
 from typing import Any
@@ -14,7 +15,7 @@ from openrd import errors
 from openrd.adapters.db.audit import SqlAuditRepository
 from openrd.adapters.db.codes import SqlCodeRepository, SqlOutboxRepository
 from openrd.adapters.db.directory import SqlDirectoryRepository
-from openrd.adapters.db.engine import BEGIN_MODE, sqlite_file
+from openrd.adapters.db.engine import BEGIN_MODE, PING_IDLE_AFTER_SECONDS, sqlite_file
 from openrd.adapters.db.page_cache import MemberPageCache
 from openrd.adapters.db.repositories import (
     SqlAccountRepository,
@@ -30,45 +31,80 @@ log = logging.getLogger("openrd.db")
 
 WRITER_WAIT_SECONDS = 30.0
 SQLITE_BUSY = 5  # and SQLITE_BUSY_SNAPSHOT (517): a read transaction that cannot become a write transaction
-CACHED_CONNECTIONS = 4  # per begin mode; the SQLite engine's pool (make_engine) holds more than twice this
+CACHED_CONNECTIONS = 4  # per kind (write, read); the engines' pools (make_engine) hold more than twice this
 
 
 class ConnectionCache:
-    """Open SQLAlchemy connections kept between transactions, one stack per begin mode.
+    """Open SQLAlchemy connections kept between transactions, one stack per kind (write or read).
 
     Checking a connection out of SQLAlchemy's pool and back in (a new ``Connection``, the pool's events, its reset
-    rollback) cost more than a whole signed GetAccount's SQL on SQLite (bench/profile_dispatch.py). A connection
-    here sits between transactions exactly as the pool would keep it: no transaction open. Used for SQLite only:
-    on PostgreSQL the pool's ping of idle connections (engine.py) is what notices a server restart, and a network
-    round trip dwarfs the cost.
+    rollback, and on PostgreSQL a read's switch to autocommit and back) cost more than a whole signed GetAccount's
+    SQL on SQLite, and ~130 µs of a PostgreSQL one's Python (bench/profile_dispatch.py). A connection here sits
+    between transactions exactly as the pool would keep it: no transaction open, its kind's options set.
+
+    ``ping_idle_after`` (PostgreSQL): a connection kept idle for longer is pinged before it is used, as the pool
+    pings its own (engine.py); a dead one means the server went away, and every connection kept here goes with it.
     """
 
-    def __init__(self, engine: Engine, *, size: int) -> None:
+    def __init__(self, engine: Engine, *, size: int, ping_idle_after: float | None = None) -> None:
         self._engine = engine
         self._size = size
-        self._idle: dict[bool, deque[Connection]] = {True: deque(), False: deque()}
+        self._ping_idle_after = ping_idle_after
+        sqlite = engine.dialect.name == "sqlite"
+        self._options: dict[bool, dict[str, Any]] = {
+            True: {BEGIN_MODE: "IMMEDIATE"} if sqlite else {},
+            # PostgreSQL: a read runs in autocommit (SqlUnitOfWork), kept so while the connection is kept here.
+            False: {BEGIN_MODE: "DEFERRED"} if sqlite else {"isolation_level": "AUTOCOMMIT"},
+        }
+        self._idle: dict[bool, deque[tuple[Connection, float]]] = {True: deque(), False: deque()}
         self._closed = False
 
     def checkout(self, *, write: bool) -> Connection:
+        idle = self._idle[write]
+        while True:
+            try:
+                conn, since = idle.pop()  # deque.pop/append are atomic: no lock needed between threads
+            except IndexError:
+                return self._engine.connect().execution_options(**self._options[write])
+            limit = self._ping_idle_after
+            if limit is None or time.monotonic() - since <= limit or self._alive(conn):
+                return conn
+            conn.invalidate()
+            conn.close()
+            self.clear()
+
+    def _alive(self, conn: Connection) -> bool:
+        dialect = self._engine.dialect
         try:
-            return self._idle[write].pop()  # deque.pop/append are atomic: no lock needed between threads
-        except IndexError:
-            conn = self._engine.connect()
-            return conn.execution_options(**{BEGIN_MODE: "IMMEDIATE" if write else "DEFERRED"})
+            dialect.do_ping(_driver(conn))
+        except dialect.loaded_dbapi.Error:
+            return False
+        return True
 
     def checkin(self, conn: Connection, *, write: bool) -> None:
         idle = self._idle[write]
         if self._closed or conn.invalidated or conn.in_transaction() or len(idle) >= self._size:
             conn.close()
             return
-        idle.append(conn)
+        idle.append((conn, time.monotonic()))
+
+    def clear(self) -> None:
+        """Close every idle connection (the database went away); connections in use come back as usual."""
+        for idle in self._idle.values():
+            while idle:
+                try:
+                    conn, _ = idle.pop()
+                except IndexError:  # another thread took the last one
+                    break
+                conn.invalidate()
+                conn.close()
 
     def close(self) -> None:
         """Close every idle connection; connections in use are closed when they come back."""
         self._closed = True
         for idle in self._idle.values():
             while idle:
-                idle.pop().close()
+                idle.pop()[0].close()
 
 
 def _driver(conn: Connection) -> Any:
@@ -104,8 +140,8 @@ class SqlUnitOfWork:
         box: SecretBox,
         *,
         write: bool = True,
+        cache: ConnectionCache,
         writer_lock: WriterLock | None = None,
-        cache: ConnectionCache | None = None,
         pages: MemberPageCache | None = None,
     ) -> None:
         self._engine = engine
@@ -113,6 +149,7 @@ class SqlUnitOfWork:
         self._write = write
         self._writer_lock = writer_lock if write else None
         self._cache = cache
+        self._sqlite = engine.dialect.name == "sqlite"
         # Only a read lists from kept pages: a change sees its own uncommitted rows, under a revision that its
         # rollback would hand to another change.
         self._pages = None if write else pages
@@ -128,12 +165,10 @@ class SqlUnitOfWork:
             self._holds_lock = True
         conn: Connection | None = None
         try:
-            conn = self._cache.checkout(write=self._write) if self._cache else self._engine.connect()
+            conn = self._cache.checkout(write=self._write)  # a read's is in autocommit on PostgreSQL
             if self._write:
                 conn.begin()
-            elif self._cache is None:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            else:
+            elif self._sqlite:
                 _driver(conn).execute("BEGIN DEFERRED")
         except BaseException as error:
             if conn is not None:
@@ -172,7 +207,7 @@ class SqlUnitOfWork:
                 self._finish(conn, commit=keep)
             elif conn.in_transaction():
                 conn.rollback()  # a statement through SQLAlchemy joined the read transaction: end it there
-            elif self._cache is not None:
+            elif self._sqlite:
                 _driver(conn).rollback()  # a read has nothing to keep
         except DBAPIError as error:
             if not _connection_lost(conn, error):
@@ -180,10 +215,7 @@ class SqlUnitOfWork:
             lost = error
             conn.invalidate()
         finally:
-            if self._cache is not None:
-                self._cache.checkin(conn, write=self._write)
-            else:
-                conn.close()
+            self._cache.checkin(conn, write=self._write)
             self._release()
         if lost is not None:
             # The database went away under the call (a restart, the network): the pool's other connections are as
@@ -191,6 +223,7 @@ class SqlUnitOfWork:
             # calls that follow connect afresh instead of each failing once. Statements run on the driver
             # (prepared.py) bypass SQLAlchemy's own disconnect handling, which would do the same.
             self._engine.dispose()
+            self._cache.clear()
             log.warning("database connection lost", extra={"error": type(lost).__name__})
             raise errors.ServiceUnavailable() from lost
         if isinstance(exc, IntegrityError):
@@ -280,14 +313,18 @@ class NestedUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: Engine, box: SecretBox) -> None:
+    def __init__(self, engine: Engine, box: SecretBox, *, ping_idle_after: float = PING_IDLE_AFTER_SECONDS) -> None:
+        """``ping_idle_after``: as the engine's (make_engine), for the connections kept between transactions."""
         self.engine = engine
         self.box = box
         # SQLite has one writer at a time: writers queue on a lock of their own (writer_lock.py), not in SQLite's
         # busy handler, which polls with sleeps of up to 100 ms. Readers never take it (WAL).
         sqlite = engine.dialect.name == "sqlite"
         self._writer_lock = WriterLock(lock_file_for(sqlite_file(engine))) if sqlite else None
-        self._cache = ConnectionCache(engine, size=CACHED_CONNECTIONS) if sqlite else None
+        self._sqlite = sqlite
+        self._cache = ConnectionCache(
+            engine, size=CACHED_CONNECTIONS, ping_idle_after=None if sqlite else ping_idle_after
+        )
         self._pages = MemberPageCache() if sqlite else None  # PostgreSQL counts no revision (migration 0010)
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
@@ -310,7 +347,7 @@ class SqlUnitOfWorkFactory:
         conn = uow.connection
         params = {"ak": access_key_id, "nonce": nonce, "now": now_ms, "cutoff": now_ms - window_ms}
         upsert = nonce_upsert(conn.dialect.name)
-        if self._cache is None:
+        if not self._sqlite:
             return upsert.first(conn, params) is not None
         lock = self._writer_lock
         if lock is not None and not lock.acquire(timeout=WRITER_WAIT_SECONDS):
@@ -337,7 +374,6 @@ class SqlUnitOfWorkFactory:
                 lock.release()
 
     def close(self) -> None:
-        if self._cache is not None:
-            self._cache.close()
+        self._cache.close()
         if self._writer_lock is not None:
             self._writer_lock.close()
