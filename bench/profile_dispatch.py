@@ -108,8 +108,8 @@ def show_statements(live: LiveServer, call: Any) -> None:
 
         def trace_all() -> None:
             cache = live.runtime.uow._cache  # the connections the units of work reuse
-            for idle in cache._idle.values() if cache else ():
-                for conn in idle:
+            for idle in cache._idle.values():
+                for conn, _idle_since in idle:
                     driver = conn.connection.driver_connection
                     driver.set_trace_callback(record)
                     traced.append(driver)

@@ -71,3 +71,20 @@ def test_the_server_profiler_measures_each_operation_for_a_second(tmp_path: Path
         rps = float(line.split(": ", 1)[1].split(" req/s")[0].replace(",", ""))
         assert rps > 0, line
         assert line.split("errors ")[1].split()[0] == "0", line
+
+
+def test_the_dispatch_profiler_times_and_lists_a_call() -> None:
+    """``bench/profile_dispatch.py``: the dispatcher in process, every statement of a call, the time per call."""
+    command = [
+        sys.executable, str(ROOT / "bench" / "profile_dispatch.py"), "--ops", "GetAccount", "--calls", "20",
+        "--rounds", "1", "--statements",
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"profile_dispatch.py failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    lines = [line.strip() for line in done.stdout.splitlines()]
+    listed = lines[lines.index(next(line for line in lines if line.endswith(" statements"))) :]
+    assert listed[1] == "BEGIN DEFERRED", listed
+    assert listed[2].startswith("SELECT access_keys"), listed  # the caller lookup
+    assert "COMMIT" in listed, listed  # the nonce's
+    timing = next(line for line in lines if line.startswith("GetAccount: "))
+    assert timing.endswith("(1 rounds, 20 calls, 0 not 200)"), timing
