@@ -57,6 +57,22 @@ def _moto_for(results: dict[str, Any], point: dict[str, Any]) -> dict[str, Any] 
     )
 
 
+def _scale_reference(results: dict[str, Any], point: dict[str, Any]) -> dict[str, Any] | None:
+    """The smallest directory's server measured right before this larger one's ``point`` (run.py), if it was."""
+    return _find(
+        results.get("scale_reference", []), target=point["target"], op=point["op"], for_accounts=point["accounts"],
+        workers=point["workers"], concurrency=point["concurrency"],
+    )  # fmt: skip
+
+
+def _scale_moto_after(results: dict[str, Any], point: dict[str, Any]) -> dict[str, Any] | None:
+    """moto at the same size, measured right after this openrd scale ``point`` (run.py), if it was."""
+    return _find(
+        results.get("scale_moto_adjacent", []), for_target=point["target"], for_op=point["op"],
+        accounts=point["accounts"], concurrency=point["concurrency"],
+    )  # fmt: skip
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     if a is None or not b or math.isnan(a):
         return None
@@ -124,8 +140,9 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     for store in sorted({r["target"] for r in sc if r["target"].startswith("openrd-")}):
         for op in ("GetAccount", "ListAccounts"):
             if len(levels) >= 2:
-                small = _find(sc, target=store, op=op, accounts=levels[0])
                 big = _find(sc, target=store, op=op, accounts=levels[-1])
+                small = _scale_reference(results, big) if big else None
+                small = small or _find(sc, target=store, op=op, accounts=levels[0])
                 r = _ratio(big and big["p50_ms"], small and small["p50_ms"])
                 out.append(
                     (
@@ -140,6 +157,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 if moto["accounts"] < 10_000:
                     continue
                 mine = _find(sc, target=store, op=op, accounts=moto["accounts"])
+                moto = (mine and _scale_moto_after(results, mine)) or moto
                 r = _ratio(mine and mine["rps"], moto["rps"])
                 out.append(
                     (
@@ -255,18 +273,32 @@ def markdown(results: dict[str, Any]) -> str:
             "",
             "openrd: accounts inserted in bulk into `accounts` + `members`, GetAccount of random accounts, "
             "ListAccounts first page of 100. moto: accounts created in its backend before its server starts, "
-            "DescribeAccount of random accounts, ListAccounts first page (MaxResults 20, AWS's largest).",
+            "DescribeAccount of random accounts, ListAccounts first page (MaxResults 20, AWS's largest). "
+            "*p50 vs smallest*: over the smallest size's point on the same server, minutes earlier. "
+            "*p50 vs reference*: over a second openrd server that holds the smallest size throughout, measured right "
+            "before the point (req/s and p50 in brackets); the goal uses it where the run has it. *vs moto right "
+            "after*: req/s over moto's equivalent at the same size (moto kept up through openrd's scale runs), "
+            "measured right after the point; moto's own rows below are from its own phase.",
             "",
-            "| target | operation | accounts | conc. | req/s | p50 ms | p99 ms | errors | p50 vs smallest |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| target | operation | accounts | conc. | req/s | p50 ms | p99 ms | errors | p50 vs smallest | "
+            "p50 vs reference | vs moto right after |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         sc = results["scale"]
         for r in sc:
             first = next(x for x in sc if x["target"] == r["target"] and x["op"] == r["op"])
             rel = _ratio(r["p50_ms"], first["p50_ms"])
+            ref = _scale_reference(results, r)
+            vs_ref = (
+                f"{_f(_ratio(r['p50_ms'], ref['p50_ms']), 2)} × ({_f(ref['rps'])} req/s, {_f(ref['p50_ms'], 1)} ms)"
+                if ref
+                else "–"
+            )
+            moto = _scale_moto_after(results, r)
+            vs_moto = f"{_f(_ratio(r['rps'], moto['rps']))} × ({_f(moto['rps'])} req/s)" if moto else "–"
             lines.append(
                 f"| {r['target']} | {r['op']} | {r['accounts']:,} | {r['concurrency']} | {_f(r['rps'])} | "
-                f"{_f(r['p50_ms'], 1)} | {_f(r['p99_ms'], 1)} | {r['errors']} | {_f(rel, 2)} × |"
+                f"{_f(r['p50_ms'], 1)} | {_f(r['p99_ms'], 1)} | {r['errors']} | {_f(rel, 2)} × | {vs_ref} | {vs_moto} |"
             )
     if results["memory"]:
         lines += [
@@ -301,7 +333,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines += ["", "## Notes", ""]
         lines += [f"- {n}" for n in results["notes"]]
         lines += [f"- **failed:** {f}" for f in results["failures"]]
-    errors = [r for r in tp + results["scale"] if r["errors"]]
+    kept = results.get("scale_reference", []) + results.get("scale_moto_adjacent", [])
+    errors = [r for r in tp + results["scale"] + kept if r["errors"]]
     if errors:
         lines += ["", "## Error samples", ""]
         for r in errors:

@@ -48,6 +48,7 @@ from openrd_target import OpenrdTarget, drop_leftover_databases, postgres_availa
 
 SEND = "SendVerificationCodeForBindSecureMobilePhone"
 BIND = "BindSecureMobilePhone"
+MOTO_ADJACENT_FROM = 10_000  # from this scale size on, moto is measured right after openrd (its goal: 100 times moto)
 
 
 class PhaseTimeout(Exception):
@@ -198,6 +199,8 @@ class Bench:
             "memory": [],
             "rss": [],
             "adjacent": [],
+            "scale_reference": [],
+            "scale_moto_adjacent": [],
             "notes": [],
             "failures": [],
         }
@@ -209,6 +212,9 @@ class Bench:
         # equivalent read right after it: the machine's speed drifts over a run (bench/README.md, "Adjacent").
         self.ceiling_server: servers.Server | None = None
         self.moto_reads: MotoTarget | None = None
+        # moto holding a scale size openrd also reaches (≥ 10,000: the goal's), up through openrd's scale phases
+        # and measured right after openrd's point at that size; then its own phase measures it again.
+        self.moto_at_scale: dict[int, MotoTarget] = {}
 
     # ------------------------------------------------------------------ plumbing
     def log(self, message: str) -> None:
@@ -362,12 +368,21 @@ class Bench:
             self.phase("moto_server", 120 + points * 3 * (self.span + 60), self.moto)
         if not a.skip_scale:
             stores = ["sqlite"] + ([] if self.pg_reason else ["postgresql"])
+            if not a.skip_moto:
+                for level in sorted(set(a.moto_scale) & set(a.scale)):
+                    if level >= MOTO_ADJACENT_FROM:
+                        self.phase(f"moto_server at {level:,} accounts, kept up", a.moto_cap,
+                                   lambda n=level: self.start_moto_at_scale(n))  # fmt: skip
             for store in stores:
-                cap = 300 + len(a.scale) * (2 * (self.span + 30) + 120) + (900 if a.expired_codes else 0)
+                # Per size: two points, the reference server's two and moto's two right after them.
+                cap = 300 + len(a.scale) * (6 * (self.span + 30) + 120) + (900 if a.expired_codes else 0)
                 self.phase(f"openrd on {store}: scale and expired codes", cap, lambda s=store: self.openrd_scale(s))
             if not a.skip_moto:
                 for level in a.moto_scale:
                     self.phase(f"moto_server at {level:,} accounts", a.moto_cap, lambda n=level: self.moto_scale(n))
+            for kept in self.moto_at_scale.values():
+                kept.stop()
+            self.moto_at_scale.clear()
 
     def loadgen_check(self) -> None:
         port = servers.free_port()
@@ -509,20 +524,39 @@ class Bench:
         workers = a.workers[0]
         c = a.concurrency[0]
         target = self.openrd_target(f"{name}-scale", store, workers)
+        # A second server, at the smallest size throughout, measured right before each larger size's point: the
+        # latency ratio of two points seconds apart, where the sizes' own points are minutes apart (bench/README.md).
+        reference = self.openrd_target(f"{name}-scale-reference", store, workers) if len(a.scale) > 1 else None
         try:
-            target.start()
-            target.setup()
+            for server in (target, reference):
+                if server is not None:
+                    server.start()
+                    server.setup()
+            if reference is not None:
+                reference.seed_to(a.scale[0], deadline=time.monotonic() + 600)
             for level in a.scale:
                 seconds = target.seed_to(level, deadline=time.monotonic() + 600)
                 self.log(f"{name}: {target.member_count():,} accounts (seeded in {seconds:.1f} s)")
-                for op, payload in (("GetAccount", target.get_account()), ("ListAccounts", target.list_accounts())):
+                for op in ("GetAccount", "ListAccounts"):
                     row = {"target": name, "op": op, "accounts": level, "workers": workers}
+                    if reference is not None and level != a.scale[0]:
+                        self.measure(
+                            "scale_reference", row | {"accounts": a.scale[0], "for_accounts": level}, reference.host,
+                            "acs3", _scale_payload(reference, op), c, rate_cap=self.rate_cap(workers),
+                        )  # fmt: skip
+                    payload = _scale_payload(target, op)
                     m = self.measure("scale", row, target.host, "acs3", payload, c, rate_cap=self.rate_cap(workers))
                     self.recover(target, m)
+                    self.moto_after_scale_point(row, c)
+            if reference is not None:
+                reference.stop()
+                reference = None
             if a.expired_codes:
                 self.expired_codes(target, name)
         finally:
             target.stop()
+            if reference is not None:
+                reference.stop()
 
     def expired_codes(self, target: OpenrdTarget, name: str) -> None:
         """RSS with N expired codes stored, the time of their cleanup, and RSS after it."""
@@ -557,14 +591,39 @@ class Bench:
             f"cleanup {row['purge_s']} s ({row['purged']:,} rows), RSS {row['rss_after']['max']} MB after"
         )
 
+    def start_moto_at_scale(self, level: int) -> None:
+        target = MotoTarget(f"moto-{level}", log_dir=self.log_dir, seeded_accounts=level)
+        self.moto_at_scale[level] = target
+        started = time.monotonic()
+        target.start(timeout=self.args.moto_cap)
+        self.log(f"moto: {level:,} accounts seeded in its backend, server up in {time.monotonic() - started:.1f} s")
+
+    def moto_after_scale_point(self, point: dict[str, Any], concurrency: int) -> None:
+        """moto's equivalent read at the same size, right after openrd's scale point (see ``moto_at_scale``)."""
+        moto = self.moto_at_scale.get(point["accounts"])
+        if moto is None or not moto.alive():
+            return
+        moto_op = report.MOTO_EQUIVALENT[point["op"]]
+        payload = moto.describe_account() if moto_op == "DescribeAccount" else moto.list_accounts()
+        row = {"target": "moto", "op": moto_op, "accounts": point["accounts"], "workers": 1}
+        self.measure("scale_moto_adjacent", row | {"for_target": point["target"], "for_op": point["op"]}, moto.host,
+                     "sigv4", payload, concurrency, rate_cap=1500)  # fmt: skip
+
     def moto_scale(self, level: int) -> None:
         a = self.args
         c = a.concurrency[0]
-        target = MotoTarget(f"moto-{level}", log_dir=self.log_dir, seeded_accounts=level)
+        kept = self.moto_at_scale.pop(level, None)
+        if kept is not None and not kept.alive():
+            kept.stop()
+            kept = None
+        target = kept or MotoTarget(f"moto-{level}", log_dir=self.log_dir, seeded_accounts=level)
         try:
-            started = time.monotonic()
-            target.start(timeout=a.moto_cap)
-            self.log(f"moto: {level:,} accounts seeded in its backend, server up in {time.monotonic() - started:.1f} s")
+            if kept is None:
+                started = time.monotonic()
+                target.start(timeout=a.moto_cap)
+                self.log(
+                    f"moto: {level:,} accounts seeded in its backend, server up in {time.monotonic() - started:.1f} s"
+                )
             for op, payload in (
                 ("DescribeAccount", target.describe_account()),
                 ("ListAccounts", target.list_accounts()),
@@ -574,6 +633,10 @@ class Bench:
             self.record_rss(target.server, {"target": f"moto ({level:,} accounts)", "workers": 1})
         finally:
             target.stop()
+
+
+def _scale_payload(target: OpenrdTarget, op: str) -> dict[str, Any]:
+    return target.get_account() if op == "GetAccount" else target.list_accounts()
 
 
 def _dummy_get_account() -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Smoke test of the load benchmark (``bench/run.py``): it runs for about a second per target, without error.
 
 No timed assertion (the benchmark is not part of the test suite): only that the harness produced its results table,
-with answers (req/s > 0) and no errors for the ceiling app and for every openrd operation on SQLite, plus a scale
-point and the expired-codes cleanup. moto and PostgreSQL are left out here; ``python bench/run.py --quick`` runs
-everything.
+with answers (req/s > 0) and no errors for the ceiling app and for every openrd operation on SQLite, plus scale
+points (two sizes, the larger one next to a reference server at the smaller) and the expired-codes cleanup. moto and
+PostgreSQL are left out here; ``python bench/run.py --quick`` runs everything.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def test_bench_runs_for_a_second_per_target(tmp_path: Path) -> None:
     out = tmp_path / "results"
     command = [
         sys.executable, str(RUN), "--duration", "1", "--warmup", "0.2", "--concurrency", "4", "--workers", "1",
-        "--clients", "2", "--skip-moto", "--skip-postgres", "--scale", "100", "--expired-codes", "2000",
+        "--clients", "2", "--skip-moto", "--skip-postgres", "--scale", "100,300", "--expired-codes", "2000",
         "--out", str(out),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
@@ -49,9 +49,15 @@ def test_bench_runs_for_a_second_per_target(tmp_path: Path) -> None:
         assert row["errors"] == 0, row
         assert f"| {target} |" in table
     for op in ("GetAccount", "ListAccounts"):
-        row = _row(results["scale"], target="openrd-sqlite", op=op, accounts=100)
-        assert row["rps"] > 0, row
-        assert row["errors"] == 0, row
+        for accounts in (100, 300):
+            row = _row(results["scale"], target="openrd-sqlite", op=op, accounts=accounts)
+            assert row["rps"] > 0, row
+            assert row["errors"] == 0, row
+        # The larger size is measured right after a second server that holds the smallest one.
+        reference = _row(results["scale_reference"], target="openrd-sqlite", op=op, accounts=100, for_accounts=300)
+        assert reference["rps"] > 0, reference
+        assert reference["errors"] == 0, reference
+    assert "| p50 vs smallest | p50 vs reference |" in table
     memory = _row(results["memory"], target="openrd-sqlite")
     assert memory["purged"] >= 2 * 2000  # the expired codes and their old sends
     assert memory["rss_stored"]["max"] > 0
