@@ -87,6 +87,12 @@ def main() -> int:
     p.add_argument("--warmup", type=float, default=0.5)
     p.add_argument("--bind-rate", type=int, default=2000, help="req/s to prepare bind targets for")
     p.add_argument("--py-spy", action="store_true", help="sample the server with py-spy during the measured window")
+    p.add_argument(
+        "--gil",
+        action="store_true",
+        help="with --py-spy: sample only the thread holding the GIL (where the CPU goes when handler threads wait on "
+        "the database, as on PostgreSQL)",
+    )
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--log-level", default="INFO", help="openrd's OPENRD_LOG_LEVEL (INFO, its default: a line per call)")
     a = p.parse_args()
@@ -113,6 +119,7 @@ def main() -> int:
             pid = target.server.pids()[-1]  # with one worker: the server; with more: one of the workers
             seconds = str(int(span) + 1)
             argv = [binary, "record", "-p", str(pid), "-d", seconds, "-r", "400", "-f", "raw", "-o", str(raw)]
+            argv += ["--gil"] if a.gil else []
             spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         m = lg.run(
             host=target.host,

@@ -25,7 +25,7 @@ from openrd.adapters.db.store import SqlStore
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.adapters.rng import SeededRandomSource, SystemRandomSource
 from openrd.adapters.sms import make_sender
-from openrd.api.app import make_front_door
+from openrd.api.app import CallThreads, make_front_door
 from openrd.config import ConfigError, Settings, load_settings
 from openrd.console.app import console_routes
 from openrd.control.app import identity_routes, not_routed
@@ -176,6 +176,8 @@ def build_app(runtime: Runtime) -> Starlette:
         ),
     ]
 
+    threads = None if deps.settings.store_kind == "sqlite" else CallThreads()
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         runtime.start_background()
@@ -183,9 +185,11 @@ def build_app(runtime: Runtime) -> Starlette:
             yield
         finally:
             runtime.stop_background()
+            if threads is not None:
+                threads.close()
 
     app = OpenRDApp(
-        make_front_door(deps),
+        make_front_door(deps, threads),
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: not_routed},

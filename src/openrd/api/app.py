@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl
 
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openrd import errors
@@ -15,6 +17,9 @@ from openrd.api.request import RawRequest, response_format
 from openrd.services.context import Deps
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+# As many as anyio's default limiter let Starlette's run_in_threadpool use: the PostgreSQL pool keeps as many
+# connections (adapters/db/engine.py).
+CALL_THREADS = 40
 
 
 def _decode_pairs(raw: bytes | str) -> tuple[tuple[str, str], ...]:
@@ -64,17 +69,50 @@ def _response_start(wire: WireResponse) -> Message:
     return {"type": "http.response.start", "status": wire.status, "headers": raw}
 
 
-def make_front_door(deps: Deps) -> ASGIApp:
+class CallThreads:
+    """The threads OpenAPI calls run on when the store waits on the network (PostgreSQL), so calls overlap.
+
+    A plain executor, not Starlette's ``run_in_threadpool``: anyio's per-call machinery (a cancel scope, run-var
+    and current-task lookups, its limiter) held the GIL for a fifth of the event loop's time under a PostgreSQL
+    GetAccount load (bench/profile_server.py --py-spy --gil). The threads start with the first call; ``close`` lets
+    them end (the app's shutdown), and a later call starts them again.
+    """
+
+    def __init__(self, size: int = CALL_THREADS) -> None:
+        self._size = size
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def run(
+        self, call: Callable[[RawRequest, Deps], WireResponse], raw: RawRequest, deps: Deps
+    ) -> Awaitable[WireResponse]:
+        pool = self._pool or self._start()
+        return asyncio.get_running_loop().run_in_executor(pool, call, raw, deps)
+
+    def _start(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self._size, thread_name_prefix="openrd-call")
+            return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
+def make_front_door(deps: Deps, threads: CallThreads | None = None) -> ASGIApp:
     """The ASGI app of the OpenAPI front door at ``/``: plain ASGI, not a Starlette endpoint.
 
     Starlette's middleware stack, router, ``Request`` and ``Response`` cost about a quarter of a signed GetAccount's
     server time under load (py-spy, bench/); the control API and the console keep them.
+
+    Calls run on ``threads`` if given, else on the event loop: SQLite work is CPU-bound and serialised by the GIL
+    anyway, and running it on the loop saved the thread hop and the GIL convoy (+70 % req/s on signed GetAccount,
+    bench/). PostgreSQL waits on the network, so its calls overlap on threads (bootstrap.py).
     """
     limit = deps.settings.max_body_bytes
-    # SQLite work is CPU-bound and serialised by the GIL anyway: running it on the event loop saved the thread
-    # hop and the GIL convoy (+70 % req/s on signed GetAccount, bench/). PostgreSQL waits on the network, so
-    # its calls overlap in the thread pool.
-    inline = deps.settings.store_kind == "sqlite"
 
     async def front_door(scope: Scope, receive: Receive, send: Send) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -103,7 +141,7 @@ def make_front_door(deps: Deps) -> ASGIApp:
             fmt, product = _error_format(query, headers)
             wire = render_error(error, request_id=deps.rng.request_id(), host=host, product=product, fmt=fmt)
         else:
-            wire = dispatch(raw, deps) if inline else await run_in_threadpool(dispatch, raw, deps)
+            wire = dispatch(raw, deps) if threads is None else await threads.run(dispatch, raw, deps)
         await send(_response_start(wire))
         await send({"type": "http.response.body", "body": wire.body})
 
