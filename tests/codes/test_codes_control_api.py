@@ -230,3 +230,18 @@ def test_daily_quota_turns_at_midnight_in_shanghai(servers: Any) -> None:
     api.clock(advance_seconds=40)  # a new day in Asia/Shanghai
     api.send_enable(account, "86-13900000003")
     assert api.latest("86-13900000003")["account_id"] == account.account_id
+
+
+def test_a_send_the_quota_refuses_leaves_nothing_behind(servers: Any) -> None:
+    """The quota is counted after the send's code, SMS and send record are written: refused, all of them go."""
+    _live, api = servers.start(servers.env(OPENRD_DAILY_CODE_QUOTA="1"))
+    account = api.account(site="cn")
+    api.send_enable(account, "86-13900000001")
+    with pytest.raises(AlibabaCloudException) as caught:
+        api.send_enable(account, "86-13900000002")
+    assert code_of(caught.value) == (409, "SendValidateCodeExceedsLimitForAccount")
+
+    assert [m["phone"] for m in api.messages()] == ["86-13900000001"]  # no SMS for the refused send
+    # Nor a send record: the phone's one-a-minute throttle lets another account's send through at once.
+    api.send_enable(api.account(site="cn"), "86-13900000002")
+    assert len(api.messages()) == 2

@@ -54,10 +54,10 @@ def issue_code(
 ) -> IssuedCode:
     """Throttle per phone, then the daily quota of ``quota_account_id``; then store the code and its SMS.
 
-    The quota is checked and counted last, after the code and its SMS are written (a refused send undoes them with
-    its savepoint): on PostgreSQL the quota's row lock, which every send of the account waits for, is then held
-    for the last statements and the commit only, not for the whole send (bench/profile_server.py). The count is
-    kept in one row per account and day, not counted from the sends (that grew with the day's sends).
+    The quota is checked and counted last, after the code, its SMS and the send's record are written (a refused
+    send undoes them with its savepoint): on PostgreSQL the quota's row lock, which every send of the account waits
+    for, is then held for the call's audit row and the commit only, not for the whole send (bench/profile_server.py).
+    The count is kept in one row per account and day, not counted from the sends (that grew with the day's sends).
     """
     now_ms = epoch_ms(now)
     # Lock in a fixed order (the phone here, the account's quota row last) so concurrent sends cannot deadlock.
@@ -92,9 +92,9 @@ def issue_code(
     )
 
     day = quota_day(now, quota_site.quota_time_zone)
-    if not uow.codes.take_quota(quota_account_id, day, limit=policy.daily_quota, now_ms=now_ms):
-        raise errors.SendValidateCodeExceedsLimitForAccount()
     uow.codes.record_send(quota_account_id=quota_account_id, day=day, phone=phone, sent_ms=now_ms)
+    if not uow.codes.take_quota(quota_account_id, day, limit=policy.daily_quota, now_ms=now_ms):
+        raise errors.SendValidateCodeExceedsLimitForAccount()  # the savepoint undoes the send's rows
     return issued
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 BEGIN_MODE = "openrd_begin"  # execution option: "IMMEDIATE" for write transactions on SQLite
-# Handlers run in anyio's worker threads, at most 40 at once per process (its default limiter): a pool that keeps
+# On PostgreSQL, calls run on at most 40 threads per process (api/app.py, CallThreads): a pool that keeps
 # that many connections (OPENRD_DATABASE_POOL_SIZE's default) never closes and reopens one under load. A pool of
 # 10 closed every connection beyond it at check-in, and PostgreSQL forks a backend per connection: GetAccount p99
 # at c=16 was ~75 ms against ~40 ms with this pool, and at c=64 ~760 req/s against 800-1,000
