@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -217,18 +218,40 @@ def test_the_server_pools_as_many_connections_as_configured(postgres_url: str, t
         runtime.close()
 
 
+@contextmanager
+def _units_of_work(url: str, *, ping_idle_after: float) -> Iterator[SqlUnitOfWorkFactory]:
+    """Units of work on a migrated database whose pool and kept connections ping after ``ping_idle_after``."""
+    engine = make_engine(url, ping_idle_after=ping_idle_after)
+    migrate.upgrade(engine)
+    uow = SqlUnitOfWorkFactory(engine, FernetSecretBox("k"), ping_idle_after=ping_idle_after)
+    try:
+        yield uow
+    finally:
+        uow.close()
+        engine.dispose()
+
+
+def _drop_kept_connections(postgres_url: str, uow: SqlUnitOfWorkFactory, *, write: bool) -> set[int]:
+    """Keep two connections of this kind, then end their backends (as a database restart would); their pids."""
+    with uow(write=write) as first, uow(write=write) as second:
+        pids = {_pid_of(first), _pid_of(second)}
+    assert len(pids) == 2
+    for pid in pids:
+        _terminate(postgres_url, pid)
+    return pids
+
+
+def _kept_pids(uow: SqlUnitOfWorkFactory, *, write: bool) -> set[int]:
+    with uow(write=write) as first, uow(write=write) as second:
+        return {_pid_of(first), _pid_of(second)}
+
+
 def test_a_call_on_a_connection_the_database_dropped_answers_503_and_renews_the_pool(
     postgres_url: str, fresh_pg_url: str
 ) -> None:
-    # No ping: the call meets the dead connection.
-    engine = make_engine(fresh_pg_url, ping_idle_after=3600.0)
-    migrate.upgrade(engine)
-    uow = SqlUnitOfWorkFactory(engine, FernetSecretBox("k"), ping_idle_after=3600.0)
-    try:
+    with _units_of_work(fresh_pg_url, ping_idle_after=3600.0) as uow:  # no ping: the call meets the dead connection
         for write in (True, False):
-            dropped = _kept_pids(uow, write=write)  # e.g. a database restart: every connection it had goes
-            for pid in dropped:
-                _terminate(postgres_url, pid)
+            dropped = _drop_kept_connections(postgres_url, uow, write=write)
 
             with pytest.raises(ServiceUnavailable):
                 _touch(uow, write=write)
@@ -237,37 +260,18 @@ def test_a_call_on_a_connection_the_database_dropped_answers_503_and_renews_the_
             for _ in range(len(dropped)):
                 _touch(uow, write=write)
                 assert not _kept_pids(uow, write=write) & dropped
-    finally:
-        uow.close()
-        engine.dispose()
 
 
 def test_a_kept_connection_the_server_dropped_while_idle_is_replaced_before_use(
     postgres_url: str, fresh_pg_url: str
 ) -> None:
-    engine = make_engine(fresh_pg_url, ping_idle_after=0.0)
-    migrate.upgrade(engine)
-    uow = SqlUnitOfWorkFactory(engine, FernetSecretBox("k"), ping_idle_after=0.0)
-    try:
+    with _units_of_work(fresh_pg_url, ping_idle_after=0.0) as uow:
         for write in (True, False):
-            dropped = _kept_pids(uow, write=write)
-            for pid in dropped:
-                _terminate(postgres_url, pid)
+            dropped = _drop_kept_connections(postgres_url, uow, write=write)
 
             _touch(uow, write=write)  # the ping before use found it dead: no error reaches the caller
 
             assert not _kept_pids(uow, write=write) & dropped
-    finally:
-        uow.close()
-        engine.dispose()
-
-
-def _kept_pids(uow: SqlUnitOfWorkFactory, *, write: bool) -> set[int]:
-    """Two units of work open at once, so two connections of this kind are kept when they end."""
-    with uow(write=write) as first, uow(write=write) as second:
-        pids = {_pid_of(first), _pid_of(second)}
-    assert len(pids) == 2
-    return pids
 
 
 def _touch(uow: SqlUnitOfWorkFactory, *, write: bool) -> None:
