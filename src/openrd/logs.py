@@ -138,6 +138,13 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
         if isinstance(old, BackgroundStreamHandler):
             old.close()  # configured again (tests, a second app in one process): it writes what it has and stops
     root.setLevel(level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # No access line: uvicorn's holds the whole query string, and an OpenAPI call's parameters ride there (a
+    # verification code, a phone, a V1 signature). openrd logs every call itself, masked (api/dispatch.py). uvicorn
+    # writes the line when this logger has a handler, its ancestors' included (hasHandlers()): it must not reach
+    # the root's.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers[:] = []
+    access.propagate = False

@@ -3,17 +3,21 @@ sender, across sends, throttles, wrong and right codes for both purposes, and de
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from alibabacloud_resourcemanager20200331 import models
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
 from codes_support import Api, Receiver, make_directory, wait_for
 
 from openrd.domain.phone import mask_phone
+from openrd.testing.process import ServerProcess
 
 SIX_DIGITS = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
 PHONES = ["86-13900000001", "86-13900000002", "86-13900000003", "86-13900000004"]
@@ -130,3 +134,22 @@ def test_the_search_finds_a_leak(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     logging.getLogger("openrd.test").info("sms", extra={"detail": "验证码483920"})
     assert re.search(r"(?<![0-9])483920(?![0-9])", "\n".join(record_text(r) for r in caplog.records))
+
+
+def test_the_served_process_logs_no_query_string(tmp_path: Path) -> None:
+    """``openrd serve`` as deployed (its own logging, uvicorn's loggers under it): an OpenAPI call's parameters ride in
+    the query string, so uvicorn's access line would print a code and a phone. The call is logged by openrd alone."""
+    env = {"OPENRD_DATA_DIR": str(tmp_path / "data"), "OPENRD_SECRET_KEY": "served-logs", "HOME": str(tmp_path)}
+    server = ServerProcess(env, tmp_path / "serve.log").start()
+    try:
+        query = {"Action": "BindSecureMobilePhone", "SecureMobilePhone": "86-13912345678", "VerificationCode": "654321"}
+        answer = httpx.get(f"http://{server.endpoint}/", params=query | {"Format": "JSON"}, timeout=30)
+        assert answer.json()["Code"] == "MissingParameter"  # unsigned: refused, and logged as a call
+    finally:
+        server.stop()  # its handler writes what it holds on the way out
+    lines = [json.loads(line) for line in server.log_text().splitlines() if line.startswith("{")]
+
+    assert any(line.get("status") == 400 and line.get("code") == "MissingParameter" for line in lines), lines
+    assert not [line for line in lines if line["logger"] == "uvicorn.access"]
+    assert "654321" not in server.log_text()
+    assert "13912345678" not in server.log_text()

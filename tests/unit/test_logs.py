@@ -164,6 +164,20 @@ def test_configure_logging_writes_json_lines_to_stderr_and_replaces_its_own_hand
     assert "process" not in lines[0]
 
 
+def test_uvicorn_logs_through_openrd_but_writes_no_access_line(
+    root_logging: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """uvicorn asks ``hasHandlers()`` of its access logger before it builds the line (which holds the query string)."""
+    configure_logging("INFO")
+    logging.getLogger("uvicorn.error").info("Started server process")
+    logging.getLogger("uvicorn.access").info('%s - "%s" %d', "127.0.0.1:1", "GET /?VerificationCode=654321", 400)
+    logging.getLogger().handlers[0].flush()
+
+    assert not logging.getLogger("uvicorn.access").hasHandlers()
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [(e["logger"], e["message"]) for e in lines] == [("uvicorn.error", "Started server process")]
+
+
 def test_records_skip_what_no_line_prints(root_logging: None) -> None:
     configure_logging("INFO", json_lines=False)
     record = logging.getLogger("openrd.api").makeRecord("openrd.api", logging.INFO, "(unknown file)", 0, "x", (), None)
