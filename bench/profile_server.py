@@ -94,6 +94,7 @@ def main() -> int:
         "the database, as on PostgreSQL)",
     )
     p.add_argument("--top", type=int, default=30)
+    p.add_argument("--save-stacks", type=Path, help="with --py-spy: also copy py-spy's raw stacks to this file")
     p.add_argument("--log-level", default="INFO", help="openrd's OPENRD_LOG_LEVEL (INFO, its default: a line per call)")
     a = p.parse_args()
     if a.py_spy and shutil.which("py-spy") is None and not (Path(sys.executable).parent / "py-spy").exists():
@@ -139,6 +140,8 @@ def main() -> int:
         if spy is not None:
             spy.wait(timeout=span + 60)
             print(summarise(raw, a.top) if raw.exists() else "py-spy wrote nothing (permissions? see its docs)")
+            if a.save_stacks is not None and raw.exists():
+                shutil.copyfile(raw, a.save_stacks)
     finally:
         target.stop()
         lg.close()

@@ -28,7 +28,10 @@ class Prepared:
         self.statement = statement
         self._by_dialect: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
         columns = getattr(statement, "selected_columns", None)
-        self._row: Any = namedtuple("Row", list(columns.keys()), rename=True) if columns is not None else None
+        names = list(columns.keys()) if columns is not None else None
+        if names is None and getattr(statement, "returning_column_descriptions", None):  # an INSERT/UPDATE … RETURNING
+            names = [column["name"] for column in statement.returning_column_descriptions]  # type: ignore[attr-defined]
+        self._row: Any = namedtuple("Row", names, rename=True) if names is not None else None
 
     def _compiled(self, conn: Connection) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
         dialect = conn.dialect
@@ -52,6 +55,19 @@ class Prepared:
         driver = conn.connection.driver_connection
         try:
             return driver.execute(sql, values)  # type: ignore[union-attr]
+        except conn.dialect.loaded_dbapi.Error as error:
+            raise exc.DBAPIError.instance(
+                sql, values, error, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+            ) from error
+
+    def execute_many(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> None:
+        """The statement once per parameter set, in one driver call (psycopg pipelines them: one round trip)."""
+        sql, positions, defaults = self._compiled(conn)
+        full = [defaults | dict(p) for p in params]
+        values: list[Any] = full if positions is None else [[p[k] for k in positions] for p in full]
+        driver = conn.connection.driver_connection
+        try:
+            driver.cursor().executemany(sql, values)  # type: ignore[union-attr]
         except conn.dialect.loaded_dbapi.Error as error:
             raise exc.DBAPIError.instance(
                 sql, values, error, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
