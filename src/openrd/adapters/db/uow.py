@@ -166,11 +166,14 @@ class ApartStatements:
             try:
                 return call(conn, params)
             except DBAPIError as error:
-                if _connection_lost(conn, error):
-                    conn.invalidate()
-                    self._engine.dispose()
-                    self._cache.clear()
-                raise
+                if not _connection_lost(conn, error):
+                    raise
+                # As SqlUnitOfWork does for its own: the database went away, renew this engine's connections.
+                conn.invalidate()
+                self._engine.dispose()
+                self._cache.clear()
+                log.warning("database connection lost", extra={"error": type(error.orig).__name__})
+                raise errors.ServiceUnavailable() from error
             finally:
                 self._cache.checkin(conn, write=False)
         finally:
@@ -325,7 +328,8 @@ class SqlUnitOfWork:
             assert self._apart is not None
             try:
                 self._apart.execute(statement, params)
-            except SQLAlchemyError as error:  # the database went away: what was counted stays counted (the safe side)
+            except (SQLAlchemyError, errors.ServiceUnavailable) as error:
+                # The database went away: what was counted stays counted (the safe side).
                 log.warning("could not undo a statement committed apart", extra={"error": type(error).__name__})
 
     def _release(self) -> None:
