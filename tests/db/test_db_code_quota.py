@@ -100,7 +100,7 @@ def test_the_migration_counts_the_sends_already_there(fresh_db_url: str) -> None
         engine.dispose()
 
 
-# PostgreSQL counts the quota apart from the send's transaction (codes.py, take_quota; uow.py, ApartStatements).
+# PostgreSQL counts the quota apart from the send's transaction (codes.py, take_quota; connections.py, ApartStatements).
 
 
 def backend_pid(w: SqlUnitOfWork) -> int:

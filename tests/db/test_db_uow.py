@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from openrd.adapters.db import tables as t
-from openrd.adapters.db.uow import CACHED_CONNECTIONS, NestedUnitOfWork, SqlUnitOfWork, SqlUnitOfWorkFactory
+from openrd.adapters.db.connections import CACHED_CONNECTIONS
+from openrd.adapters.db.uow import NestedUnitOfWork, SqlUnitOfWork, SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus
 from openrd.errors import ConcurrentCallNotSupported, InvalidVerificationCode
