@@ -13,7 +13,7 @@ callers convert booleans themselves. Rows of a SELECT are named tuples (``row.co
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, exc
@@ -49,29 +49,14 @@ class Prepared:
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         """The driver cursor after running the statement (``fetchone``/``fetchall``/``rowcount``)."""
         sql, positions, defaults = self._compiled(conn)
-        if defaults:
-            params = defaults | dict(params)
-        values: Sequence[Any] | Mapping[str, Any] = params if positions is None else [params[p] for p in positions]
-        driver = conn.connection.driver_connection
-        try:
-            return driver.execute(sql, values)  # type: ignore[union-attr]
-        except conn.dialect.loaded_dbapi.Error as error:
-            raise exc.DBAPIError.instance(
-                sql, values, error, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
-            ) from error
+        values = _ordered(defaults | dict(params) if defaults else params, positions)
+        return _on_driver(conn, sql, values, lambda driver: driver.execute(sql, values))
 
     def execute_many(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> None:
         """The statement once per parameter set, in one driver call (psycopg pipelines them: one round trip)."""
         sql, positions, defaults = self._compiled(conn)
-        full = [defaults | dict(p) for p in params]
-        values: list[Any] = full if positions is None else [[p[k] for k in positions] for p in full]
-        driver = conn.connection.driver_connection
-        try:
-            driver.cursor().executemany(sql, values)  # type: ignore[union-attr]
-        except conn.dialect.loaded_dbapi.Error as error:
-            raise exc.DBAPIError.instance(
-                sql, values, error, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
-            ) from error
+        values = [_ordered(defaults | dict(p), positions) for p in params]
+        _on_driver(conn, sql, values, lambda driver: driver.cursor().executemany(sql, values))
 
     def first(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         row = self.execute(conn, params).fetchone()
@@ -83,3 +68,17 @@ class Prepared:
 
     def rowcount(self, conn: Connection, params: Mapping[str, Any]) -> int:
         return int(self.execute(conn, params).rowcount)
+
+
+def _ordered(params: Mapping[str, Any], positions: tuple[str, ...] | None) -> Any:
+    """The parameters as the driver takes them: by name, or in the statement's order (SQLite's ``?``)."""
+    return params if positions is None else [params[p] for p in positions]
+
+
+def _on_driver(conn: Connection, sql: str, values: Any, call: Callable[[Any], Any]) -> Any:
+    """``call`` on the driver connection; a driver error raised as SQLAlchemy's, as Core would."""
+    try:
+        return call(conn.connection.driver_connection)
+    except conn.dialect.loaded_dbapi.Error as error:
+        dbapi_error = conn.dialect.loaded_dbapi.Error
+        raise exc.DBAPIError.instance(sql, values, error, dbapi_error, dialect=conn.dialect) from error
