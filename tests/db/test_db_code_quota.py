@@ -3,19 +3,14 @@ per account and day, undone with its transaction, forgotten with its day's sends
 
 from __future__ import annotations
 
-import threading
-import time
-
-import psycopg
 import pytest
 from sqlalchemy import Engine, select, text
 
 from openrd import errors
-from openrd.adapters.crypto import FernetSecretBox
 from openrd.adapters.db import migrate
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.engine import make_engine
-from openrd.adapters.db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 
 ACCOUNT, OTHER = "1000000000000001", "1000000000000002"
 DAY, NEXT_DAY = "2026-12-01", "2026-12-02"
@@ -97,87 +92,4 @@ def test_the_migration_counts_the_sends_already_there(fresh_db_url: str) -> None
             rows = set(conn.execute(select(q.c.quota_account_id, q.c.quota_day, q.c.sent, q.c.last_ms)))
         assert rows == {(ACCOUNT, DAY, 2, 30), (ACCOUNT, NEXT_DAY, 1, 50), (OTHER, DAY, 1, 20)}
     finally:
-        engine.dispose()
-
-
-# PostgreSQL counts the quota apart from the send's transaction (codes.py, take_quota; connections.py, ApartStatements).
-
-
-def backend_pid(w: SqlUnitOfWork) -> int:
-    return int(w.connection.connection.driver_connection.info.backend_pid)  # type: ignore[union-attr]
-
-
-def terminate_others(admin: psycopg.Connection, *, keep: int = 0) -> int:
-    """End every connection to the database but ``admin`` and ``keep``; wait until they are gone."""
-    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)"
-    killed = len(admin.execute("SELECT pg_terminate_backend(pid) " + others, (keep,)).fetchall())
-    for _ in range(250):  # backends exit asynchronously
-        if admin.execute("SELECT count(*) " + others, (keep,)).fetchone() == (0,):
-            return killed
-        time.sleep(0.02)
-    raise AssertionError("terminated backends did not exit")
-
-
-def test_an_open_send_leaves_the_quota_row_unlocked_and_counted(pg_uow: SqlUnitOfWorkFactory) -> None:
-    """A send still open does not hold the account's quota row: another send counts at once (in the send's own
-    transaction it waited for that send's COMMIT), and sees the open send counted; the open send's rollback gives
-    its count back."""
-    others: list[bool] = []
-
-    def counted_while_others_send_then_failed() -> None:
-        with pg_uow() as open_send:
-            assert open_send.codes.take_quota(ACCOUNT, DAY, limit=2, now_ms=1)
-            # A thread, so that a send that does wait fails this test instead of hanging it.
-            worker = threading.Thread(target=lambda: others.extend([take(pg_uow, limit=2), take(pg_uow, limit=2)]))
-            worker.start()
-            worker.join(timeout=30)
-            assert not worker.is_alive(), "a send waited for another send's transaction"
-            assert used(pg_uow) == 2
-            raise errors.ThrottlingUser(1)  # the open send fails after all
-
-    with pytest.raises(errors.ThrottlingUser):
-        counted_while_others_send_then_failed()
-    assert others == [True, False]  # the open send's count was seen: the second of the two was refused
-    assert used(pg_uow) == 1
-    assert take(pg_uow, limit=2)
-
-
-def test_a_count_that_cannot_be_given_back_stays(
-    pg_uow: SqlUnitOfWorkFactory, fresh_pg_url: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The give-back's connection is lost: the send is still undone, the count stays (never more sends than the
-    quota), a warning says so, and the next send connects afresh."""
-
-    def counted_then_connections_killed_then_failed(admin: psycopg.Connection) -> None:
-        with pg_uow() as send:
-            assert send.codes.take_quota(ACCOUNT, DAY, limit=3, now_ms=1)
-            # Every other connection of the database: the one the count was committed on among them.
-            assert terminate_others(admin, keep=backend_pid(send))
-            raise errors.ThrottlingUser(1)
-
-    admin_url = fresh_pg_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin_url, autocommit=True) as admin, pytest.raises(errors.ThrottlingUser):
-        counted_then_connections_killed_then_failed(admin)
-    assert "could not undo a statement committed apart" in caplog.text
-    assert used(pg_uow) == 1
-    assert take(pg_uow)
-    assert used(pg_uow) == 2
-
-
-def test_a_count_whose_connection_is_lost_answers_503_and_the_next_reconnects(fresh_pg_url: str) -> None:
-    """The count's own connection died since its last use (not pinged: used too recently): the send answers
-    ServiceUnavailable, counts nothing, and the next send counts on a fresh connection."""
-    engine = make_engine(fresh_pg_url)
-    migrate.upgrade(engine)
-    factory = SqlUnitOfWorkFactory(engine, FernetSecretBox("apart-test-key"), ping_idle_after=3600)
-    try:
-        assert take(factory)  # the count's connection is open and kept
-        with psycopg.connect(fresh_pg_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as admin:
-            assert terminate_others(admin)
-        with pytest.raises(errors.ServiceUnavailable):
-            take(factory)
-        assert take(factory)
-        assert used(factory) == 2
-    finally:
-        factory.close()
         engine.dispose()

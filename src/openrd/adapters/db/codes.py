@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -124,7 +124,7 @@ def lock_key(conn: Connection, key: str) -> None:
 def _take_quota(dialect: str) -> Prepared:
     """Count one send against the day's quota unless it is used up, in one atomic statement: the first send of the
     day inserts the row, later ones add one while ``sent`` is under the limit. No row back: the quota is used up.
-    The statement locks the row, so the account's concurrent sends count one by one."""
+    On PostgreSQL the statement locks the row to the commit, so the account's concurrent sends count one by one."""
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_q).values(
         quota_account_id=bindparam("account"), quota_day=bindparam("day"), sent=1, last_ms=bindparam("now")
     )
@@ -137,26 +137,9 @@ def _take_quota(dialect: str) -> Prepared:
     )
 
 
-_GIVE_BACK_QUOTA = Prepared(
-    update(_q)
-    .where(_q.c.quota_account_id == bindparam("account"), _q.c.quota_day == bindparam("day"), _q.c.sent > 0)
-    .values(sent=_q.c.sent - 1)
-)
-
-
-class Apart(Protocol):
-    """The unit of work's statements committed apart from its transaction (uow.py, SqlUnitOfWork.apart)."""
-
-    def apart(
-        self, statement: Prepared, params: Mapping[str, Any], *, undo: tuple[Prepared, Mapping[str, Any]]
-    ) -> Any: ...
-
-
 class SqlCodeRepository:
-    def __init__(self, conn: Connection, *, apart: Apart | None = None) -> None:
-        """``apart`` (PostgreSQL changes): the daily quota is counted there, see take_quota."""
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._apart = apart
 
     def lock(self, key: str) -> None:
         lock_key(self.conn, key)
@@ -169,18 +152,8 @@ class SqlCodeRepository:
         return 0 if row is None else int(row.sent)
 
     def take_quota(self, quota_account_id: str, day: str, *, limit: int, now_ms: int) -> bool:
-        """On PostgreSQL the count commits at once, apart from the send's transaction, and is given back if that
-        does not commit: in the send's transaction the quota row stayed locked to its COMMIT, and every send of
-        the account queued on it (bench/profile_server.py: 301-314 req/s, p99 ~150 ms, most backends waiting on
-        that lock). Meanwhile other sends see it counted: near the limit one may be refused for a send that then
-        fails, and a process that dies between the two commits leaves one send counted that was not sent; never
-        more sends than the quota."""
         params = {"account": quota_account_id, "day": day, "now": now_ms, "limit": limit}
-        statement = _take_quota(self.conn.dialect.name)
-        if self._apart is None:
-            return statement.first(self.conn, params) is not None
-        undo = (_GIVE_BACK_QUOTA, {"account": quota_account_id, "day": day})
-        return self._apart.apart(statement, params, undo=undo) is not None
+        return _take_quota(self.conn.dialect.name).first(self.conn, params) is not None
 
     def record_send(self, *, quota_account_id: str, day: str, phone: str, sent_ms: int) -> None:
         values = {"quota_account_id": quota_account_id, "quota_day": day, "phone": phone, "sent_ms": sent_ms}

@@ -1,27 +1,21 @@
-"""Connections kept between transactions (ConnectionCache), and statements committed apart from a unit of work's
-transaction on connections of their own (ApartStatements, PostgreSQL)."""
+"""Connections kept between transactions (ConnectionCache), and how to tell a lost one."""
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from openrd import errors
-from openrd.adapters.db.engine import BEGIN_MODE, make_engine
-from openrd.adapters.db.prepared import Prepared
+from openrd.adapters.db.engine import BEGIN_MODE
 
 log = logging.getLogger("openrd.db")
 
 WAIT_SECONDS = 30.0  # the longest a call waits for SQLite's writer lock or a connection: SQLite's busy timeout
 CACHED_CONNECTIONS = 4  # per kind (write, read); the engines' pools (make_engine) hold more than twice this
-APART_CONNECTIONS = 4  # per process, for statements committed apart (ApartStatements): each is held for one statement
 
 
 class ConnectionCache:
@@ -112,59 +106,3 @@ def connection_lost(conn: Connection, exc: BaseException | None) -> bool:
         return bool(conn.dialect.is_disconnect(orig, driver_of(conn), None))
     except Exception:  # an invalidated connection has no driver connection left to ask
         return True
-
-
-class ApartStatements:
-    """PostgreSQL: single statements committed at once on connections of their own, apart from the transaction of
-    the unit of work that runs them (``SqlUnitOfWork.apart``).
-
-    For a row every call of a kind updates (an account's daily quota): updated inside the call's transaction, the
-    row stays locked until that transaction's COMMIT, and the account's concurrent calls queue behind each other's
-    remaining statements, commit and WAL flush, and behind the Python between them. A statement in autocommit holds
-    it for its own execution only. The connections come from a small engine of their own, not from the calls' pool:
-    a call holding its connection while it waits for a second one from the same pool could wait for ever once every
-    pooled connection is held by such a call. Each is held for one statement and waits on nothing else.
-
-    Callers queue on a semaphore with as many permits as connections: the kept connections (ConnectionCache) are
-    checked out of the pool, so callers waiting in the pool itself would not see them come back.
-    """
-
-    def __init__(self, engine: Engine, *, ping_idle_after: float) -> None:
-        self._engine = make_engine(
-            engine.url, pool_size=APART_CONNECTIONS, max_overflow=0, ping_idle_after=ping_idle_after
-        )
-        self._cache = ConnectionCache(self._engine, size=APART_CONNECTIONS, ping_idle_after=ping_idle_after)
-        self._permits = threading.BoundedSemaphore(APART_CONNECTIONS)
-
-    def first(self, statement: Prepared, params: Mapping[str, Any]) -> Any:
-        """``statement``'s first row (None without one), committed before this returns."""
-        return self._run(statement.first, params)
-
-    def execute(self, statement: Prepared, params: Mapping[str, Any]) -> None:
-        """``statement`` (no rows back), committed before this returns."""
-        self._run(statement.execute, params)
-
-    def _run(self, call: Callable[[Connection, Mapping[str, Any]], Any], params: Mapping[str, Any]) -> Any:
-        if not self._permits.acquire(timeout=WAIT_SECONDS):
-            raise errors.ServiceUnavailable()  # the database answers nothing: overloaded or gone
-        try:
-            conn = self._cache.checkout(write=False)  # the read kind: in autocommit
-            try:
-                return call(conn, params)
-            except DBAPIError as error:
-                if not connection_lost(conn, error):
-                    raise
-                # As SqlUnitOfWork does for its own: the database went away, renew this engine's connections.
-                conn.invalidate()
-                self._engine.dispose()
-                self._cache.clear()
-                log.warning("database connection lost", extra={"error": type(error.orig).__name__})
-                raise errors.ServiceUnavailable() from error
-            finally:
-                self._cache.checkin(conn, write=False)
-        finally:
-            self._permits.release()
-
-    def close(self) -> None:
-        self._cache.close()
-        self._engine.dispose()

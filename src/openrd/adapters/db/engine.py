@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, exc
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 
 BEGIN_MODE = "openrd_begin"  # execution option: "IMMEDIATE" for write transactions on SQLite
 # On PostgreSQL, calls run on at most 40 threads per process (api/app.py, CallThreads): a pool that keeps
@@ -20,19 +20,12 @@ PING_IDLE_AFTER_SECONDS = 1.0  # a pooled PostgreSQL connection idle for longer 
 _IDLE_SINCE = "openrd_idle_since"  # connection record info: monotonic time the connection went back to the pool
 
 
-def make_engine(
-    url: str | URL,
-    *,
-    pool_size: int = PG_POOL_SIZE,
-    max_overflow: int = PG_POOL_OVERFLOW,
-    ping_idle_after: float = PING_IDLE_AFTER_SECONDS,
-) -> Engine:
-    """An engine for ``url``; ``pool_size``: the PostgreSQL connections kept open, ``max_overflow``: how many more
-    it opens under load and closes after (SQLite's pool is fixed)."""
+def make_engine(url: str, *, pool_size: int = PG_POOL_SIZE, ping_idle_after: float = PING_IDLE_AFTER_SECONDS) -> Engine:
+    """An engine for ``url``; ``pool_size``: the PostgreSQL connections kept open (SQLite's pool is fixed)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=PG_POOL_OVERFLOW)
     _ping_idle_connections(engine, ping_idle_after)
     return engine
 
@@ -76,7 +69,7 @@ def sqlite_file(engine: Engine) -> Path | None:
     return Path(database)
 
 
-def _sqlite_engine(url: str | URL) -> Engine:
+def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)

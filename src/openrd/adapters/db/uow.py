@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from openrd import errors
 from openrd.adapters.db.audit import SqlAuditRepository
 from openrd.adapters.db.codes import SqlCodeRepository, SqlOutboxRepository
-from openrd.adapters.db.connections import (
-    CACHED_CONNECTIONS,
-    WAIT_SECONDS,
-    ApartStatements,
-    ConnectionCache,
-    connection_lost,
-    driver_of,
-)
+from openrd.adapters.db.connections import CACHED_CONNECTIONS, WAIT_SECONDS, ConnectionCache, connection_lost, driver_of
 from openrd.adapters.db.directory import SqlDirectoryRepository
 from openrd.adapters.db.engine import PING_IDLE_AFTER_SECONDS, sqlite_file
 from openrd.adapters.db.page_cache import MemberPageCache
-from openrd.adapters.db.prepared import Prepared
 from openrd.adapters.db.repositories import (
     SqlAccountRepository,
     SqlIdentityRepository,
@@ -59,12 +49,8 @@ class SqlUnitOfWork:
         cache: ConnectionCache,
         writer_lock: WriterLock | None = None,
         pages: MemberPageCache | None = None,
-        apart: ApartStatements | None = None,
     ) -> None:
         self._engine = engine
-        self._apart = apart if write else None
-        # What undoes each statement committed apart, should this unit of work not commit (see apart()).
-        self._undo: list[tuple[Prepared, Mapping[str, Any]]] = []
         self._box = box
         self._write = write
         self._writer_lock = writer_lock if write else None
@@ -106,7 +92,7 @@ class SqlUnitOfWork:
         self.identity = SqlIdentityRepository(conn, self._box, seen_managed=seen_managed)
         self.nonces = SqlNonceRepository(conn)
         self.state = SqlStateRepository(conn)
-        self.codes = SqlCodeRepository(conn, apart=self if self._apart is not None else None)
+        self.codes = SqlCodeRepository(conn)
         self.outbox = SqlOutboxRepository(conn, self._box)
         self.audit = SqlAuditRepository(conn)
         return self
@@ -119,16 +105,12 @@ class SqlUnitOfWork:
         if conn is None:
             return
         lost = exc if connection_lost(conn, exc) else None
-        undo, self._undo = self._undo, []
-        committing = False
         try:
             if lost is not None:
                 conn.invalidate()  # nothing can be committed or rolled back on it
             elif self._write:
-                committing = exc_type is None or (isinstance(exc, errors.OpenRDError) and exc.keeps_changes)
-                self._finish(conn, commit=committing)
-                if committing:
-                    undo = []  # committed: what was committed apart stays
+                keep = exc_type is None or (isinstance(exc, errors.OpenRDError) and exc.keeps_changes)
+                self._finish(conn, commit=keep)
             elif conn.in_transaction():
                 conn.rollback()  # a statement through SQLAlchemy joined the read transaction: end it there
             elif self._sqlite:
@@ -138,12 +120,9 @@ class SqlUnitOfWork:
                 raise
             lost = error
             conn.invalidate()
-            if committing:
-                undo = []  # lost during COMMIT: it may have committed, so keep what was counted apart
         finally:
             self._cache.checkin(conn, write=self._write)
             self._release()
-            self._undo_apart(undo)
         if lost is not None:
             # The database went away under the call (a restart, the network): the pool's other connections are as
             # dead. A new pool replaces it (idle connections closed now, those in use when they come back), so the
@@ -156,37 +135,6 @@ class SqlUnitOfWork:
         if isinstance(exc, IntegrityError):
             # A unique constraint caught what the checks could not see: a concurrent call won. Say so, not 500.
             raise errors.ConcurrentCallNotSupported() from exc
-
-    def apart(self, statement: Prepared, params: Mapping[str, Any], *, undo: tuple[Prepared, Mapping[str, Any]]) -> Any:
-        """PostgreSQL: run ``statement`` committed at once, apart from this unit of work's transaction
-        (ApartStatements); its first row, or None, which must mean it changed nothing (a RETURNING statement
-        whose condition failed). Should this unit of work (or the savepoint it runs in) not commit, ``undo`` runs
-        the same way. A process that dies in between leaves the statement's effect: use it where that errs on the
-        safe side (a quota counted once too often)."""
-        if self._apart is None:
-            raise RuntimeError("statements run apart on a PostgreSQL write unit of work only")
-        row = self._apart.first(statement, params)
-        if row is not None:
-            self._undo.append(undo)
-        return row
-
-    def undo_apart_since(self, mark: int) -> None:
-        """Undo what was committed apart after the first ``mark`` statements (a savepoint rolled back)."""
-        undo, self._undo[mark:] = self._undo[mark:], []
-        self._undo_apart(undo)
-
-    @property
-    def apart_count(self) -> int:
-        return len(self._undo)
-
-    def _undo_apart(self, undo: list[tuple[Prepared, Mapping[str, Any]]]) -> None:
-        for statement, params in reversed(undo):
-            assert self._apart is not None
-            try:
-                self._apart.execute(statement, params)
-            except (SQLAlchemyError, errors.ServiceUnavailable) as error:
-                # The database went away: what was counted stays counted (the safe side).
-                log.warning("could not undo a statement committed apart", extra={"error": type(error).__name__})
 
     def _release(self) -> None:
         if self._holds_lock and self._writer_lock is not None:
@@ -231,7 +179,6 @@ class NestedUnitOfWork:
     def __init__(self, outer: SqlUnitOfWork) -> None:
         self._outer = outer
         self._savepoint: str | None = None
-        self._apart_mark = 0
         self.accounts, self.identity, self.nonces, self.state = (
             outer.accounts,
             outer.identity,
@@ -247,7 +194,6 @@ class NestedUnitOfWork:
         name = self._outer.savepoint_name()
         self._run(f"SAVEPOINT {name}")
         self._savepoint = name
-        self._apart_mark = self._outer.apart_count
         return self
 
     def __exit__(
@@ -258,7 +204,6 @@ class NestedUnitOfWork:
             return
         if exc_type is not None and not (isinstance(exc, errors.OpenRDError) and exc.keeps_changes):
             self._run(f"ROLLBACK TO SAVEPOINT {name}")
-            self._outer.undo_apart_since(self._apart_mark)
         # No RELEASE: what the savepoint kept belongs to the enclosing transaction either way, and that
         # transaction's COMMIT or ROLLBACK ends the savepoint with it (each has a name of its own, so none is
         # reused). A RELEASE was one more statement per write call, on PostgreSQL a network round trip.
@@ -287,18 +232,10 @@ class SqlUnitOfWorkFactory:
             engine, size=CACHED_CONNECTIONS, ping_idle_after=None if sqlite else ping_idle_after
         )
         self._pages = MemberPageCache() if sqlite else None  # PostgreSQL counts no revision (migration 0010)
-        # SQLite has one writer at a time whatever a transaction updates: nothing to gain from a second connection.
-        self._apart = None if sqlite else ApartStatements(engine, ping_idle_after=ping_idle_after)
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            self.engine,
-            self.box,
-            write=write,
-            writer_lock=self._writer_lock,
-            cache=self._cache,
-            pages=self._pages,
-            apart=self._apart,
+            self.engine, self.box, write=write, writer_lock=self._writer_lock, cache=self._cache, pages=self._pages
         )
 
     def record_nonce(self, uow: UnitOfWork, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
@@ -346,5 +283,3 @@ class SqlUnitOfWorkFactory:
         self._cache.close()
         if self._writer_lock is not None:
             self._writer_lock.close()
-        if self._apart is not None:
-            self._apart.close()
