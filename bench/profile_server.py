@@ -47,6 +47,21 @@ def payload_for(op: str, target: OpenrdTarget, lg: LoadGen, expected_rps: int, s
     return target.bind(targets)
 
 
+def server_cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the server's processes have used, every thread included (/proc/PID/stat). Per answer
+    it is steadier than req/s on a shared machine: it does not count time the server waited for a core."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat(5))
+    return total / ticks
+
+
 def summarise(raw: Path, top: int) -> str:
     """py-spy's raw (collapsed) stacks → the functions with most samples, inclusive and own, in % of busy samples."""
     inclusive: Counter[str] = Counter()
@@ -122,6 +137,7 @@ def main() -> int:
             argv = [binary, "record", "-p", str(pid), "-d", seconds, "-r", "400", "-f", "raw", "-o", str(raw)]
             argv += ["--gil"] if a.gil else []
             spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cpu_before = server_cpu_seconds(target.server.pids())
         m = lg.run(
             host=target.host,
             kind="acs3",
@@ -137,6 +153,9 @@ def main() -> int:
             f" {m.rps:,.0f} req/s  p50 {m.p50_ms:.1f} ms  p99 {m.p99_ms:.1f} ms  errors {m.errors}"
             + ("  (ran out of prepared requests)" if m.exhausted else "")
         )
+        answered = sum(m.statuses.values())
+        cpu = server_cpu_seconds(target.server.pids()) - cpu_before
+        print(f"server CPU {cpu * 1e6 / max(answered, 1):,.0f} µs per answer ({answered:,} answers, warm-up included)")
         if spy is not None:
             spy.wait(timeout=span + 60)
             print(summarise(raw, a.top) if raw.exists() else "py-spy wrote nothing (permissions? see its docs)")
