@@ -4,7 +4,8 @@
 In one run it starts, one after the other, on 127.0.0.1 only:
 
 * a trivial asyncio HTTP server (the load generator's own capacity check),
-* the ceiling app (bare Starlette on uvicorn with uvloop + httptools),
+* the ceiling app (bare Starlette on uvicorn with uvloop + httptools), and the same app with an HMAC check and with
+  an HMAC check plus a SQLite insert (reference_app.py: the issue's own scale points),
 * openrd on SQLite (temporary data directory) and on PostgreSQL (a fresh database, dropped at the end) when one
   answers at ``--postgres-url``,
 * ``moto_server`` answering AWS Organizations calls (and a second one, kept up through the openrd phases for the
@@ -48,6 +49,11 @@ from openrd_target import OpenrdTarget, drop_leftover_databases, postgres_availa
 
 SEND = "SendVerificationCodeForBindSecureMobilePhone"
 BIND = "BindSecureMobilePhone"
+# The issue's scale points (reference_app.py): target name → the app uvicorn serves.
+REFERENCE_APPS = (
+    ("reference-hmac", "reference_app:hmac_app"),
+    ("reference-hmac-sqlite", "reference_app:hmac_sqlite_app"),
+)
 MOTO_ADJACENT_FROM = 10_000  # from this scale size on, moto is measured right after openrd (its goal: 100 times moto)
 
 
@@ -86,6 +92,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-moto", action="store_true")
     p.add_argument("--skip-postgres", action="store_true")
     p.add_argument("--skip-scale", action="store_true", help="no scale runs and no expired-codes run")
+    p.add_argument("--skip-references", action="store_true", help="no reference apps (the issue's scale points)")
     p.add_argument("--scale", type=int_list, help="directory sizes (default 100,10000,100000; quick 100,10000)")
     p.add_argument("--moto-scale", type=int_list, help="moto sizes (default 100,10000; quick 100)")
     p.add_argument("--expired-codes", type=int, help="expired codes stored (default 1000000; quick 50000; 0: skip)")
@@ -352,6 +359,9 @@ class Bench:
             self.phase(
                 f"ceiling app, {workers} worker(s)", 60 + points * (self.span + 30), lambda w=workers: self.ceiling(w)
             )
+            if not a.skip_references:
+                self.phase(f"reference apps, {workers} worker(s)", 60 + points * 2 * (2 * self.span + 60),
+                           lambda w=workers: self.references(w))  # fmt: skip
             stores = ["sqlite"] + ([] if self.pg_reason else ["postgresql"])
             for store in stores:
                 cap = 240 + points * 4 * (3 * self.span + 30) + points * (6 * self.span + 120)
@@ -394,37 +404,40 @@ class Bench:
                 row = {"target": "loadgen-check", "op": "fixed answer", "workers": 1}
                 self.measure("throughput", row, server.host, "acs3", payload, c, rate_cap=0, reusable=True)
 
-    def ceiling(self, workers: int) -> None:
+    def uvicorn_app(self, name: str, app: str, workers: int, env: dict[str, str] | None = None) -> servers.Server:
+        """An app of ``bench/`` on openrd's server stack (uvicorn, uvloop, httptools), no access log."""
         port = servers.free_port()
         argv = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "ceiling_app:app",
-            "--app-dir",
-            str(BENCH),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ]
-        env = servers.clean_env()
-        srv = servers.Server("ceiling", argv, port=port, env=env, log_dir=self.log_dir, health="/health").start()
+            sys.executable, "-m", "uvicorn", app, "--app-dir", str(BENCH), "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers), "--loop", "uvloop", "--http", "httptools", "--no-access-log",
+            "--log-level", "warning",
+        ]  # fmt: skip
+        env = servers.clean_env() | (env or {})
+        return servers.Server(name, argv, port=port, env=env, log_dir=self.log_dir, health="/health").start()
+
+    def ceiling(self, workers: int) -> None:
+        srv = self.uvicorn_app("ceiling", "ceiling_app:app", workers)
         self.ceiling_server = srv  # up until this worker count's openrd phases are done (adjacent())
         payload = _dummy_get_account()
         row = {"target": "ceiling", "op": "GetAccount (same bytes)", "workers": workers}
         for c in self.args.concurrency:
             self.measure("throughput", row, srv.host, "acs3", payload, c, rate_cap=0, reusable=True)
         self.record_rss(srv, {"target": "ceiling", "workers": workers})
+
+    def references(self, workers: int) -> None:
+        """The issue's scale points (reference_app.py): the ceiling app plus an HMAC check, and plus a SQLite insert,
+        each point right after the ceiling app's, as openrd's points are."""
+        for target, app in REFERENCE_APPS:
+            database = self.log_dir / f"{target}-w{workers}.db"
+            with self.uvicorn_app(target, app, workers, {"OPENRD_BENCH_REFERENCE_DB": str(database)}) as srv:
+                for c in self.args.concurrency:
+                    row = {"target": target, "op": "GetAccount (same bytes)", "workers": workers}
+                    self.adjacent(row, c, before=True)
+                    # Unique nonces where the app records them; the HMAC-only app may see the same requests again.
+                    recorded = "sqlite" in target
+                    cap = self.rate_cap(workers) if recorded else 0
+                    self.measure("throughput", row, srv.host, "acs3", _dummy_get_account(), c, rate_cap=cap,
+                                 reusable=not recorded)  # fmt: skip
 
     def start_moto_reads(self) -> None:
         target = MotoTarget("moto-adjacent", log_dir=self.log_dir)

@@ -75,3 +75,34 @@ def test_the_scale_table_shows_both_comparisons() -> None:
 
     row = next(line for line in table.splitlines() if line.startswith(f"| {STORE} | GetAccount | 10,000 |"))
     assert row.endswith("| 1.25 × | 1.00 × (1,600 req/s, 10.0 ms) | 125 × (12 req/s) |"), row
+
+
+def _throughput(target: str, rps: float, op: str = "GetAccount (same bytes)", **extra: Any) -> dict[str, Any]:
+    row = {"target": target, "op": op, "workers": 1, "concurrency": 16, "rps": rps, "p50_ms": 1.0, "p99_ms": 3.0}
+    return row | {"errors": 0, "requests": 1_000, "exhausted": False} | extra
+
+
+def test_the_issues_scale_points_are_shares_of_the_ceiling_measured_right_before_each() -> None:
+    throughput = [
+        _throughput("ceiling", 20_000),  # the ceiling app's own phase, minutes earlier
+        _throughput("reference-hmac", 8_000),
+        _throughput("reference-hmac-sqlite", 4_000),
+        _throughput(STORE, 2_000, op="GetAccount"),
+    ]
+    before = {"target": "ceiling", "op": "GetAccount (same bytes)", "workers": 1, "concurrency": 16}
+    adjacent = [
+        before | {"for_target": "reference-hmac", "for_op": "GetAccount (same bytes)", "rps": 16_000},
+        before | {"for_target": "reference-hmac-sqlite", "for_op": "GetAccount (same bytes)", "rps": 10_000},
+        before | {"for_target": STORE, "for_op": "GetAccount", "rps": 12_500},
+    ]
+    table = report.markdown(_results(throughput=throughput, adjacent=adjacent))
+
+    row = next(line for line in table.splitlines() if line.startswith("| 1 | 16 | 10,000 |"))
+    # 8,000 / 16,000, 4,000 / 10,000, 2,000 / 12,500; and GetAccount over the HMAC + insert app: 2,000 / 4,000.
+    assert row == "| 1 | 16 | 10,000 | 8,000 (50 %) | 4,000 (40 %) | 2,000 (16 %) | 50 % |", row
+    assert "+ HMAC 72 %, + HMAC + SQLite insert 42 %" in table
+
+
+def test_a_run_without_the_reference_apps_has_no_such_section() -> None:
+    table = report.markdown(_results(throughput=[_throughput("ceiling", 20_000)]))
+    assert "scale points, measured here" not in table

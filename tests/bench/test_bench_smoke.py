@@ -1,9 +1,10 @@
 """Smoke test of the load benchmark (``bench/run.py``): it runs for about a second per target, without error.
 
 No timed assertion (the benchmark is not part of the test suite): only that the harness produced its results table,
-with answers (req/s > 0) and no errors for the ceiling app and for every openrd operation on SQLite, plus scale
-points (two sizes, the larger one next to a reference server at the smaller) and the expired-codes cleanup. moto and
-PostgreSQL are left out here; ``python bench/run.py --quick`` runs everything.
+with answers (req/s > 0) and no errors for the ceiling app, the two reference apps (their signature and nonce
+accepted) and every openrd operation on SQLite, plus scale points (two sizes, the larger one next to a reference
+server at the smaller) and the expired-codes cleanup. moto and PostgreSQL are left out here; ``python bench/run.py
+--quick`` runs everything.
 """
 
 from __future__ import annotations
@@ -40,9 +41,15 @@ def test_bench_runs_for_a_second_per_target(tmp_path: Path) -> None:
     results = json.loads((out / "results.json").read_text())
     assert results["failures"] == []
     throughput = results["throughput"]
-    for target, op in [("loadgen-check", "fixed answer"), ("ceiling", "GetAccount (same bytes)")] + [
-        ("openrd-sqlite", op) for op in OPENRD_OPS
-    ]:
+    shaped = "GetAccount (same bytes)"
+    for target, op in (
+        [("loadgen-check", "fixed answer"), ("ceiling", shaped)]
+        + [
+            ("reference-hmac", shaped),  # 401 or 409 would count as errors: the signature and the nonce were accepted
+            ("reference-hmac-sqlite", shaped),
+        ]
+        + [("openrd-sqlite", op) for op in OPENRD_OPS]
+    ):
         row = _row(throughput, target=target, op=op, concurrency=4)
         assert row["rps"] > 0, row
         assert row["requests"] > 0, row
@@ -58,6 +65,7 @@ def test_bench_runs_for_a_second_per_target(tmp_path: Path) -> None:
         assert reference["rps"] > 0, reference
         assert reference["errors"] == 0, reference
     assert "| p50 vs smallest | p50 vs reference |" in table
+    assert "## The issue's scale points, measured here" in table
     memory = _row(results["memory"], target="openrd-sqlite")
     assert memory["purged"] >= 2 * 2000  # the expired codes and their old sends
     assert memory["rss_stored"]["max"] > 0
