@@ -176,7 +176,7 @@ def build_app(runtime: Runtime) -> Starlette:
         ),
     ]
 
-    threads = None if deps.settings.store_kind == "sqlite" else CallThreads()
+    threads = None if deps.settings.store_kind == "sqlite" else CallThreads(deps.settings.call_threads)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

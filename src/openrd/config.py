@@ -48,6 +48,7 @@ class Settings:
     data_dir: Path
     database_url: str
     database_pool_size: int = 40  # PostgreSQL connections each server process keeps (opened as needed)
+    call_threads: int = 8  # PostgreSQL: threads each server process runs OpenAPI calls on (api/app.py, CallThreads)
     secret_key: str | None = None
     admin_token: str | None = None
     verify_signatures: bool = True
@@ -188,6 +189,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         database_url=database_url,
         database_pool_size=_int(env, "OPENRD_DATABASE_POOL_SIZE", 40, low=1, high=1000),
+        call_threads=_int(env, "OPENRD_CALL_THREADS", 8, low=1, high=1000),
         secret_key=_opt(env, "OPENRD_SECRET_KEY"),
         admin_token=_opt(env, "OPENRD_ADMIN_TOKEN"),
         verify_signatures=_bool(env, "OPENRD_VERIFY_SIGNATURES", True),

@@ -3,6 +3,7 @@ the event loop (api/app.py, bootstrap.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 
@@ -15,17 +16,23 @@ def _call_threads() -> set[str]:
     return {t.name for t in threading.enumerate() if t.name.startswith("openrd-call")}
 
 
-def _serve_one_call(database_url: str, tmp_path: Path) -> tuple[int, str, set[str]]:
+PARAMS = {"Action": "GetAccount", "Version": "2020-03-31", "Format": "JSON"}
+
+
+def _env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         "HOME": str(tmp_path),
         "OPENRD_DATA_DIR": str(tmp_path / "data"),
         "OPENRD_SECRET_KEY": "call-threads",
         "OPENRD_DATABASE_URL": database_url,
     }
-    live = start_server(env)  # uvicorn, with the app's start-up and shutdown
+    return env | extra
+
+
+def _serve_one_call(database_url: str, tmp_path: Path) -> tuple[int, str, set[str]]:
+    live = start_server(_env(database_url, tmp_path))  # uvicorn, with the app's start-up and shutdown
     try:
-        params = {"Action": "GetAccount", "Version": "2020-03-31", "Format": "JSON"}
-        answer = httpx.get(live.url + "/", params=params, timeout=30)
+        answer = httpx.get(live.url + "/", params=PARAMS, timeout=30)
         during = _call_threads()
     finally:
         live.stop()
@@ -49,3 +56,22 @@ def test_on_sqlite_calls_run_on_the_event_loop(tmp_path: Path) -> None:
 
     assert (status, code) == (400, "MissingParameter")
     assert during == before
+
+
+def test_on_postgresql_calls_run_on_as_many_threads_as_configured(fresh_pg_url: str, tmp_path: Path) -> None:
+    before = _call_threads()
+    live = start_server(_env(fresh_pg_url, tmp_path, OPENRD_CALL_THREADS="2"))
+    seen: set[str] = set()
+    try:
+
+        async def many_at_once() -> list[int]:
+            async with httpx.AsyncClient(base_url=live.url, timeout=30) as client:
+                answers = await asyncio.gather(*(client.get("/", params=PARAMS) for _ in range(40)))
+            return [answer.status_code for answer in answers]
+
+        for _ in range(3):  # the executor starts a thread per call while none is idle, up to its size
+            assert asyncio.run(many_at_once()) == [400] * 40
+            seen |= _call_threads() - before
+    finally:
+        live.stop()
+    assert len(seen) == 2  # forty calls at once, on the two threads OPENRD_CALL_THREADS allows

@@ -26,6 +26,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.maintenance_interval_seconds == 60
     assert settings.max_header_bytes == 32_768
     assert settings.database_pool_size == 40
+    assert settings.call_threads == 8
     assert settings.codes == CodePolicySettings()
     assert settings.codes.per_phone_windows == ((60, 1), (3600, 5), (86400, 10))
     assert settings.sms == SmsSettings()
@@ -91,6 +92,7 @@ def test_values_are_parsed(tmp_path: Path) -> None:
             "OPENRD_SMS_SENDER": " LOG ",
             "OPENRD_SMS_WEBHOOK_TIMEOUT_SECONDS": "2.5",
             "OPENRD_DATABASE_POOL_SIZE": "8",
+            "OPENRD_CALL_THREADS": "3",
         }
     )
     assert settings.secret_key == "key"
@@ -105,6 +107,7 @@ def test_values_are_parsed(tmp_path: Path) -> None:
     assert settings.sms.sender == "log"
     assert settings.sms.webhook_timeout_seconds == 2.5
     assert settings.database_pool_size == 8
+    assert settings.call_threads == 3
 
 
 @pytest.mark.parametrize("word", ["1", "true", "TRUE", "yes", "on", "0", "false", "No", "off"])
@@ -151,6 +154,7 @@ def test_boolean_words(tmp_path: Path, word: str) -> None:
         ("OPENRD_LOG_LEVEL", "LOUD"),
         ("OPENRD_DATABASE_POOL_SIZE", "0"),
         ("OPENRD_DATABASE_POOL_SIZE", "lots"),
+        ("OPENRD_CALL_THREADS", "0"),
     ],
 )
 def test_invalid_values_name_the_variable(tmp_path: Path, name: str, value: str) -> None:

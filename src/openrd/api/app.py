@@ -17,9 +17,6 @@ from openrd.api.request import RawRequest, response_format
 from openrd.services.context import Deps
 
 FORM_TYPE = "application/x-www-form-urlencoded"
-# As many as anyio's default limiter let Starlette's run_in_threadpool use: the PostgreSQL pool keeps as many
-# connections (adapters/db/engine.py).
-CALL_THREADS = 40
 
 
 def _decode_pairs(raw: bytes | str) -> tuple[tuple[str, str], ...]:
@@ -76,9 +73,13 @@ class CallThreads:
     and current-task lookups, its limiter) held the GIL for a fifth of the event loop's time under a PostgreSQL
     GetAccount load (bench/profile_server.py --py-spy --gil). The threads start with the first call; ``close`` lets
     them end (the app's shutdown), and a later call starts them again.
+
+    ``size`` is ``OPENRD_CALL_THREADS`` (8): more threads than calls a PostgreSQL round trip lets one process keep
+    busy only fight over the GIL. 40 threads (the pool's size) cost a signed GetAccount 870-1,130 µs of server CPU
+    under load, 8 cost 690-760 (bench/profile_server.py, three A/B pairs); calls beyond them wait in the queue.
     """
 
-    def __init__(self, size: int = CALL_THREADS) -> None:
+    def __init__(self, size: int) -> None:
         self._size = size
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
