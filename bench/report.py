@@ -297,11 +297,12 @@ def markdown(results: dict[str, Any]) -> str:
             "## Adjacent measurements",
             "",
             "The machine's speed drifts during a run, and the phases measure the ceiling app, openrd and moto minutes "
-            "apart. So each openrd point is also measured against the ceiling app right before it and, for the "
-            "reads, against moto's equivalent right after it (moto kept up with the same organization; CreateAccount "
-            "only in moto's own phase, as it grows the organization). The goals below use these ratios.",
+            "apart. So each openrd point (and each reference app's) is also measured against the ceiling app right "
+            "before it and, for the reads, against moto's equivalent right after it (moto kept up with the same "
+            "organization; CreateAccount only in moto's own phase, as it grows the organization). The goals below use "
+            "these ratios.",
             "",
-            "| openrd point | workers | conc. | ceiling before | openrd | moto after | vs ceiling | vs moto |",
+            "| point | workers | conc. | ceiling before | req/s | moto after | vs ceiling | vs moto |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in tp:
