@@ -48,3 +48,9 @@ def test_api_reference_is_current() -> None:
     assert page.read_text() == render(), (
         "docs/api-reference.md is stale: run `openrd api-reference > docs/api-reference.md`"
     )
+
+
+def test_an_action_s_target_is_one_of_its_declared_parameters() -> None:
+    for action in ACTIONS:
+        if action.target is not None:
+            assert action.target.param in {p.wire for p in action.params}, action.name

@@ -14,6 +14,7 @@ from openrd import errors
 from openrd.api import signing
 from openrd.api.request import Envelope, RawRequest, parse_timestamp
 from openrd.domain.identity import AccessKey, Principal
+from openrd.domain.resources import Target
 from openrd.services import authentication as authn
 from openrd.services.context import Deps
 from openrd.services.identity import epoch_ms
@@ -30,7 +31,13 @@ def _storable(value: str, max_length: int) -> bool:
 
 @contextmanager
 def authenticated_call(
-    raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None, *, read_only: bool
+    raw: RawRequest,
+    envelope: Envelope,
+    deps: Deps,
+    ram_action: str | None,
+    *,
+    read_only: bool,
+    target: Target | None = None,
 ) -> Iterator[tuple[Principal, Deps]]:
     """The checks of A2 in their order and the recording of the nonce, then the call itself.
 
@@ -50,14 +57,15 @@ def authenticated_call(
     if not _storable(envelope.access_key_id, MAX_ACCESS_KEY_ID):
         raise errors.InvalidAccessKeyIdNotFound()  # no such key can have been issued
     deps = deps.evolve(clock=_CallClock(deps.clock))
+    access = _Access(ram_action, target)
     if read_only:
-        with _read_call(raw, envelope, deps, ram_action) as call:
+        with _read_call(raw, envelope, deps, access) as call:
             yield call
         return
     failure: errors.OpenRDError | None = None
     wakes: list[bool] = []
     with deps.uow() as uow:
-        principal, nonce = _checks(uow, raw, envelope, deps, ram_action)
+        principal, nonce = _checks(uow, raw, envelope, deps, access)
         nonce.remember(uow)
 
         def inside(*, write: bool = True) -> UnitOfWork:
@@ -74,12 +82,10 @@ def authenticated_call(
 
 
 @contextmanager
-def _read_call(
-    raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None
-) -> Iterator[tuple[Principal, Deps]]:
+def _read_call(raw: RawRequest, envelope: Envelope, deps: Deps, access: _Access) -> Iterator[tuple[Principal, Deps]]:
     failure: errors.OpenRDError | None = None
     with deps.uow(write=False) as uow:
-        principal, nonce = _checks(uow, raw, envelope, deps, ram_action)
+        principal, nonce = _checks(uow, raw, envelope, deps, access)
         joined = _JoinedUnitOfWork(uow)
 
         def inside(*, write: bool = True) -> UnitOfWork:
@@ -124,6 +130,14 @@ def _keeps_offset(clock_type: type) -> bool:
     """Whether a clock of this type keeps its offset in the store. Asked once per type: isinstance against a
     runtime-checkable Protocol walks the Protocol's members each time (4 % of a signed read's server time, py-spy)."""
     return issubclass(clock_type, StoredOffsetClock)
+
+
+@dataclass(frozen=True)
+class _Access:
+    """What the call asks permission for: its RAM action on the resource its target names."""
+
+    ram_action: str | None
+    target: Target | None
 
 
 @dataclass(frozen=True)
@@ -176,7 +190,7 @@ class _JoinedUnitOfWork:
 
 
 def _checks(
-    uow: UnitOfWork, raw: RawRequest, envelope: Envelope, deps: Deps, ram_action: str | None
+    uow: UnitOfWork, raw: RawRequest, envelope: Envelope, deps: Deps, access: _Access
 ) -> tuple[Principal, _Nonce]:
     window_s = deps.settings.timestamp_window_seconds
     wall_now = deps.wall_clock.now()
@@ -201,7 +215,7 @@ def _checks(
     principal = authn.resolve_principal(
         uow, key=caller.key, security_token=envelope.security_token, box=deps.box, clock=deps.clock, user=caller.user
     )
-    authn.authorize(uow, principal, ram_action, caller=caller)
+    authn.authorize(uow, principal, access.ram_action, caller=caller, target=access.target)
     return principal, nonce
 
 

@@ -39,7 +39,9 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
         envelope = parse_envelope(raw)
         version, action_name = envelope.version, envelope.action
         action = actions.lookup(envelope.version, envelope.action)
-        with authenticated_call(raw, envelope, deps, action.ram_action, read_only=action.read_only) as (
+        with authenticated_call(
+            raw, envelope, deps, action.ram_action, read_only=action.read_only, target=action.target_of(envelope.params)
+        ) as (
             principal,
             call_deps,
         ):

@@ -5,6 +5,22 @@ from __future__ import annotations
 from openrd.api.actions import ACTIONS
 from openrd.api.params import Param
 from openrd.api.protocol import PRODUCTS
+from openrd.api.registry import Action
+from openrd.domain.resources import ResourceKind
+
+
+def _resource(action: Action) -> str:
+    """The resource its authorization check names (docs/behaviour.md#resources-of-an-action)."""
+    if action.ram_action is None:
+        return "none (no permission needed)"
+    if action.target is None:
+        return f"`acs:{action.ram_action.partition(':')[0]}:*:<caller account>:*`"
+    target = action.target
+    arn = "acs:resourcemanager::<owner>:account/<rd-id>/<root-id>/…/<account id>"
+    if target.kind is ResourceKind.FOLDER:
+        arn = "acs:resourcemanager::<owner>:folder/<rd-id>/<root-id>/…"
+    absent = ", the root folder when it is absent" if target.kind is ResourceKind.FOLDER else ""
+    return f"`{arn}` of the {target.kind.value} `{target.param}` names{absent}"
 
 
 def render() -> str:
@@ -23,7 +39,7 @@ def render() -> str:
         ram = f"`{action.ram_action}`" if action.ram_action else "none"
         lines.append(f"| [{action.name}](#{action.name.lower()}) | {versions} | {ram} | {action.summary} |")
     for action in sorted(ACTIONS, key=lambda a: a.name):
-        lines += ["", f"## {action.name}", "", action.summary, ""]
+        lines += ["", f"## {action.name}", "", action.summary, "", f"Resource: {_resource(action)}.", ""]
         if action.params:
             lines += ["| parameter | type | required | notes |", "|---|---|---|---|"]
             for p in action.params:

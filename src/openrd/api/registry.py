@@ -9,11 +9,29 @@ from typing import Any
 from openrd import errors
 from openrd.api.context import CallContext
 from openrd.api.params import AnyParam
+from openrd.domain.resources import ResourceKind, Target
 
 RM, RDM, STS = "2020-03-31", "2022-04-19", "2015-04-01"
 DIRECTORY_VERSIONS = frozenset({RM, RDM})
 
 Handler = Callable[[CallContext, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class TargetParam:
+    """The parameter naming what an action acts on, for its authorization check; read from the raw parameters
+    because authorization comes before the parameter stage (docs/behaviour.md#resources-of-an-action)."""
+
+    kind: ResourceKind
+    param: str
+
+    def read(self, params: Mapping[str, str]) -> Target:
+        return Target(self.kind, params.get(self.param) or None)
+
+
+ACCOUNT_TARGET = TargetParam(ResourceKind.ACCOUNT, "AccountId")
+FOLDER_TARGET = TargetParam(ResourceKind.FOLDER, "FolderId")
+PARENT_FOLDER_TARGET = TargetParam(ResourceKind.FOLDER, "ParentFolderId")  # absent: the root folder
 
 
 @dataclass(frozen=True)
@@ -27,10 +45,14 @@ class Action:
     errors: tuple[type[errors.OpenRDError], ...] = ()
     summary: str = ""
     audited: bool = True  # recorded in the audit trail (reads: only when they fail)
+    target: TargetParam | None = None  # None: the action's resource is its service's, in the caller's account
 
     @property
     def read_only(self) -> bool:
         return self.name.startswith(("Get", "List"))
+
+    def target_of(self, params: Mapping[str, str]) -> Target | None:
+        return self.target.read(params) if self.target is not None else None
 
     def parse(self, params: Mapping[str, str]) -> Any:
         return self.request(**{p.field: p.read(params) for p in self.params})

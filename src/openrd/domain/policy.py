@@ -20,7 +20,7 @@ import enum
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final, Literal, cast
@@ -51,9 +51,21 @@ _STATEMENT_KEYS: Final = frozenset({"Effect", "Action", "NotAction", "Resource",
 # without whitespace or further colons.
 _ACTION_RE: Final = re.compile(r"\*|[A-Za-z0-9_.\-*?]+:[^:\s]+")
 _EMPTY_CONDITIONS: Final[ConditionBlock] = MappingProxyType({})
+# A resource ARN, or a function resolving it on demand (``None``: it could not be resolved).
+ResourceSource = str | Callable[[], str | None]
 
 
 # --------------------------------------------------------------------------------------------- pattern compilation
+
+
+def _any_region(pattern: str) -> str:
+    """A resource pattern's empty region field means any region, as ``*`` does: ``acs:ram::1:user/x`` names the
+    same users as ``acs:ram:*:1:user/x``."""
+    parts = pattern.split(":", 3)
+    if len(parts) == 4 and parts[0] == "acs" and parts[2] == "":
+        parts[2] = "*"
+        return ":".join(parts)
+    return pattern
 
 
 @functools.lru_cache(maxsize=4096)
@@ -62,7 +74,7 @@ def _compile(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | 
     if "*" in patterns:
         return None
     alternatives = []
-    for pattern in patterns:
+    for pattern in patterns if ignore_case else map(_any_region, patterns):
         parts = []
         for char in pattern:
             if char == "*":
@@ -111,13 +123,28 @@ class Statement:
         object.__setattr__(self, "_action_re", _compile(tuple(self.actions or self.not_actions), True))
         object.__setattr__(self, "_resource_re", _compile(tuple(self.resources or self.not_resources), False))
 
-    def applies_to(self, action: str, resource: str) -> bool:
-        """Whether this statement covers ``action`` on ``resource`` (always False when it carries a Condition)."""
+    @property
+    def any_resource(self) -> bool:
+        """Whether the statement covers every resource (``Resource: "*"``), so no resource needs resolving."""
+        return self._resource_re is None and not self.not_resources
+
+    def applies_to(self, action: str, resource: ResourceSource) -> bool:
+        """Whether this statement covers ``action`` on ``resource`` (always False when it carries a Condition).
+
+        ``resource`` may be a function: it is called only when the statement names resources, so the common
+        ``Resource: "*"`` policies never pay for resolving one (a directory lookup). A resource that could not be
+        resolved (``None``) is covered by every Deny and by no Allow that names resources: unknown never weakens a
+        Deny."""
         if self.conditions:
             return False
         if _matches(self._action_re, action) == bool(self.not_actions):
             return False
-        return _matches(self._resource_re, resource) != bool(self.not_resources)
+        if self.any_resource:
+            return True
+        named = resource if isinstance(resource, str) else resource()
+        if named is None:
+            return self.effect == "Deny"
+        return _matches(self._resource_re, named) != bool(self.not_resources)
 
 
 @dataclass(frozen=True)
@@ -134,16 +161,36 @@ class Decision(enum.Enum):
     EXPLICIT_DENY = "ExplicitDeny"
 
 
-def evaluate(policies: Iterable[Policy], *, action: str, resource: str = "*") -> Decision:
-    """Decide ``action`` (``service:Action``) on ``resource``: explicit Deny > any Allow > implicit deny."""
+def evaluate(policies: Iterable[Policy], *, action: str, resource: ResourceSource = "*") -> Decision:
+    """Decide ``action`` (``service:Action``) on ``resource``: explicit Deny > any Allow > implicit deny.
+
+    ``resource`` may be a function returning the ARN; it is called at most once, and only if a statement names
+    resources."""
     allowed = False
+    named = resource if isinstance(resource, str) else _Once(resource)
     for policy in policies:
         for statement in policy.statements:
-            if statement.applies_to(action, resource):
+            if statement.applies_to(action, named):
                 if statement.effect == "Deny":
                     return Decision.EXPLICIT_DENY
                 allowed = True
     return Decision.ALLOW if allowed else Decision.IMPLICIT_DENY
+
+
+class _Once:
+    """A resource resolved on first use and remembered for the rest of one evaluation."""
+
+    __slots__ = ("_resolve", "_resolved", "_value")
+
+    def __init__(self, resolve: Callable[[], str | None]) -> None:
+        self._resolve = resolve
+        self._resolved = False
+        self._value: str | None = None
+
+    def __call__(self) -> str | None:
+        if not self._resolved:
+            self._value, self._resolved = self._resolve(), True
+        return self._value
 
 
 # --------------------------------------------------------------------------------------------- parsing

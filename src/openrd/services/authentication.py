@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from openrd import errors
-from openrd.domain.identity import AccessKey, AccessKeyStatus, Caller, Principal, PrincipalKind, RamUser
+from openrd.domain.directory import FOLDER_ID, Directory
+from openrd.domain.identity import ACCOUNT_ID, AccessKey, AccessKeyStatus, Caller, Principal, PrincipalKind, RamUser
 from openrd.domain.policy import Decision, Policy, evaluate, parse_policy_document, system_policy
+from openrd.domain.resources import ResourceKind, Target, account_arn, folder_arn, service_arn
 from openrd.services.identity import epoch_ms
 from openrd.services.ports import Clock, SecretBox, UnitOfWork
 
@@ -100,11 +102,23 @@ def policies_for(uow: UnitOfWork, principal: Principal, caller: Caller | None = 
     return [_parsed(name, doc) for name, doc in rows]
 
 
-def authorize(uow: UnitOfWork, principal: Principal, ram_action: str | None, *, caller: Caller | None = None) -> None:
-    """Root may do everything in its own account; RAM identities what their policies allow (explicit deny wins)."""
+def authorize(
+    uow: UnitOfWork,
+    principal: Principal,
+    ram_action: str | None,
+    *,
+    caller: Caller | None = None,
+    target: Target | None = None,
+) -> None:
+    """Root may do everything in its own account; RAM identities what their policies allow (explicit deny wins),
+    for ``ram_action`` on the resource ``target`` names (docs/behaviour.md#resources-of-an-action)."""
     if ram_action is None or principal.kind is PrincipalKind.ROOT:
         return
-    decision = evaluate(policies_for(uow, principal, caller), action=ram_action)
+    decision = evaluate(
+        policies_for(uow, principal, caller),
+        action=ram_action,
+        resource=lambda: resource_arn(uow, principal, ram_action, target),
+    )
     if decision is Decision.ALLOW:
         return
     raise errors.NoPermission(
@@ -117,3 +131,45 @@ def authorize(uow: UnitOfWork, principal: Principal, ram_action: str | None, *, 
             "AuthAction": ram_action,
         }
     )
+
+
+def resource_arn(uow: UnitOfWork, principal: Principal, ram_action: str, target: Target | None) -> str | None:
+    """The ARN of what the call acts on, or ``None`` when the caller named a member or folder its directory does not
+    have: such a call fails later anyway, and an unknown resource must never slip past a Deny that names resources
+    (policy evaluation treats ``None`` as "any resource a Deny names, none an Allow names")."""
+    if target is None:
+        return service_arn(ram_action.partition(":")[0], principal.account_id)
+    directory = _directory_of(uow, principal.account_id)
+    if directory is None:
+        return None
+    owner = directory.master_account_id
+    if target.kind is ResourceKind.FOLDER:
+        folder_id = target.id or directory.root_folder_id
+        if FOLDER_ID.fullmatch(folder_id) is None:  # not storable, not a folder: no lookup
+            return None
+        folder = uow.directory.get_folder(folder_id)
+        if folder is None or folder.directory_id != directory.directory_id:
+            return None
+        return folder_arn(owner, folder.path)
+    if target.id is None or ACCOUNT_ID.fullmatch(target.id) is None:
+        return None
+    member = uow.directory.get_member(target.id)
+    if member is None or member.directory_id != directory.directory_id:
+        return None
+    if member.folder_id == directory.root_folder_id:
+        path = directory.root_path
+    else:
+        folder = uow.directory.get_folder(member.folder_id)
+        if folder is None:
+            return None
+        path = folder.path
+    return account_arn(owner, path, member.account_id)
+
+
+def _directory_of(uow: UnitOfWork, account_id: str) -> Directory | None:
+    """The directory an account manages, or the one it is a member of."""
+    managed = uow.directory.directory_managed_by(account_id)
+    if managed is not None:
+        return managed
+    member = uow.directory.get_member(account_id)
+    return uow.directory.get_directory(member.directory_id) if member is not None else None

@@ -10,7 +10,7 @@ from openrd.api.context import CallContext
 from openrd.api.handlers.secure_phone import ACCOUNT_ID
 from openrd.api.handlers.shapes import member_base, tag_list
 from openrd.api.params import Param, TagListParam, boolean, choice, string
-from openrd.api.registry import directory_action
+from openrd.api.registry import ACCOUNT_TARGET, directory_action
 from openrd.domain import directory as rules
 from openrd.services import directory
 
@@ -147,6 +147,7 @@ ROWS = (
         "GetAccount",
         get_account,
         GetAccountRequest,
+        target=ACCOUNT_TARGET,
         params=(ACCOUNT_ID_PARAM, Param("IncludeTags", "include_tags", "boolean", parse=boolean, default=False)),
         errors=(
             errors.MissingParameterAccountId,

@@ -11,7 +11,7 @@ from openrd.api.handlers.accounts import FOLDER_ID
 from openrd.api.handlers.members import KEYWORD, PARENT_FOLDER, page_fields
 from openrd.api.handlers.shapes import time
 from openrd.api.params import PAGE_NUMBER, PAGE_SIZE, Param, string
-from openrd.api.registry import directory_action
+from openrd.api.registry import FOLDER_TARGET, PARENT_FOLDER_TARGET, directory_action
 from openrd.domain import directory as rules
 from openrd.domain.directory import Folder
 from openrd.services import folders
@@ -138,6 +138,7 @@ ROWS = (
         "GetFolder",
         get_folder,
         FolderIdRequest,
+        target=FOLDER_TARGET,
         params=(_folder_id_param(FOLDER_ID, "r-… (root) or fd-…"),),
         errors=(*_FOLDER_ID_ERRORS, _RD, errors.EntityNotExistsFolder),
         summary="One folder of the caller's directory, with its path.",
@@ -146,6 +147,7 @@ ROWS = (
         "ListFoldersForParent",
         list_folders_for_parent,
         ListFoldersRequest,
+        target=PARENT_FOLDER_TARGET,
         params=(PARENT_FOLDER, KEYWORD, PAGE_NUMBER, PAGE_SIZE),
         errors=(errors.InvalidParameterParentFolderId, _RD, errors.EntityNotExistsFolder),
         summary="The direct sub-folders of a folder, a page at a time.",
@@ -154,6 +156,7 @@ ROWS = (
         "DeleteFolder",
         delete_folder,
         FolderIdRequest,
+        target=FOLDER_TARGET,
         params=(_folder_id_param(SUB_FOLDER_ID, "fd-…; the folder must be empty"),),
         errors=(
             *_FOLDER_ID_ERRORS,

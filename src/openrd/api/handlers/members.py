@@ -10,7 +10,7 @@ from openrd.api.context import CallContext
 from openrd.api.handlers.accounts import ACCOUNT_ID_PARAM, FOLDER_ID
 from openrd.api.handlers.shapes import member_base, tag_list, time
 from openrd.api.params import PAGE_NUMBER, PAGE_SIZE, Param, TagListParam, boolean, choice, string
-from openrd.api.registry import directory_action
+from openrd.api.registry import ACCOUNT_TARGET, PARENT_FOLDER_TARGET, directory_action
 from openrd.domain import directory as rules
 from openrd.domain.directory import MemberType
 from openrd.services import members
@@ -184,6 +184,7 @@ ROWS = (
         "ListAccountsForParent",
         list_accounts_for_parent,
         ListAccountsForParentRequest,
+        target=PARENT_FOLDER_TARGET,
         params=(PARENT_FOLDER, INCLUDE_TAGS, KEYWORD, TAG_FILTER, PAGE_NUMBER, PAGE_SIZE),
         errors=(errors.InvalidParameterParentFolderId, _RD, errors.EntityNotExistsFolder),
         summary="The member accounts directly in one folder, a page at a time.",
@@ -192,6 +193,7 @@ ROWS = (
         "MoveAccount",
         move_account,
         MoveAccountRequest,
+        target=ACCOUNT_TARGET,
         params=(
             ACCOUNT_ID_PARAM,
             Param(
@@ -220,6 +222,7 @@ ROWS = (
         "UpdateAccount",
         update_account,
         UpdateAccountRequest,
+        target=ACCOUNT_TARGET,
         params=(
             ACCOUNT_ID_PARAM,
             Param(
@@ -258,6 +261,7 @@ ROWS = (
         "RemoveCloudAccount",
         remove_cloud_account,
         RemoveCloudAccountRequest,
+        target=ACCOUNT_TARGET,
         params=(ACCOUNT_ID_PARAM,),
         errors=(
             errors.MissingParameterAccountId,

@@ -10,7 +10,7 @@ from openrd.api.context import CallContext
 from openrd.api.handlers.enablement import CODE, PHONE
 from openrd.api.handlers.shapes import time
 from openrd.api.params import Param, string
-from openrd.api.registry import directory_action
+from openrd.api.registry import ACCOUNT_TARGET, directory_action
 from openrd.services import secure_phone
 
 ACCOUNT_ID = r"[0-9]{16}"
@@ -72,6 +72,7 @@ ROWS = (
         "BindSecureMobilePhone",
         bind,
         BindRequest,
+        target=ACCOUNT_TARGET,
         params=(*_TARGET_PARAMS, Param("VerificationCode", "code", "string", required=True, parse=CODE)),
         errors=(*_TARGET_ERRORS, errors.InvalidVerificationCode),
         summary="Bind the phone, once, to a resource account.",

@@ -1,0 +1,42 @@
+"""The resource an action acts on, as policies name it (docs/behaviour.md#resources-of-an-action).
+
+Every authorization check carries one resource ARN. Directory actions that target one member or one folder carry
+that member's or folder's ARN in the directory owner's account, with its path below the root; everything else
+carries ``acs:<service>:*:<caller's account>:*``, so ``*``, ``acs:*`` and ``acs:<service>:*:*:*`` all match it and a
+broad ``Deny`` is never skipped.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+__all__ = ["ResourceKind", "Target", "account_arn", "folder_arn", "service_arn"]
+
+
+class ResourceKind(enum.StrEnum):
+    ACCOUNT = "account"
+    FOLDER = "folder"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one call acts on, named by the caller: a member account or a folder (``None``: the root folder)."""
+
+    kind: ResourceKind
+    id: str | None
+
+
+def account_arn(owner_account_id: str, folder_path: str, account_id: str) -> str:
+    """``acs:resourcemanager::<owner>:account/<rd-id>/<root-id>/<fd-…>/<account id>``."""
+    return f"acs:resourcemanager::{owner_account_id}:account/{folder_path}/{account_id}"
+
+
+def folder_arn(owner_account_id: str, folder_path: str) -> str:
+    """``acs:resourcemanager::<owner>:folder/<rd-id>/<root-id>/<fd-…>``."""
+    return f"acs:resourcemanager::{owner_account_id}:folder/{folder_path}"
+
+
+def service_arn(service: str, account_id: str) -> str:
+    """The resource of an action with no target of its own."""
+    return f"acs:{service}:*:{account_id}:*"
