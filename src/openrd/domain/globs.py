@@ -37,7 +37,11 @@ def _find(segment: str, value: str, start: int, end: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Glob:
-    """A compiled pattern; ``ignore_case`` compares after :meth:`str.casefold` on both sides."""
+    """A compiled pattern; ``ignore_case`` compares after :meth:`str.casefold` on both sides.
+
+    Case folding can lengthen a character (``ß`` folds to ``ss``), so with ``ignore_case`` a ``?`` stands for one
+    character of the folded value; RAM's action names and keys are ASCII, where this never shows.
+    """
 
     pattern: str
     ignore_case: bool
