@@ -103,6 +103,12 @@ class CallThreads:
             pool.shutdown(wait=True)
 
 
+def _peer(scope: Scope) -> str | None:
+    """The socket's peer address (never a forwarding header): what ``acs:SourceIp`` conditions test."""
+    client = scope.get("client")
+    return str(client[0]) if client else None
+
+
 def make_front_door(deps: Deps, threads: CallThreads | None = None) -> ASGIApp:
     """The ASGI app of the OpenAPI front door at ``/``: plain ASGI, not a Starlette endpoint.
 
@@ -136,6 +142,8 @@ def make_front_door(deps: Deps, threads: CallThreads | None = None) -> ASGIApp:
                 headers=headers,
                 body=body,
                 host=host,
+                peer=_peer(scope),
+                secure=scope.get("scheme") == "https",
             )
         except (errors.OpenRDError, ValueError) as exc:
             error = exc if isinstance(exc, errors.OpenRDError) else errors.InvalidParameter("query")

@@ -215,7 +215,15 @@ def _checks(
     principal = authn.resolve_principal(
         uow, key=caller.key, security_token=envelope.security_token, box=deps.box, clock=deps.clock, user=caller.user
     )
-    authn.authorize(uow, principal, access.ram_action, caller=caller, target=access.target)
+    authn.authorize(
+        uow,
+        principal,
+        access.ram_action,
+        caller=caller,
+        target=access.target,
+        request=authn.RequestFacts(source_ip=raw.peer, secure_transport=raw.secure),
+        clock=deps.clock,
+    )
     return principal, nonce
 
 

@@ -32,6 +32,8 @@ class RawRequest:
     headers: Mapping[str, str]  # lower-case names
     body: bytes
     host: str
+    peer: str | None = None  # the client's address on the socket
+    secure: bool = False  # arrived over TLS
 
     def params(self) -> dict[str, str]:
         """Query and form parameters; within each the first occurrence of a name wins, and a form parameter overrides

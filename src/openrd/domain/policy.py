@@ -17,15 +17,21 @@ case-sensitively, both with ``*`` (any run of characters, possibly empty) and ``
 from __future__ import annotations
 
 import enum
-import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Generic, Literal, TypeVar, cast
+
+from openrd.domain.conditions import CompiledConditions, ConditionError, compile_conditions, validate_condition_block
+from openrd.domain.globs import Glob, compile_glob
+from openrd.domain.request_context import RequestContext
+
+T = TypeVar("T")
 
 __all__ = [
+    "MAX_DOCUMENT_LENGTH",
     "SYSTEM_POLICIES",
     "Decision",
     "Policy",
@@ -51,8 +57,13 @@ _STATEMENT_KEYS: Final = frozenset({"Effect", "Action", "NotAction", "Resource",
 # without whitespace or further colons.
 _ACTION_RE: Final = re.compile(r"\*|[A-Za-z0-9_.\-*?]+:[^:\s]+")
 _EMPTY_CONDITIONS: Final[ConditionBlock] = MappingProxyType({})
+# RAM's documented limit on a policy document, in characters (a custom policy and an inline one alike).
+MAX_DOCUMENT_LENGTH: Final = 6144
 # A resource ARN, or a function resolving it on demand (``None``: it could not be resolved).
 ResourceSource = str | Callable[[], str | None]
+# The request's condition keys, or a function building them on demand; ``None``: the request carries none.
+ContextSource = RequestContext | Callable[[], RequestContext | None] | None
+_NO_CONTEXT: Final = RequestContext()
 
 
 # --------------------------------------------------------------------------------------------- pattern compilation
@@ -68,28 +79,17 @@ def _any_region(pattern: str) -> str:
     return pattern
 
 
-@functools.lru_cache(maxsize=4096)
-def _compile(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
-    """One regex matching any of ``patterns`` in full; ``None`` means "matches everything" (a bare ``*``)."""
+def _globs(patterns: tuple[str, ...], *, resources: bool) -> tuple[Glob, ...] | None:
+    """The patterns compiled to linear-time globs; ``None`` means "matches everything" (a bare ``*``)."""
     if "*" in patterns:
         return None
-    alternatives = []
-    for pattern in patterns if ignore_case else map(_any_region, patterns):
-        parts = []
-        for char in pattern:
-            if char == "*":
-                parts.append(".*")
-            elif char == "?":
-                parts.append(".")
-            else:
-                parts.append(re.escape(char))
-        alternatives.append("".join(parts))
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return re.compile("(?:" + "|".join(alternatives) + ")", flags)
+    if resources:
+        return tuple(compile_glob(_any_region(p)) for p in patterns)
+    return tuple(compile_glob(p, ignore_case=True) for p in patterns)
 
 
-def _matches(compiled: re.Pattern[str] | None, value: str) -> bool:
-    return compiled is None or compiled.fullmatch(value) is not None
+def _matches(globs: tuple[Glob, ...] | None, value: str) -> bool:
+    return globs is None or any(glob.match(value) for glob in globs)
 
 
 # --------------------------------------------------------------------------------------------- model
@@ -99,9 +99,8 @@ def _matches(compiled: re.Pattern[str] | None, value: str) -> bool:
 class Statement:
     """One statement. Exactly one of ``actions``/``not_actions`` and one of ``resources``/``not_resources`` is set.
 
-    ``conditions`` is kept as given (operator -> key -> values) but is never evaluated: we have no request context
-    (source IP, time, secure transport, ...) to test conditions against, so a statement carrying any Condition is
-    treated as NOT matching — it neither grants (Allow) nor denies (Deny) anything.
+    ``conditions`` (operator -> key -> values) must all hold in the request's context for the statement to apply;
+    a key the request does not carry makes its condition false (docs/behaviour.md#policy-conditions).
     """
 
     effect: Effect
@@ -110,8 +109,9 @@ class Statement:
     resources: tuple[str, ...] = ()
     not_resources: tuple[str, ...] = ()
     conditions: ConditionBlock = field(default_factory=lambda: _EMPTY_CONDITIONS, hash=False)
-    _action_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False, hash=False, default=None)
-    _resource_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False, hash=False, default=None)
+    _action_globs: tuple[Glob, ...] | None = field(init=False, repr=False, compare=False, hash=False, default=None)
+    _resource_globs: tuple[Glob, ...] | None = field(init=False, repr=False, compare=False, hash=False, default=None)
+    _conditions: CompiledConditions | None = field(init=False, repr=False, compare=False, hash=False, default=None)
 
     def __post_init__(self) -> None:
         if self.effect not in _EFFECTS:
@@ -120,31 +120,41 @@ class Statement:
             raise PolicyDocumentError("a statement needs exactly one of Action and NotAction")
         if bool(self.resources) == bool(self.not_resources):
             raise PolicyDocumentError("a statement needs exactly one of Resource and NotResource")
-        object.__setattr__(self, "_action_re", _compile(tuple(self.actions or self.not_actions), True))
-        object.__setattr__(self, "_resource_re", _compile(tuple(self.resources or self.not_resources), False))
+        object.__setattr__(self, "_action_globs", _globs(self.actions or self.not_actions, resources=False))
+        object.__setattr__(self, "_resource_globs", _globs(self.resources or self.not_resources, resources=True))
+        if self.conditions:
+            try:
+                validate_condition_block(self.conditions)
+                compiled = compile_conditions(self.conditions)
+            except ConditionError as exc:
+                raise PolicyDocumentError(f"Condition: {exc}") from None
+            object.__setattr__(self, "_conditions", compiled)
 
     @property
     def any_resource(self) -> bool:
         """Whether the statement covers every resource (``Resource: "*"``), so no resource needs resolving."""
-        return self._resource_re is None and not self.not_resources
+        return self._resource_globs is None and not self.not_resources
 
-    def applies_to(self, action: str, resource: ResourceSource) -> bool:
-        """Whether this statement covers ``action`` on ``resource`` (always False when it carries a Condition).
+    def applies_to(self, action: str, resource: ResourceSource, context: ContextSource = None) -> bool:
+        """Whether this statement covers ``action`` on ``resource`` in the request's ``context``.
 
-        ``resource`` may be a function: it is called only when the statement names resources, so the common
-        ``Resource: "*"`` policies never pay for resolving one (a directory lookup). A resource that could not be
-        resolved (``None``) is covered by every Deny and by no Allow that names resources: unknown never weakens a
-        Deny."""
-        if self.conditions:
+        ``resource`` and ``context`` may be functions: each is called only when a statement needs it (names
+        resources, carries a Condition), so the common ``Resource: "*"`` policies without conditions pay for
+        neither (a directory lookup). A resource that could not be resolved (``None``) is covered by every Deny and
+        by no Allow that names resources: unknown never weakens a Deny."""
+        if _matches(self._action_globs, action) == bool(self.not_actions):
             return False
-        if _matches(self._action_re, action) == bool(self.not_actions):
-            return False
-        if self.any_resource:
+        if not self.any_resource:
+            named = resource if isinstance(resource, str) else resource()
+            if named is None:
+                if self.effect != "Deny":
+                    return False
+            elif _matches(self._resource_globs, named) == bool(self.not_resources):
+                return False
+        if self._conditions is None:
             return True
-        named = resource if isinstance(resource, str) else resource()
-        if named is None:
-            return self.effect == "Deny"
-        return _matches(self._resource_re, named) != bool(self.not_resources)
+        facts = context() if callable(context) else context
+        return self._conditions.holds(facts if facts is not None else _NO_CONTEXT)
 
 
 @dataclass(frozen=True)
@@ -161,33 +171,36 @@ class Decision(enum.Enum):
     EXPLICIT_DENY = "ExplicitDeny"
 
 
-def evaluate(policies: Iterable[Policy], *, action: str, resource: ResourceSource = "*") -> Decision:
+def evaluate(
+    policies: Iterable[Policy], *, action: str, resource: ResourceSource = "*", context: ContextSource = None
+) -> Decision:
     """Decide ``action`` (``service:Action``) on ``resource``: explicit Deny > any Allow > implicit deny.
 
-    ``resource`` may be a function returning the ARN; it is called at most once, and only if a statement names
-    resources."""
+    ``resource`` may be a function returning the ARN and ``context`` one returning the request's condition keys;
+    each is called at most once, and only if a statement needs it."""
     allowed = False
     named = resource if isinstance(resource, str) else _Once(resource)
+    facts = _Once(context) if callable(context) else context
     for policy in policies:
         for statement in policy.statements:
-            if statement.applies_to(action, named):
+            if statement.applies_to(action, named, facts):
                 if statement.effect == "Deny":
                     return Decision.EXPLICIT_DENY
                 allowed = True
     return Decision.ALLOW if allowed else Decision.IMPLICIT_DENY
 
 
-class _Once:
-    """A resource resolved on first use and remembered for the rest of one evaluation."""
+class _Once(Generic[T]):
+    """A value resolved on first use and remembered for the rest of one evaluation."""
 
     __slots__ = ("_resolve", "_resolved", "_value")
 
-    def __init__(self, resolve: Callable[[], str | None]) -> None:
+    def __init__(self, resolve: Callable[[], T]) -> None:
         self._resolve = resolve
         self._resolved = False
-        self._value: str | None = None
+        self._value: T | None = None
 
-    def __call__(self) -> str | None:
+    def __call__(self) -> T | None:
         if not self._resolved:
             self._value, self._resolved = self._resolve(), True
         return self._value

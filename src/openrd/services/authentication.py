@@ -5,16 +5,38 @@ The wire layer (api/auth.py) verifies the signature itself; it calls these in th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from openrd import errors
 from openrd.domain.directory import FOLDER_ID, Directory
-from openrd.domain.identity import ACCOUNT_ID, AccessKey, AccessKeyStatus, Caller, Principal, PrincipalKind, RamUser
-from openrd.domain.policy import Decision, Policy, evaluate, parse_policy_document, system_policy
+from openrd.domain.identity import (
+    ACCOUNT_ID,
+    AccessKey,
+    AccessKeyStatus,
+    Caller,
+    Principal,
+    PrincipalKind,
+    RamUser,
+    role_arn,
+)
+from openrd.domain.policy import (
+    Decision,
+    Policy,
+    PolicyDocumentError,
+    Statement,
+    evaluate,
+    parse_policy_document,
+    system_policy,
+)
+from openrd.domain.request_context import RequestContext
 from openrd.domain.resources import ResourceKind, Target, account_arn, folder_arn, service_arn
 from openrd.services.identity import epoch_ms
 from openrd.services.ports import Clock, SecretBox, UnitOfWork
+
+log = logging.getLogger("openrd.auth")
 
 
 def load_access_key(uow: UnitOfWork, access_key_id: str) -> AccessKey:
@@ -80,6 +102,9 @@ def resolve_principal(
     return Principal(PrincipalKind.ROOT, key.account_id, key.account_id)
 
 
+_DENY_ALL = Policy(name="unreadable", statements=(Statement(effect="Deny", actions=("*",), resources=("*",)),))
+
+
 @lru_cache(maxsize=1024)
 def _parsed(name: str | None, document: str | None) -> Policy:
     """Pure memoisation of document parsing; documents were validated when they were attached."""
@@ -88,7 +113,13 @@ def _parsed(name: str | None, document: str | None) -> Policy:
         if policy is not None:
             return policy
         return Policy(name=name, statements=())
-    return parse_policy_document(document or "{}")
+    try:
+        return parse_policy_document(document or "{}", name="custom")
+    except PolicyDocumentError:
+        # Stored before a stricter grammar (a condition value now refused): read as denying everything, since
+        # treating it as empty could drop a Deny.
+        log.warning("a stored policy document no longer parses; it denies every action until replaced")
+        return _DENY_ALL
 
 
 def policies_for(uow: UnitOfWork, principal: Principal, caller: Caller | None = None) -> Sequence[Policy]:
@@ -109,15 +140,19 @@ def authorize(
     *,
     caller: Caller | None = None,
     target: Target | None = None,
+    request: RequestFacts | None = None,
+    clock: Clock | None = None,
 ) -> None:
     """Root may do everything in its own account; RAM identities what their policies allow (explicit deny wins),
-    for ``ram_action`` on the resource ``target`` names (docs/behaviour.md#resources-of-an-action)."""
+    for ``ram_action`` on the resource ``target`` names (docs/behaviour.md#resources-of-an-action), with the
+    conditions of their statements tested against the request (docs/behaviour.md#policy-conditions)."""
     if ram_action is None or principal.kind is PrincipalKind.ROOT:
         return
     decision = evaluate(
         policies_for(uow, principal, caller),
         action=ram_action,
         resource=lambda: resource_arn(uow, principal, ram_action, target),
+        context=lambda: request_context(uow, principal, request or RequestFacts(), clock),
     )
     if decision is Decision.ALLOW:
         return
@@ -156,14 +191,50 @@ def resource_arn(uow: UnitOfWork, principal: Principal, ram_action: str, target:
     member = uow.directory.get_member(target.id)
     if member is None or member.directory_id != directory.directory_id:
         return None
-    if member.folder_id == directory.root_folder_id:
-        path = directory.root_path
-    else:
-        folder = uow.directory.get_folder(member.folder_id)
-        if folder is None:
-            return None
-        path = folder.path
-    return account_arn(owner, path, member.account_id)
+    path = _folder_path(uow, directory, member.folder_id)
+    return account_arn(owner, path, member.account_id) if path is not None else None
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the wire knows of a request that conditions may test."""
+
+    source_ip: str | None = None
+    secure_transport: bool = False
+
+
+def request_context(
+    uow: UnitOfWork, principal: Principal, request: RequestFacts, clock: Clock | None
+) -> RequestContext:
+    """The condition keys of one call; built only when a statement carries a Condition. A role session's
+    ``acs:PrincipalARN`` is its role's ARN, so one policy can name the role whatever the session is called."""
+    arn = (
+        role_arn(principal.account_id, principal.name)
+        if principal.kind is PrincipalKind.ROLE_SESSION
+        else principal.arn
+    )
+    directory = _directory_of(uow, principal.account_id)
+    rd_path = None
+    if directory is not None:
+        member = uow.directory.get_member(principal.account_id)
+        folder_path = _folder_path(uow, directory, member.folder_id) if member is not None else directory.root_path
+        rd_path = f"{folder_path}/{principal.account_id}/" if folder_path is not None else None
+    return RequestContext(
+        current_time=clock.now() if clock is not None else None,
+        secure_transport=request.secure_transport,
+        source_ip=request.source_ip,
+        principal_arn=arn,
+        principal_rd_id=directory.directory_id if directory is not None else None,
+        principal_rd_path=rd_path,
+        principal_account=principal.account_id,
+    )
+
+
+def _folder_path(uow: UnitOfWork, directory: Directory, folder_id: str) -> str | None:
+    if folder_id == directory.root_folder_id:
+        return directory.root_path
+    folder = uow.directory.get_folder(folder_id)
+    return folder.path if folder is not None else None
 
 
 def _directory_of(uow: UnitOfWork, account_id: str) -> Directory | None:

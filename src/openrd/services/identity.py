@@ -13,7 +13,7 @@ from openrd.domain import identity as ident
 from openrd.domain.accounts import DISPLAY_NAME, LOGIN_NAME, Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
 from openrd.domain.phone import is_valid_mobile, parse_phone_syntax
-from openrd.domain.policy import PolicyDocumentError, parse_policy_document, system_policy
+from openrd.domain.policy import MAX_DOCUMENT_LENGTH, PolicyDocumentError, parse_policy_document, system_policy
 from openrd.domain.sites import SiteProfile
 from openrd.services.ports import RandomSource, SecretBox, UnitOfWork
 
@@ -174,11 +174,14 @@ def _policy_rows(policies: Sequence[Any]) -> list[tuple[str | None, str | None]]
             raise errors.ControlInvalid(f"unknown system policy {item!r}")
         if not isinstance(item, str | dict):
             raise errors.ControlInvalid("each policy is a system policy name or a policy document")
+        document = item if isinstance(item, str) else json.dumps(item, separators=(",", ":"), ensure_ascii=False)
+        if len(document) > MAX_DOCUMENT_LENGTH:
+            raise errors.ControlInvalid(f"a policy document is at most {MAX_DOCUMENT_LENGTH} characters")
         try:
-            parse_policy_document(item)
+            parse_policy_document(document)
         except PolicyDocumentError as exc:
             raise errors.ControlInvalid(f"invalid policy document: {exc}") from None
-        rows.append((None, item if isinstance(item, str) else json.dumps(item, separators=(",", ":"))))
+        rows.append((None, document))
     return rows
 
 
