@@ -1,4 +1,4 @@
-"""The benchmark report's goals (``bench/report.py``): which measurements each scale goal compares."""
+"""The benchmark report's goals (``bench/report/goals.py``): which measurements each scale goal compares."""
 
 from __future__ import annotations
 
