@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from types import TracebackType
 from typing import cast
@@ -148,6 +148,7 @@ class _Nonce:
     nonce: str
     wall_now_ms: int
     window_ms: int
+    stamped_ms: int | None = None  # the request's own timestamp: a nonce is kept a window past it too
 
     @property
     def since_ms(self) -> int:
@@ -158,14 +159,15 @@ class _Nonce:
         """In the call's own transaction (a change)."""
         authn.remember_nonce(
             uow, access_key_id=self.access_key_id, nonce=self.nonce, wall_now_ms=self.wall_now_ms,
-            window_ms=self.window_ms,
+            window_ms=self.window_ms, stamped_ms=self.stamped_ms,
         )  # fmt: skip
 
     def record(self, deps: Deps, uow: UnitOfWork) -> None:
         """At the end of a read, committed at once."""
         if not deps.record_nonce(
-            uow, self.access_key_id, self.nonce, now_ms=self.wall_now_ms, window_ms=self.window_ms
-        ):
+            uow, self.access_key_id, self.nonce, now_ms=self.wall_now_ms, window_ms=self.window_ms,
+            stamped_ms=self.stamped_ms,
+        ):  # fmt: skip
             raise errors.SignatureNonceUsed()
 
 
@@ -206,6 +208,7 @@ def _checks(
     stamped = parse_timestamp(envelope.timestamp)
     if abs((wall_now - stamped).total_seconds()) > window_s:
         raise errors.InvalidTimeStampExpired()
+    nonce = replace(nonce, stamped_ms=epoch_ms(stamped))
     if not storable:
         raise errors.InvalidParameter("SignatureNonce" if envelope.v3 is None else "x-acs-signature-nonce")
     if caller.nonce_seen:

@@ -60,8 +60,10 @@ def _usable(key: AccessKey | None) -> AccessKey:
     return key
 
 
-def remember_nonce(uow: UnitOfWork, *, access_key_id: str, nonce: str, wall_now_ms: int, window_ms: int) -> None:
-    if not uow.nonces.remember(access_key_id, nonce, now_ms=wall_now_ms, window_ms=window_ms):
+def remember_nonce(
+    uow: UnitOfWork, *, access_key_id: str, nonce: str, wall_now_ms: int, window_ms: int, stamped_ms: int | None = None
+) -> None:
+    if not uow.nonces.remember(access_key_id, nonce, now_ms=wall_now_ms, window_ms=window_ms, stamped_ms=stamped_ms):
         raise errors.SignatureNonceUsed()
 
 

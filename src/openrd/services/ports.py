@@ -115,8 +115,11 @@ class IdentityRepository(Protocol):
 
 
 class NonceRepository(Protocol):
-    def remember(self, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
-        """Record the nonce; False when it was already seen within the window (a replay)."""
+    def remember(
+        self, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int, stamped_ms: int | None = None
+    ) -> bool:
+        """Record the nonce; False when it was already seen within the window (a replay). It is kept until a
+        window after the later of ``now_ms`` and the request's own ``stamped_ms``."""
         ...
 
     def forget_older_than(self, cutoff_ms: int) -> int: ...
@@ -363,7 +366,16 @@ class UnitOfWorkFactory(Protocol):
 
 
 class NonceRecorder(Protocol):
-    def __call__(self, uow: UnitOfWork, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
+    def __call__(
+        self,
+        uow: UnitOfWork,
+        access_key_id: str,
+        nonce: str,
+        *,
+        now_ms: int,
+        window_ms: int,
+        stamped_ms: int | None = None,
+    ) -> bool:
         """Record a nonce at the end of the read unit of work ``uow``, committed at once (as
         NonceRepository.remember): False if another request has it."""
         ...

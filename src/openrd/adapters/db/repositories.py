@@ -94,6 +94,16 @@ def nonce_upsert(dialect: str) -> Prepared:
     )
 
 
+def nonce_params(
+    access_key_id: str, nonce: str, *, now_ms: int, window_ms: int, stamped_ms: int | None
+) -> dict[str, Any]:
+    """The upsert's parameters. A nonce is kept from the later of its first sighting and its request's timestamp
+    (``seen_ms``), so a request stamped ahead of the clock stays a replay until its own stamp has left the window;
+    a row is taken over only once its ``seen_ms`` is a whole window behind the real now."""
+    seen = now_ms if stamped_ms is None else max(now_ms, stamped_ms)
+    return {"ak": access_key_id, "nonce": nonce, "now": seen, "cutoff": now_ms - window_ms}
+
+
 def account_from_row(row: Any) -> Account:
     return Account(
         account_id=row.account_id,
@@ -255,8 +265,10 @@ class SqlNonceRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def remember(self, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
-        params = {"ak": access_key_id, "nonce": nonce, "now": now_ms, "cutoff": now_ms - window_ms}
+    def remember(
+        self, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int, stamped_ms: int | None = None
+    ) -> bool:
+        params = nonce_params(access_key_id, nonce, now_ms=now_ms, window_ms=window_ms, stamped_ms=stamped_ms)
         return nonce_upsert(self.conn.dialect.name).first(self.conn, params) is not None
 
     def forget_older_than(self, cutoff_ms: int) -> int:

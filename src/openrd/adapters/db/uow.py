@@ -20,6 +20,7 @@ from openrd.adapters.db.repositories import (
     SqlIdentityRepository,
     SqlNonceRepository,
     SqlStateRepository,
+    nonce_params,
     nonce_upsert,
 )
 from openrd.adapters.db.writer_lock import WriterLock, lock_file_for
@@ -238,7 +239,16 @@ class SqlUnitOfWorkFactory:
             self.engine, self.box, write=write, writer_lock=self._writer_lock, cache=self._cache, pages=self._pages
         )
 
-    def record_nonce(self, uow: UnitOfWork, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
+    def record_nonce(
+        self,
+        uow: UnitOfWork,
+        access_key_id: str,
+        nonce: str,
+        *,
+        now_ms: int,
+        window_ms: int,
+        stamped_ms: int | None = None,
+    ) -> bool:
         """Record a signed read's nonce at the end of its read unit of work, committed at once; False if another
         request has it (api/auth.py: the read ran without the write lock, which is taken here for the upsert and
         the commit only).
@@ -251,7 +261,7 @@ class SqlUnitOfWorkFactory:
         """
         assert isinstance(uow, SqlUnitOfWork)
         conn = uow.connection
-        params = {"ak": access_key_id, "nonce": nonce, "now": now_ms, "cutoff": now_ms - window_ms}
+        params = nonce_params(access_key_id, nonce, now_ms=now_ms, window_ms=window_ms, stamped_ms=stamped_ms)
         upsert = nonce_upsert(conn.dialect.name)
         if not self._sqlite:
             return upsert.first(conn, params) is not None
