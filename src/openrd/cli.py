@@ -12,6 +12,7 @@ import click
 
 from openrd import cli_emulator as emulator
 from openrd.config import ConfigError, Settings, load_settings
+from openrd.logs import redact_url
 
 
 def _settings_or_exit() -> Settings:
@@ -69,7 +70,8 @@ def _migrate_and_run(settings: Settings, *, host: str, port: int, workers: int) 
     engine.dispose()
     if settings.clock_start:
         _start_clock(settings)
-    where = settings.database_url if settings.store_kind == "postgresql" else settings.database_url[len("sqlite:///") :]
+    postgresql = settings.store_kind == "postgresql"
+    where = redact_url(settings.database_url) if postgresql else settings.database_url[len("sqlite:///") :]
     click.echo(f"openrd listening on http://{host}:{port}  (store: {settings.store_kind}, {where})", err=True)
     uvicorn.run(
         "openrd.bootstrap:create_app",

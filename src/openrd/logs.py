@@ -18,10 +18,15 @@ import threading
 import time
 from datetime import UTC, datetime
 from typing import Any, TextIO
+from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
 LINGER_SECONDS = 0.05  # a line reaches the stream at most this much later than it was logged
+
+# HTTP clients log each request's whole URL at INFO (httpx: "HTTP Request: POST http://user:pass@host/?api_key=…"):
+# the webhook URL's credentials. openrd logs its own requests' outcomes; theirs only from WARNING on.
+CLIENT_LOGGERS = ("httpx", "httpcore", "urllib3", "requests")
 
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
 
@@ -124,6 +129,19 @@ class BackgroundStreamHandler(logging.Handler):
             self.handleError(logging.makeLogRecord({"msg": lines[0].rstrip()}))
 
 
+def redact_url(url: str) -> str:
+    """A URL fit for a log line: no user name, password, query or fragment, where credentials ride."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:  # not a URL one can split: nothing of it is safe to print
+        return "<unparsable URL>"
+    host = f"[{host}]" if ":" in host else host
+    netloc = ("***@" if "@" in parts.netloc else "") + host + port
+    return urlunsplit((parts.scheme, netloc, parts.path, "***" if parts.query else "", ""))
+
+
 def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     # What neither formatter prints, records need not collect (the logging HOWTO's "Optimization"): the pid costs a
     # system call per record (glibc does not cache it), the caller's file and line a walk up the stack.
@@ -138,6 +156,8 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
         if isinstance(old, BackgroundStreamHandler):
             old.close()  # configured again (tests, a second app in one process): it writes what it has and stops
     root.setLevel(level)
+    for name in CLIENT_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -68,8 +68,11 @@ Responder = Callable[[int], tuple[int, bytes]]  # request number (0-based) -> (s
 class Receiver:
     """A real HTTP server in a thread that records every request and answers what ``respond`` says."""
 
-    def __init__(self, respond: Responder | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, respond: Responder | None = None, port: int | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         self.respond: Responder = respond or (lambda _n: (200, b'{"ok":true}'))
+        self.headers = dict(headers or {})  # sent with every answer (a redirect's Location)
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         receiver = self
@@ -95,6 +98,8 @@ class Receiver:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json;charset=utf-8")
                 self.send_header("Content-Length", str(len(answer)))
+                for name, value in receiver.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(answer)
 

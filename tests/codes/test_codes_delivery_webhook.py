@@ -167,3 +167,34 @@ def test_restart_mid_backlog_delivers_everything_once(servers: Any) -> None:
         assert message["status"] == "sent"
         assert message["text"] is None
         assert message["attempts"] > backlog[message["id"]].attempts  # the count carried over the restart
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_a_delivery_and_is_not_followed(servers: Any, status: int) -> None:
+    """A 3xx used to count as delivered (marked sent, the text erased) though no receiver took the message; followed,
+    it would carry the code to whatever host the Location names. It is final, as a refusal: the same URL answers
+    the same until the operator fixes it, and then retries the message, which still has its text."""
+    answers = {0: status}
+    with (
+        Receiver() as elsewhere,
+        Receiver(lambda n: (answers.get(n, 200), b""), headers={"Location": elsewhere.url}) as receiver,
+    ):
+        _live, api = servers.start(webhook_env(servers, receiver.url))
+        phone = "86-13900000001"
+        api.send_enable(api.account(site="cn"), phone)
+        dead = settled(api, phone, "dead")
+        time.sleep(0.8)  # a worker poll or two: no second attempt, nothing at the Location
+        assert [r.status for r in receiver.snapshot()] == [status]
+        assert elsewhere.snapshot() == []
+        assert dead["attempts"] == 1
+        assert str(status) in dead["last_error"]
+        assert "redirect" in dead["last_error"]
+
+        assert api.control("POST", f"/sms/{dead['id']}/retry").status_code == 202
+        settled(api, phone, "sent")
+        requests = receiver.snapshot()
+        assert elsewhere.snapshot() == []
+    assert [r.status for r in requests] == [status, 200]
+    first, second = (check_signed(r) for r in requests)
+    assert first == second  # the text and code were kept for the retry
+    assert first["code"] in first["text"]

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from alibabacloud_resourcemanager20200331 import models
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
-from codes_support import Api, Receiver, make_directory, wait_for
+from codes_support import Api, Receiver, make_directory, store_env, wait_for
 
 from openrd.domain.phone import mask_phone
 from openrd.testing.process import ServerProcess
@@ -153,3 +153,43 @@ def test_the_served_process_logs_no_query_string(tmp_path: Path) -> None:
     assert not [line for line in lines if line["logger"] == "uvicorn.access"]
     assert "654321" not in server.log_text()
     assert "13912345678" not in server.log_text()
+
+
+def test_the_served_process_logs_no_webhook_credentials(tmp_path: Path) -> None:
+    """The webhook URL may carry credentials (user info, an api_key in the query). ``openrd serve`` as deployed
+    used to write them in httpx's own request line (``HTTP Request: POST http://user:pass@…?api_key=…``)."""
+    user, password, key = "hookuser", "pa55w0rd-in-url", "k3y-in-query"
+    with Receiver() as receiver:
+        url = f"http://{user}:{password}@127.0.0.1:{receiver.port}/sms?api_key={key}"
+        env = store_env(tmp_path, OPENRD_SMS_SENDER="webhook", OPENRD_SMS_WEBHOOK_URL=url)
+        env |= {"OPENRD_SMS_WEBHOOK_SECRET": "s3cret", "OPENRD_LOG_LEVEL": "DEBUG"}
+        server = ServerProcess(env, tmp_path / "serve.log").start()
+        try:
+            api = Api(server.endpoint)
+            api.send_enable(api.account(site="cn"), PHONES[0])
+            wait_for(lambda: api.latest(PHONES[0])["status"] == "sent")
+        finally:
+            server.stop()  # its handler writes what it holds on the way out
+        requests = receiver.snapshot()
+    assert len(requests) == 1
+    assert ("api_key", key) in requests[0].query  # the URL's credentials were used, so they were there to leak
+    assert requests[0].headers["authorization"].startswith("Basic ")
+    text = server.log_text()
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    assert any(line["logger"] == "openrd.sms" and line["message"] == "sms sent" for line in lines), text
+    for secret in (password, key, f"{user}:", "api_key"):
+        assert secret not in text, f"{secret!r} is in the served log"
+    assert not [line for line in lines if line["logger"].startswith(CLIENT_LIBRARIES)]
+
+
+def test_the_served_process_prints_no_database_password(tmp_path: Path, postgres_url: str) -> None:
+    """The start-up line names the store; a PostgreSQL URL's password (user info or query) is not in it."""
+    scheme, rest = postgres_url.split("://", 1)
+    url = f"{scheme}://postgres:db-pa55word@{rest.split('@', 1)[-1]}?application_name=openrd&password=db-pa55word"
+    env = store_env(tmp_path, OPENRD_DATABASE_URL=url)
+    server = ServerProcess(env, tmp_path / "serve.log").start()
+    server.stop()
+    text = server.log_text()
+    assert "openrd listening on" in text
+    assert rest.split("@", 1)[-1].split("?")[0] in text  # the host and database are still named
+    assert "db-pa55word" not in text

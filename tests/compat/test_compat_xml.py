@@ -7,10 +7,14 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+from alibabacloud_resourcemanager20200331 import models as rm
 from aliyunsdkcore.request import CommonRequest
 from aliyunsdkresourcemanager.request.v20200331.GetResourceDirectoryRequest import GetResourceDirectoryRequest
 
+from openrd.services import identity
+
 STS = "2015-04-01"
+RM = "2020-03-31"
 XML_TYPE = "text/xml;charset=utf-8"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 REQUEST_ID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
@@ -117,3 +121,95 @@ def test_tea_v3_error_is_json(world: Any, wire: Any, envelope: Any) -> None:
         response = wire.send(prepared)
         assert response.headers["content-type"] == "application/json;charset=utf-8"
         assert response.json()["Code"] in {"ResourceDirectoryNotInUse", "NoPermission"}
+
+
+def _management_account(world: Any, sdk: Any, server: Any) -> Any:
+    root = world.root()
+    patched = world.http.patch(f"{server.url}/_openrd/accounts/{root.account_id}", json={"enterprise_name": "ACME"})
+    assert patched.status_code == 200, patched.text
+    sdk.rm(root).enable_resource_directory(rm.EnableResourceDirectoryRequest(enable_mode="CurrentAccount"))
+    return root
+
+
+def _core_xml(sdk: Any, server: Any, creds: Any, action: str, **params: str) -> ET.Element:
+    """The old core SDK's raw answer to a ``Format=XML`` call: it must parse, whatever the call held."""
+    request = CommonRequest(domain=server.endpoint, version=RM, action_name=action)
+    request.set_protocol_type("http")
+    request.set_method("POST")
+    request.set_accept_format("XML")
+    for name, value in params.items():
+        request.add_query_param(name, value)
+    raw = sdk.core(creds).do_action(request)  # never raises: the body as it came
+    return ET.fromstring(raw)
+
+
+@pytest.mark.parametrize("note", ["line one\x01line two", "bell\x07", "escape \x1b[31mred", "tab\there", "NUL\x00"])
+def test_a_control_character_in_a_handshake_note_is_refused_in_parsable_xml(
+    world: Any, sdk: Any, server: Any, note: str
+) -> None:
+    """Stored, such a Note made every XML listing of the directory's handshakes unparsable."""
+    master, guest = _management_account(world, sdk, server), world.root()
+    refused = _core_xml(
+        sdk,
+        server,
+        master,
+        "InviteAccountToResourceDirectory",
+        TargetEntity=guest.account_id,
+        TargetType="Account",
+        Note=note,
+    )
+    assert refused.tag == "Error"
+    assert refused.findtext("Code") == "InvalidParameter"
+    assert refused.findtext("Message") == 'The specified parameter "Note" is not valid.'
+    listed = _core_xml(sdk, server, master, "ListHandshakesForResourceDirectory")
+    assert listed.tag == "ListHandshakesForResourceDirectoryResponse"
+    assert listed.findtext("TotalCount") == "0"  # nothing was written
+
+
+def test_a_printable_note_still_round_trips_through_xml(world: Any, sdk: Any, server: Any) -> None:
+    master, guest = _management_account(world, sdk, server), world.root()
+    note = "Welcome <aboard> & \"enjoy\" 'it' — 欢迎 ]]>"
+    invited = _core_xml(
+        sdk,
+        server,
+        master,
+        "InviteAccountToResourceDirectory",
+        TargetEntity=guest.account_id,
+        TargetType="Account",
+        Note=note,
+    )
+    assert invited.findtext("Handshake/Note") == note
+    listed = _core_xml(sdk, server, master, "ListHandshakesForResourceDirectory")
+    assert listed.findtext("Handshakes/Handshake/Note") == note
+
+
+@pytest.mark.parametrize(("part", "key", "value"), [("Value", "team", "ops\x1b[0m"), ("Key", "te\x00am", "ops")])
+def test_a_control_character_in_a_tag_is_refused_in_parsable_xml(
+    world: Any, wire: Any, envelope: Any, sdk: Any, server: Any, part: str, key: str, value: str
+) -> None:
+    master = _management_account(world, sdk, server)
+    tags = {"Tag.1.Key": key, "Tag.1.Value": value}
+    prepared = wire.v1(master, "CreateResourceAccount", Format="XML", DisplayName="tagged", **tags)
+    body = envelope.error(wire.send(prepared), 400, "InvalidParameter", xml=True)
+    assert body["Message"] == f'The specified parameter "Tag.1.{part}" is not valid.'
+
+
+def test_an_enterprise_name_with_a_control_character_is_refused_by_the_control_api(world: Any, server: Any) -> None:
+    root = world.root()
+    url = f"{server.url}/_openrd/accounts/{root.account_id}"
+    refused = world.http.patch(url, json={"enterprise_name": "ACME\x01Ltd"})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"] == "invalid"
+    assert world.http.get(url).json()["enterprise_name"] is None  # unchanged
+
+
+def test_a_stored_control_character_is_replaced_in_the_xml(world: Any, sdk: Any, server: Any) -> None:
+    """A value stored before openrd refused control characters (written here past the control API's check) still
+    reads back as parsable XML: each character XML cannot hold arrives as U+FFFD, the rest as it was."""
+    master = _management_account(world, sdk, server)
+    deps = server.runtime.deps
+    changes = {"enterprise_name": "ACME\x01Ltd\r\n"}
+    identity.patch_account(uow=deps.uow(), sites=deps.sites, account_id=master.account_id, changes=changes)
+    answer = _core_xml(sdk, server, master, "GetAccount", AccountId=master.account_id)
+    assert answer.tag == "GetAccountResponse"
+    assert answer.findtext("Account/IdentityInformation") == "ACME\ufffdLtd\r\n"

@@ -245,9 +245,10 @@ def test_an_id_with_nul_names_nothing(live: Any, path: str, method: str) -> None
     assert_error(live.control(method, path, json={"name": "x"}), 404, "not_found")
 
 
-@pytest.mark.parametrize("value", ["ACME\x00Ltd", "A" * 257])
+@pytest.mark.parametrize("value", ["ACME\x00Ltd", "A" * 257, "ACME\x01Ltd", "ACME\nLtd", "ACME\x7f"])
 def test_enterprise_name_fits_every_store(live: Any, value: str) -> None:
-    """PostgreSQL refuses NUL in text and more than the column's 256 characters: both were 500s there."""
+    """PostgreSQL refuses NUL in text and more than the column's 256 characters: both were 500s there. Other control
+    characters are refused as in display_name: they would reach the OpenAPI's XML answers."""
     created = live.control("POST", "/accounts", json={"display_name": "Acme", "enterprise_name": value})
     assert_error(created, 400, "invalid")
     account = live.make_account()["account_id"]

@@ -12,7 +12,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from openrd.logs import BackgroundStreamHandler, JsonFormatter, TextFormatter, configure_logging
+from openrd.logs import (
+    CLIENT_LOGGERS,
+    BackgroundStreamHandler,
+    JsonFormatter,
+    TextFormatter,
+    configure_logging,
+    redact_url,
+)
 
 
 def _record(msg: str = "call", **extra: object) -> logging.LogRecord:
@@ -135,7 +142,10 @@ def root_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     flags = logging.logProcesses, logging.logMultiprocessing, logging._srcfile  # type: ignore[attr-defined]
+    clients = {name: logging.getLogger(name).level for name in CLIENT_LOGGERS}
     yield
+    for name, client_level in clients.items():
+        logging.getLogger(name).setLevel(client_level)
     for handler in root.handlers:
         if handler not in handlers:
             handler.close()
@@ -197,3 +207,39 @@ def test_lines_still_queued_when_the_process_exits_are_written() -> None:
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True)
 
     assert [json.loads(line)["n"] for line in done.stderr.splitlines()] == list(range(300))
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO"])
+def test_http_clients_request_lines_stay_out_of_the_log(
+    root_logging: None, capsys: pytest.CaptureFixture[str], level: str
+) -> None:
+    """httpx logs every request's URL at INFO, user info and query included: the webhook URL's credentials."""
+    configure_logging(level)
+    logging.getLogger("httpx").info('HTTP Request: POST http://user:pass@127.0.0.1/sms?api_key=k "HTTP/1.1 200 OK"')
+    logging.getLogger("httpcore.connection").debug("connect_tcp.started host='127.0.0.1'")
+    logging.getLogger("httpx").warning("a client warning still shows")
+    logging.getLogger("openrd.sms").debug("openrd's own debug line")
+    logging.getLogger().handlers[0].flush()
+
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    expected = [("httpx", "a client warning still shows")]
+    if level == "DEBUG":
+        expected.append(("openrd.sms", "openrd's own debug line"))
+    assert [(e["logger"], e["message"]) for e in lines] == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "redacted"),
+    [
+        ("http://user:pass@hooks.example:8443/sms?api_key=k#frag", "http://***@hooks.example:8443/sms?***"),
+        ("https://hooks.example/sms", "https://hooks.example/sms"),
+        ("http://token@[::1]:9000/a/b?x=1", "http://***@[::1]:9000/a/b?***"),
+        (
+            "postgresql+psycopg://rd:secret@db:5432/openrd?sslmode=require",
+            "postgresql+psycopg://***@db:5432/openrd?***",
+        ),
+        ("http://u:p@host:notaport/", "<unparsable URL>"),
+    ],
+)
+def test_redact_url_keeps_no_user_info_query_or_fragment(url: str, redacted: str) -> None:
+    assert redact_url(url) == redacted

@@ -63,3 +63,53 @@ def test_rfc3339_ms_is_the_utc_time_with_milliseconds(moment_ms: int) -> None:
     assert text[:19] == expected.strftime("%Y-%m-%dT%H:%M:%S")
     assert int(text[20:23]) == moment_ms % 1000
     assert rfc3339_ms(moment_ms) is text  # memoised: the same string object, not formatted again
+
+
+def xml_char(c: str) -> bool:
+    """XML 1.0's Char production, written out from the specification rather than taken from the renderer."""
+    point = ord(c)
+    return c in "\t\n\r" or 0x20 <= point <= 0xD7FF or 0xE000 <= point <= 0xFFFD or 0x10000 <= point <= 0x10FFFF
+
+
+any_text = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, categories=None), max_size=40)
+names = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,8}", fullmatch=True)  # keys are openrd's own field names
+xml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), any_text)
+xml_bodies = st.dictionaries(
+    names,
+    st.recursive(
+        xml_scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(names, inner, max_size=3),
+        max_leaves=15,
+    ),
+    max_size=6,
+)
+
+
+def expected_elements(name: str, value: Any) -> list[tuple[str, str, list[Any]]]:
+    """What an XML reader should find: lists repeat their element, text keeps every character XML can hold."""
+    if isinstance(value, list):
+        return [element for item in value for element in expected_elements(name, item)]
+    if isinstance(value, dict):
+        return [(name, "", [e for key, item in value.items() for e in expected_elements(key, item)])]
+    if isinstance(value, bool):
+        return [(name, "true" if value else "false", [])]
+    text = "" if value is None else str(value)
+    return [(name, "".join(c if xml_char(c) else "\ufffd" for c in text), [])]
+
+
+def parsed_elements(element: ElementTree.Element) -> tuple[str, str, list[Any]]:
+    return (element.tag, element.text or "", [parsed_elements(child) for child in element])
+
+
+@given(xml_bodies)
+def test_xml_parses_and_keeps_the_printable_content_of_any_string(body: dict[str, Any]) -> None:
+    raw = render_success("GetAccount", body, Format.XML).body
+    root = ElementTree.fromstring(raw)  # well-formed whatever the strings held: no parser error
+    assert parsed_elements(root) == expected_elements("GetAccountResponse", body)[0]
+
+
+def test_xml_replaces_what_xml_cannot_hold_and_keeps_the_rest() -> None:
+    note = "a\x00b\x1fc\x7fd\r\ne\t<f>&'\"\ud800\ufffe\U0001f600"
+    raw = render_success("GetHandshake", {"Note": note}, Format.XML).body
+    assert ElementTree.fromstring(raw).findtext("Note") == "a\ufffdb\ufffdc\x7fd\r\ne\t<f>&'\"\ufffd\ufffd\U0001f600"
+    assert b"&#13;" in raw  # a raw CR would reach the reader as a line feed

@@ -15,6 +15,14 @@ from openrd import errors
 
 MISSING: Any = object()
 
+# C0 controls and DEL: no parameter's documentation allows them, free text included (notes, names, tags); most have
+# no XML 1.0 form, and once stored they would reach every XML answer and console that shows the value.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def has_control_character(raw: str) -> bool:
+    return CONTROL_CHARACTER.search(raw) is not None
+
 
 @dataclass(frozen=True)
 class Param:
@@ -34,6 +42,8 @@ class Param:
             if self.required:
                 raise self.missing() if self.missing else errors.MissingParameter(self.wire)
             return self.default
+        if has_control_character(raw):
+            raise self.invalid() if self.invalid else errors.InvalidParameter(self.wire)
         try:
             return self.parse(raw)
         except ValueError:
@@ -107,6 +117,9 @@ class TagListParam:
             entry = items[index]
             if index < 1 or not entry.get("Key") or len(entry["Key"]) > 128 or len(entry.get("Value", "")) > 128:
                 raise errors.InvalidParameter(f"{self.wire}.{index}.Key")
+            for part in ("Key", "Value"):
+                if has_control_character(entry.get(part, "")):
+                    raise errors.InvalidParameter(f"{self.wire}.{index}.{part}")
             tags.append((entry["Key"], entry.get("Value", "")))
         if len(tags) > self.max_items:
             raise errors.InvalidParameter(self.wire)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,13 @@ from openrd.errors import OpenRDError
 
 JSON_TYPE = "application/json;charset=utf-8"
 XML_TYPE = "text/xml;charset=utf-8"  # exactly this, or the Tea SDK will not parse XML errors (B §1.9)
+
+# Outside XML 1.0's Char production (C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF): no parser
+# takes them, not even as character references, so each becomes U+FFFD, the replacement character a UTF-8 decoder
+# puts for a bad byte: the document stays parsable, the rest of the text intact, the loss visible. Carriage return is
+# a Char, but parsers turn it into a line feed: written as a reference it arrives as sent.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+REPLACEMENT = "\ufffd"
 
 PRODUCTS = {"2020-03-31": "ResourceManager", "2022-04-19": "ResourceDirectoryMaster", "2015-04-01": "Sts"}
 
@@ -36,6 +44,14 @@ def product_for(version: str | None) -> str:
     return PRODUCTS.get(version or "", "ResourceManager")
 
 
+def xml_text(value: str) -> str:
+    """Element content for any string. Quotes need no escaping: openrd writes no attributes."""
+    text = escape(value)
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return _NOT_XML_CHAR.sub(REPLACEMENT, text)
+
+
 def _xml_value(name: str, value: Any, out: list[str]) -> None:
     if isinstance(value, list):
         # Lists repeat their element: {"Account": [a, b]} → <Account>a</Account><Account>b</Account>.
@@ -49,7 +65,7 @@ def _xml_value(name: str, value: Any, out: list[str]) -> None:
     elif isinstance(value, bool):
         out.append("true" if value else "false")
     elif value is not None:
-        out.append(escape(str(value)))
+        out.append(xml_text(str(value)))
     out.append(f"</{name}>")
 
 

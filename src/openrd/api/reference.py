@@ -30,6 +30,8 @@ def render() -> str:
         "Generated from the action registry by `openrd api-reference`; do not edit by hand.",
         "Every action also answers the gateway errors of the contract (signature, AccessKey, timestamp, nonce,",
         "STS token, `MissingParameter`, `InvalidParameter`, `InvalidVersion`, `InvalidApi.NotFound`, `NoPermission`).",
+        "No parameter takes a control character (U+0000-U+001F, U+007F; tags included): the parameter's",
+        "syntax error answers it. XML answers replace what XML 1.0 cannot hold with U+FFFD.",
         "",
         "| action | versions | RAM action | summary |",
         "|---|---|---|---|",

@@ -28,6 +28,7 @@ log = logging.getLogger("openrd.control")
 Handler = Callable[[Request], Awaitable[Response]]
 PUBLIC_PATHS = frozenset({"/_openrd/health", "/_openrd/ready"})
 LIMIT = re.compile(r"[0-9]{1,4}", re.ASCII)
+ENTERPRISE_NAME_REFUSED = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def rfc3339(moment: datetime) -> str:
@@ -173,10 +174,11 @@ def query_limit(request: Request, *, default: int, maximum: int = LIST_LIMIT) ->
 
 
 def enterprise_name(value: Any) -> Any:
-    """Free text stored as given: PostgreSQL refuses NUL and more than its column holds, so no store may take it."""
-    if isinstance(value, str) and ("\x00" in value or len(value) > ENTERPRISE_NAME_MAX):
+    """Free text stored as given, so refused here what no store may take: PostgreSQL refuses NUL and more than its
+    column holds; control characters (as display_name) would reach the OpenAPI's XML answers and the console."""
+    if isinstance(value, str) and (ENTERPRISE_NAME_REFUSED.search(value) or len(value) > ENTERPRISE_NAME_MAX):
         raise errors.ControlInvalid(
-            f"enterprise_name must be at most {ENTERPRISE_NAME_MAX} characters, without NUL characters"
+            f"enterprise_name must be at most {ENTERPRISE_NAME_MAX} characters, without control characters"
         )
     return value
 

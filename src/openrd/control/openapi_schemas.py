@@ -79,8 +79,8 @@ def component_schemas(sites: list[str]) -> dict[str, Schema]:
     enterprise_name = {
         "type": ["string", "null"],
         "maxLength": ENTERPRISE_NAME_MAX,
-        "pattern": "^[^\\x00]*$",
-        "description": "no NUL characters",
+        "pattern": "^[^\\x00-\\x1f\\x7f]*$",
+        "description": "no control characters",
     }
     display_name = {
         "type": "string",

@@ -2,7 +2,7 @@
 
 Headers: ``X-Openrd-Timestamp`` (Unix seconds), ``X-Openrd-Signature: sha256=<hex HMAC-SHA256 of
 "<timestamp>.<body>" keyed with OPENRD_SMS_WEBHOOK_SECRET>``, and ``Idempotency-Key: <message id>`` — the same
-message may arrive twice (at-least-once); receivers de-duplicate on it.
+message may arrive twice (at-least-once); receivers de-duplicate on it. Only a 2xx answer is a delivery.
 """
 
 from __future__ import annotations
@@ -53,10 +53,15 @@ class WebhookSender:
             "Idempotency-Key": message.message_id,
         }
         try:
-            response = httpx.post(self.url, content=body, headers=headers, timeout=self.timeout)
-        except httpx.HTTPError as exc:
+            # A redirect is not followed: it would hand the code to whatever host the receiver names.
+            response = httpx.post(self.url, content=body, headers=headers, timeout=self.timeout, follow_redirects=False)
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # the name only: an exception's text may hold the URL
             raise DeliveryError(f"webhook unreachable: {type(exc).__name__}") from None
-        if response.status_code >= 500 or response.status_code in (408, 429):
-            raise DeliveryError(f"webhook answered {response.status_code}")
-        if response.status_code >= 400:
-            raise DeliveryError(f"webhook refused the message: {response.status_code}", permanent=True)
+        status = response.status_code
+        if status >= 500 or status in (408, 429):
+            raise DeliveryError(f"webhook answered {status}")
+        if status >= 400:
+            raise DeliveryError(f"webhook refused the message: {status}", permanent=True)
+        if status >= 300:
+            # Final, as a refusal: the same URL would answer the same; the operator fixes it, then retries the message.
+            raise DeliveryError(f"webhook redirected ({status}); redirects are not followed", permanent=True)
