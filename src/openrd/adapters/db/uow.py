@@ -238,6 +238,10 @@ class SqlUnitOfWorkFactory:
             self.engine, self.box, write=write, writer_lock=self._writer_lock, cache=self._cache, pages=self._pages
         )
 
+    def writer_busy(self) -> bool:
+        """Whether a call that writes would wait for SQLite's writer lock now (always False on PostgreSQL)."""
+        return self._writer_lock is not None and self._writer_lock.busy()
+
     def record_nonce(self, uow: UnitOfWork, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int) -> bool:
         """Record a signed read's nonce at the end of its read unit of work, committed at once; False if another
         request has it (api/auth.py: the read ran without the write lock, which is taken here for the upsert and
