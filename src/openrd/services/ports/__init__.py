@@ -26,6 +26,7 @@ from openrd.services.ports.units import (
     NonceRecorder,
     Repositories,
     RepositoryAccess,
+    RepositorySet,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "RandomSource",
     "Repositories",
     "RepositoryAccess",
+    "RepositorySet",
     "ResourceDirectoryRepository",
     "SecretBox",
     "SmsSender",

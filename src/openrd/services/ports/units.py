@@ -15,10 +15,40 @@ from openrd.services.ports.sms import OutboxRepository
 from openrd.services.ports.store import StateRepository
 
 
+class RepositorySet(Protocol):
+    """The repositories as services see them: ``uow.accounts`` …"""
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def identity(self) -> IdentityRepository: ...
+
+    @property
+    def nonces(self) -> NonceRepository: ...
+
+    @property
+    def state(self) -> StateRepository: ...
+
+    @property
+    def codes(self) -> CodeRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def directory(self) -> DirectoryRepository: ...
+
+    @property
+    def audit(self) -> AuditRepository: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Repositories:
     """The repositories of one open unit of work, bound to its connection. The store's adapter builds the set once
-    per unit of work; a savepoint or a joined read inside it shares the same set (``RepositoryAccess``)."""
+    per unit of work; a savepoint or a joined read inside it shares the same set (``RepositoryAccess``). Adding a
+    repository: a field here, a property in ``RepositorySet`` and ``RepositoryAccess``, and its construction in
+    the adapter's one place (adapters/db/repository_set.py)."""
 
     accounts: AccountRepository
     identity: IdentityRepository
@@ -31,10 +61,11 @@ class Repositories:
 
 
 class RepositoryAccess:
-    """``uow.accounts`` … of a unit-of-work kind that holds a ``Repositories`` set in ``repositories``: each kind
-    inherits these instead of copying every repository onto itself."""
+    """``uow.accounts`` … of a unit-of-work kind that holds its repositories in ``repositories``: each kind
+    inherits these instead of copying every repository onto itself. The set is a ``Repositories``, or the open
+    unit of work another kind works inside."""
 
-    repositories: Repositories
+    repositories: RepositorySet
 
     @property
     def accounts(self) -> AccountRepository:
@@ -69,32 +100,8 @@ class RepositoryAccess:
         return self.repositories.audit
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(RepositorySet, Protocol):
     """One transaction. ``with uow:`` commits on success and rolls back on any exception."""
-
-    @property
-    def accounts(self) -> AccountRepository: ...
-
-    @property
-    def identity(self) -> IdentityRepository: ...
-
-    @property
-    def nonces(self) -> NonceRepository: ...
-
-    @property
-    def state(self) -> StateRepository: ...
-
-    @property
-    def codes(self) -> CodeRepository: ...
-
-    @property
-    def outbox(self) -> OutboxRepository: ...
-
-    @property
-    def directory(self) -> DirectoryRepository: ...
-
-    @property
-    def audit(self) -> AuditRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
