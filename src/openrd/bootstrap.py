@@ -176,7 +176,9 @@ def build_app(runtime: Runtime) -> Starlette:
         ),
     ]
 
-    threads = None if deps.settings.store_kind == "sqlite" else CallThreads(deps.settings.call_threads)
+    threads = CallThreads(deps.settings.call_threads)
+    # SQLite: calls run on the event loop, except one that would wait for another writer (make_front_door).
+    writer_busy = runtime.uow.writer_busy if deps.settings.store_kind == "sqlite" else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -185,11 +187,10 @@ def build_app(runtime: Runtime) -> Starlette:
             yield
         finally:
             runtime.stop_background()
-            if threads is not None:
-                threads.close()
+            threads.close()
 
     app = OpenRDApp(
-        make_front_door(deps, threads),
+        make_front_door(deps, threads, writer_busy=writer_busy),
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: not_routed},

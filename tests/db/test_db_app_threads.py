@@ -1,9 +1,11 @@
 """Where the server runs OpenAPI calls: on PostgreSQL on threads of their own, which end with the app; on SQLite on
-the event loop (api/app.py, bootstrap.py)."""
+the event loop, unless another writer holds the writer lock (api/app.py, bootstrap.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import threading
 from pathlib import Path
 
@@ -56,6 +58,24 @@ def test_on_sqlite_calls_run_on_the_event_loop(tmp_path: Path) -> None:
 
     assert (status, code) == (400, "MissingParameter")
     assert during == before
+
+
+def test_on_sqlite_a_call_that_finds_the_writer_lock_held_runs_on_a_call_thread(tmp_path: Path) -> None:
+    before = _call_threads()
+    live = start_server(_env(f"sqlite:///{tmp_path / 'openrd.db'}", tmp_path))
+    # Another open file description of the lock file: flock sees another writer, as it would another process.
+    holder = os.open(tmp_path / "openrd.db-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        answer = httpx.get(live.url + "/", params=PARAMS, timeout=30)
+        during = _call_threads()
+    finally:
+        os.close(holder)
+        live.stop()
+
+    assert (answer.status_code, answer.json()["Code"]) == (400, "MissingParameter")
+    assert during - before  # off the loop
+    assert _call_threads() == before
 
 
 def test_on_postgresql_calls_run_on_as_many_threads_as_configured(fresh_pg_url: str, tmp_path: Path) -> None:

@@ -252,3 +252,18 @@ def test_a_constraint_violation_inside_a_nested_unit_of_work(uow: SqlUnitOfWorkF
         outer.state.put("outer", "1")  # the transaction is still usable after the savepoint rolled back
     with uow(write=False) as w:
         assert (w.state.get("inner"), w.state.get("outer")) == (None, "1")
+
+
+REPOSITORY_NAMES = ("accounts", "identity", "nonces", "state", "codes", "outbox", "directory", "audit")
+
+
+def test_a_unit_of_work_and_its_savepoints_share_one_set_of_repositories(uow: SqlUnitOfWorkFactory) -> None:
+    with uow() as w:
+        first = {name: getattr(w, name) for name in REPOSITORY_NAMES}
+        with w.nested() as savepoint, savepoint.nested() as inner:
+            for name in REPOSITORY_NAMES:
+                assert getattr(savepoint, name) is first[name]
+                assert getattr(inner, name) is first[name]
+        assert {name: getattr(w, name) for name in REPOSITORY_NAMES} == first  # built once, on entering
+    with uow(write=False) as again:
+        assert all(getattr(again, name) is not first[name] for name in REPOSITORY_NAMES)  # each its own

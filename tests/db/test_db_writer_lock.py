@@ -90,3 +90,33 @@ def test_a_holder_that_dies_leaves_no_lock_behind(lock_file: Path) -> None:
     assert lock.acquire(timeout=30)
     lock.release()
     lock.close()
+
+
+def test_busy_tells_whether_a_writer_holds_the_lock_without_taking_it(lock_file: Path) -> None:
+    lock = WriterLock(lock_file)
+    assert not lock.busy()
+    assert lock.acquire(timeout=1)
+    seen: list[bool] = []
+    other = threading.Thread(target=lambda: seen.append(lock.busy()))
+    other.start()
+    other.join()
+    assert seen == [True]  # another thread of this process holds it
+    lock.release()
+    assert not lock.busy()
+
+    ctx = multiprocessing.get_context("spawn")
+    held, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=hold, args=(str(lock_file), held, release))
+    holder.start()
+    try:
+        assert held.wait(30)
+        assert lock.busy()  # another process holds it
+        assert lock.busy()  # and asking took nothing from it
+    finally:
+        release.set()
+        holder.join(30)
+    assert holder.exitcode == 0
+    assert not lock.busy()
+    assert lock.acquire(timeout=1)  # asking left the lock free to take
+    lock.release()
+    lock.close()

@@ -109,7 +109,9 @@ def _peer(scope: Scope) -> str | None:
     return str(client[0]) if client else None
 
 
-def make_front_door(deps: Deps, threads: CallThreads | None = None) -> ASGIApp:
+def make_front_door(
+    deps: Deps, threads: CallThreads | None = None, *, writer_busy: Callable[[], bool] | None = None
+) -> ASGIApp:
     """The ASGI app of the OpenAPI front door at ``/``: plain ASGI, not a Starlette endpoint.
 
     Starlette's middleware stack, router, ``Request`` and ``Response`` cost about a quarter of a signed GetAccount's
@@ -118,6 +120,12 @@ def make_front_door(deps: Deps, threads: CallThreads | None = None) -> ASGIApp:
     Calls run on ``threads`` if given, else on the event loop: SQLite work is CPU-bound and serialised by the GIL
     anyway, and running it on the loop saved the thread hop and the GIL convoy (+70 % req/s on signed GetAccount,
     bench/). PostgreSQL waits on the network, so its calls overlap on threads (bootstrap.py).
+
+    ``writer_busy`` (SQLite, with ``threads``): whether a call would wait for the store's writer lock now. A call
+    that finds it held (another process or thread is writing, for as long as it likes) would wait on the loop and
+    stall health, the console and the control API, so only it takes the thread hop. The trade: the probe costs
+    every call two ``flock`` calls, and a writer that takes the lock between the probe and the call's own wait
+    still holds the loop up for its transaction.
     """
     limit = deps.settings.max_body_bytes
 
@@ -150,7 +158,10 @@ def make_front_door(deps: Deps, threads: CallThreads | None = None) -> ASGIApp:
             fmt, product = _error_format(query, headers)
             wire = render_error(error, request_id=deps.rng.request_id(), host=host, product=product, fmt=fmt)
         else:
-            wire = dispatch(raw, deps) if threads is None else await threads.run(dispatch, raw, deps)
+            if threads is None or (writer_busy is not None and not writer_busy()):
+                wire = dispatch(raw, deps)
+            else:
+                wire = await threads.run(dispatch, raw, deps)
         await send(_response_start(wire))
         await send({"type": "http.response.body", "body": wire.body})
 

@@ -18,7 +18,7 @@ from openrd.domain.resources import Target
 from openrd.services import authentication as authn
 from openrd.services.context import Deps
 from openrd.services.identity import epoch_ms
-from openrd.services.ports import Clock, StoredOffsetClock, UnitOfWork
+from openrd.services.ports import Clock, RepositoryAccess, StoredOffsetClock, UnitOfWork
 
 # What the store can hold (the access_keys / request_nonces columns). PostgreSQL also refuses NUL characters; either
 # would otherwise surface as a 500 instead of the gateway error.
@@ -171,13 +171,12 @@ class _Nonce:
             raise errors.SignatureNonceUsed()
 
 
-class _JoinedUnitOfWork:
+class _JoinedUnitOfWork(RepositoryAccess):
     """The call's open unit of work, entered again by a read: leaving it neither commits nor rolls back."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
-        self.accounts, self.identity, self.nonces, self.state = uow.accounts, uow.identity, uow.nonces, uow.state
-        self.codes, self.outbox, self.directory, self.audit = uow.codes, uow.outbox, uow.directory, uow.audit
+        self.repositories = uow
 
     def __enter__(self) -> UnitOfWork:
         return self._uow

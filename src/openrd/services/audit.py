@@ -13,7 +13,7 @@ from openrd.domain.directory import AuditEvent
 from openrd.domain.identity import Principal
 from openrd.services.context import Deps
 from openrd.services.identity import epoch_ms
-from openrd.services.ports import UnitOfWork
+from openrd.services.ports import RepositoryAccess, UnitOfWork
 
 log = logging.getLogger("openrd.audit")
 
@@ -30,7 +30,7 @@ def event_for(deps: Deps, *, request_id: str, action: str, principal: Principal,
     )
 
 
-class _AuditedUnitOfWork:
+class _AuditedUnitOfWork(RepositoryAccess):
     """A write unit of work that adds the call's event just before it commits: the change and its audit row
     land together or not at all, so a crash between two commits cannot lose the record. The event is the
     success, or the failure of an error raised ``keeping_changes`` (a wrong code counted as an attempt)."""
@@ -38,6 +38,7 @@ class _AuditedUnitOfWork:
     def __init__(self, inner: UnitOfWork, event: AuditEvent, written: list[bool]) -> None:
         self._inner, self._event, self._written = inner, event, written
         self._entered: UnitOfWork | None = None
+        self.repositories = inner
 
     def __enter__(self) -> UnitOfWork:
         self._entered = self._inner.__enter__()
@@ -60,6 +61,9 @@ class _AuditedUnitOfWork:
             self._written.append(True)
         self._inner.__exit__(exc_type, exc, tb)
 
+    def nested(self) -> UnitOfWork:
+        return self._inner.nested()
+
 
 def auditing_deps(deps: Deps, event: AuditEvent) -> tuple[Deps, list[bool]]:
     """``deps`` whose first committed write transaction carries ``event``; the list fills when it did."""
@@ -67,7 +71,7 @@ def auditing_deps(deps: Deps, event: AuditEvent) -> tuple[Deps, list[bool]]:
 
     def uow(*, write: bool = True) -> UnitOfWork:
         inner = deps.uow(write=write)
-        return _AuditedUnitOfWork(inner, event, written) if write else inner  # type: ignore[return-value]
+        return _AuditedUnitOfWork(inner, event, written) if write else inner
 
     return deps.evolve(uow=uow), written
 

@@ -19,7 +19,7 @@ from openrd.services.membership import (
     require_account,
     site_of,
 )
-from openrd.services.ports import UnitOfWork
+from openrd.services.ports import FolderRepository, UnitOfWork
 
 INTL_MAX_PREFIX = 37  # China site allows 50 (B §2.c)
 MAX_MEMBERS = 1000  # the documented default quota of member accounts per directory
@@ -124,14 +124,14 @@ def get_account(deps: Deps, *, principal: Principal, account_id: str) -> Account
             folder = folder_in(uow, directory, view.member.folder_id)
         else:
             _, view, folder = found
-        return AccountDetail(view, folder, location(uow, folder))
+        return AccountDetail(view, folder, location(uow.directory, folder))
 
 
-def location(uow: UnitOfWork, folder: Folder) -> str:
+def location(folders: FolderRepository, folder: Folder) -> str:
     """``root/<folder name>/…`` down to ``folder`` (GetAccount's Location)."""
     names = ["root"]
     for folder_id in folder.path.split("/")[2:]:
-        ancestor = uow.directory.get_folder(folder_id)
+        ancestor = folders.get_folder(folder_id)
         if ancestor is not None:
             names.append(ancestor.name)
     return "/".join(names)

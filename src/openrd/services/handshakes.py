@@ -37,7 +37,7 @@ from openrd.services.directory import MAX_MEMBERS, folder_in
 from openrd.services.folders import offset
 from openrd.services.identity import epoch_ms
 from openrd.services.membership import managed_directory, require_account
-from openrd.services.ports import UnitOfWork
+from openrd.services.ports import FolderRepository, HandshakeRepository, UnitOfWork
 
 TTL_MS = int(timedelta(days=rules.HANDSHAKE_TTL_DAYS).total_seconds() * 1000)
 TARGET_ACCOUNT, TARGET_EMAIL = "Account", "Email"
@@ -68,10 +68,10 @@ def shown(handshake: Handshake, now_ms: int) -> Handshake:
     return handshake
 
 
-def _new_handshake_id(uow: UnitOfWork, deps: Deps) -> str:
+def _new_handshake_id(handshakes: HandshakeRepository, deps: Deps) -> str:
     while True:
         candidate = "h-" + deps.rng.alnum(16)
-        if uow.directory.get_handshake(candidate) is None:
+        if handshakes.get_handshake(candidate) is None:
             return candidate
 
 
@@ -101,7 +101,7 @@ def invite(deps: Deps, *, principal: Principal, invitation: Invitation) -> Hands
         if uow.directory.pending_handshake(directory.directory_id, invited, now_ms=now_ms) is not None:
             raise errors.EntityAlreadyExistsHandshake()
         handshake = Handshake(
-            handshake_id=_new_handshake_id(uow, deps),
+            handshake_id=_new_handshake_id(uow.directory, deps),
             directory_id=directory.directory_id,
             master_account_id=directory.master_account_id,
             master_account_name=directory.master_account_name,
@@ -120,17 +120,17 @@ def invite(deps: Deps, *, principal: Principal, invitation: Invitation) -> Hands
         return handshake
 
 
-def _visible(uow: UnitOfWork, principal: Principal, handshake_id: str) -> Handshake:
+def _visible(handshakes: HandshakeRepository, principal: Principal, handshake_id: str) -> Handshake:
     """The handshake if the caller's account is its invitee or its directory's management account."""
-    handshake = uow.directory.get_handshake(handshake_id)
+    handshake = handshakes.get_handshake(handshake_id)
     if handshake is None or principal.account_id not in (handshake.invited_account_id, handshake.master_account_id):
         raise errors.EntityNotExistsHandshake()
     return handshake
 
 
-def _invitation_of(uow: UnitOfWork, principal: Principal, handshake_id: str) -> Handshake:
+def _invitation_of(handshakes: HandshakeRepository, principal: Principal, handshake_id: str) -> Handshake:
     """Accept and Decline are the invited account's alone; to anyone else the handshake does not exist."""
-    handshake = uow.directory.get_handshake(handshake_id)
+    handshake = handshakes.get_handshake(handshake_id)
     if handshake is None or principal.account_id != handshake.invited_account_id:
         raise errors.EntityNotExistsHandshake()
     return handshake
@@ -147,14 +147,14 @@ def _pending(uow: UnitOfWork, handshake: Handshake, now_ms: int) -> Handshake:
     return current
 
 
-def _settle(uow: UnitOfWork, handshake: Handshake, status: HandshakeStatus, now_ms: int) -> Handshake:
-    uow.directory.set_handshake_status(handshake.handshake_id, status, now_ms=now_ms)
+def _settle(handshakes: HandshakeRepository, handshake: Handshake, status: HandshakeStatus, now_ms: int) -> Handshake:
+    handshakes.set_handshake_status(handshake.handshake_id, status, now_ms=now_ms)
     return replace(handshake, status=status, modify_ms=now_ms)
 
 
 def get(deps: Deps, *, principal: Principal, handshake_id: str) -> HandshakeDetail:
     with deps.uow(write=False) as uow:
-        handshake = _visible(uow, principal, handshake_id)
+        handshake = _visible(uow.directory, principal, handshake_id)
         master = uow.accounts.get(handshake.master_account_id)
         invited = uow.accounts.get(handshake.invited_account_id)
         return HandshakeDetail(
@@ -167,7 +167,7 @@ def get(deps: Deps, *, principal: Principal, handshake_id: str) -> HandshakeDeta
 def accept(deps: Deps, *, principal: Principal, handshake_id: str) -> Handshake:
     """The invited account joins as a CloudAccount, ``invited``, ``InviteSuccess`` (A10.3)."""
     with deps.uow() as uow:
-        handshake = _invitation_of(uow, principal, handshake_id)
+        handshake = _invitation_of(uow.directory, principal, handshake_id)
         now_ms = epoch_ms(deps.clock.now())
         handshake = _pending(uow, handshake, now_ms)
         directory = uow.directory.get_directory(handshake.directory_id)
@@ -186,7 +186,7 @@ def accept(deps: Deps, *, principal: Principal, handshake_id: str) -> Handshake:
             Member(
                 invited,
                 directory.directory_id,
-                _joining_folder(uow, directory, handshake),
+                _joining_folder(uow.directory, directory, handshake),
                 MemberType.CLOUD,
                 JoinMethod.INVITED,
                 MemberStatus.INVITE_SUCCESS,
@@ -195,11 +195,11 @@ def accept(deps: Deps, *, principal: Principal, handshake_id: str) -> Handshake:
             )
         )
         uow.directory.set_tags(invited, handshake.tags)
-        return _settle(uow, handshake, HandshakeStatus.ACCEPTED, now_ms)
+        return _settle(uow.directory, handshake, HandshakeStatus.ACCEPTED, now_ms)
 
 
-def _joining_folder(uow: UnitOfWork, directory: Directory, handshake: Handshake) -> str:
-    folder = uow.directory.get_folder(handshake.parent_folder_id) if handshake.parent_folder_id else None
+def _joining_folder(folders: FolderRepository, directory: Directory, handshake: Handshake) -> str:
+    folder = folders.get_folder(handshake.parent_folder_id) if handshake.parent_folder_id else None
     if folder is None or folder.directory_id != directory.directory_id:  # none given, or deleted since
         return directory.root_folder_id
     return folder.folder_id
@@ -207,9 +207,9 @@ def _joining_folder(uow: UnitOfWork, directory: Directory, handshake: Handshake)
 
 def decline(deps: Deps, *, principal: Principal, handshake_id: str) -> Handshake:
     with deps.uow() as uow:
-        handshake = _invitation_of(uow, principal, handshake_id)
+        handshake = _invitation_of(uow.directory, principal, handshake_id)
         now_ms = epoch_ms(deps.clock.now())
-        return _settle(uow, _pending(uow, handshake, now_ms), HandshakeStatus.DECLINED, now_ms)
+        return _settle(uow.directory, _pending(uow, handshake, now_ms), HandshakeStatus.DECLINED, now_ms)
 
 
 def cancel(deps: Deps, *, principal: Principal, handshake_id: str) -> Handshake:
@@ -219,7 +219,7 @@ def cancel(deps: Deps, *, principal: Principal, handshake_id: str) -> Handshake:
         if handshake is None or handshake.directory_id != directory.directory_id:
             raise errors.EntityNotExistsHandshake()
         now_ms = epoch_ms(deps.clock.now())
-        return _settle(uow, _pending(uow, handshake, now_ms), HandshakeStatus.CANCELLED, now_ms)
+        return _settle(uow.directory, _pending(uow, handshake, now_ms), HandshakeStatus.CANCELLED, now_ms)
 
 
 def list_for_account(

@@ -1,6 +1,6 @@
 """How members are read: the member views of GetAccount and the bind checks, the listing pages, tags — the hot
-statements, built once and run through the driver (prepared.py), and the mapping of their rows. The directory
-repository (directory.py) answers with these."""
+statements, built once and run through the driver (prepared.py), and the mapping of their rows. The member
+repositories (members.py) answer with these."""
 
 from __future__ import annotations
 

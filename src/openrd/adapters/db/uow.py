@@ -9,30 +9,21 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from openrd import errors
-from openrd.adapters.db.audit import SqlAuditRepository
-from openrd.adapters.db.codes import SqlCodeRepository, SqlOutboxRepository
 from openrd.adapters.db.connections import CACHED_CONNECTIONS, WAIT_SECONDS, ConnectionCache, connection_lost, driver_of
-from openrd.adapters.db.directory import SqlDirectoryRepository
 from openrd.adapters.db.engine import PING_IDLE_AFTER_SECONDS, sqlite_file
 from openrd.adapters.db.page_cache import MemberPageCache
-from openrd.adapters.db.repositories import (
-    SqlAccountRepository,
-    SqlIdentityRepository,
-    SqlNonceRepository,
-    SqlStateRepository,
-    nonce_params,
-    nonce_upsert,
-)
+from openrd.adapters.db.repositories import nonce_params, nonce_upsert
+from openrd.adapters.db.repository_set import repositories_for
 from openrd.adapters.db.writer_lock import WriterLock, lock_file_for
-from openrd.services.ports import SecretBox, UnitOfWork
+from openrd.services.ports import RepositoryAccess, SecretBox, UnitOfWork
 
 log = logging.getLogger("openrd.db")
 
 SQLITE_BUSY = 5  # and SQLITE_BUSY_SNAPSHOT (517): a read transaction that cannot become a write transaction
 
 
-class SqlUnitOfWork:
-    """One connection, and for a write one transaction, with the repositories bound to it.
+class SqlUnitOfWork(RepositoryAccess):
+    """One connection, and for a write one transaction, with the repositories bound to it (repository_set.py).
 
     A read (``write=False``) opens no transaction through SQLAlchemy, whose BEGIN and COMMIT cost as much as a
     signed read's statements (bench/profile_dispatch.py). On PostgreSQL it runs in autocommit: each statement reads
@@ -86,16 +77,7 @@ class SqlUnitOfWork:
                 raise errors.ServiceUnavailable() from error
             raise
         self._conn = conn
-        self.accounts = SqlAccountRepository(conn)
-        self.directory = SqlDirectoryRepository(conn, pages=self._pages)
-        # A read keeps the directory its caller lookup brought along; a change must read it after its locks.
-        seen_managed = None if self._write else self.directory.know_managed
-        self.identity = SqlIdentityRepository(conn, self._box, seen_managed=seen_managed)
-        self.nonces = SqlNonceRepository(conn)
-        self.state = SqlStateRepository(conn)
-        self.codes = SqlCodeRepository(conn)
-        self.outbox = SqlOutboxRepository(conn, self._box)
-        self.audit = SqlAuditRepository(conn)
+        self.repositories = repositories_for(conn, self._box, write=self._write, pages=self._pages)
         return self
 
     def __exit__(
@@ -167,7 +149,7 @@ class SqlUnitOfWork:
         return self._conn
 
 
-class NestedUnitOfWork:
+class NestedUnitOfWork(RepositoryAccess):
     """A savepoint in an open unit of work, with the same repositories: what a call's handler gets when its
     authentication and its change share one transaction (api/auth.py). Leaving it normally keeps its changes for
     the enclosing commit; an exception rolls back to it, except an API error raised ``keeping_changes`` (a counted
@@ -180,13 +162,7 @@ class NestedUnitOfWork:
     def __init__(self, outer: SqlUnitOfWork) -> None:
         self._outer = outer
         self._savepoint: str | None = None
-        self.accounts, self.identity, self.nonces, self.state = (
-            outer.accounts,
-            outer.identity,
-            outer.nonces,
-            outer.state,
-        )
-        self.codes, self.outbox, self.directory, self.audit = outer.codes, outer.outbox, outer.directory, outer.audit
+        self.repositories = outer.repositories
 
     def _run(self, statement: str) -> None:
         self._outer.connection.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
@@ -238,6 +214,10 @@ class SqlUnitOfWorkFactory:
         return SqlUnitOfWork(
             self.engine, self.box, write=write, writer_lock=self._writer_lock, cache=self._cache, pages=self._pages
         )
+
+    def writer_busy(self) -> bool:
+        """Whether a call that writes would wait for SQLite's writer lock now (always False on PostgreSQL)."""
+        return self._writer_lock is not None and self._writer_lock.busy()
 
     def record_nonce(
         self,

@@ -59,6 +59,22 @@ class WriterLock:
             time.sleep(delay)
             delay = min(delay * 2, LONGEST_POLL_SECONDS)
 
+    def busy(self) -> bool:
+        """Whether a writer holds the lock right now (a thread of this process or another process); never waits."""
+        if not self._mutex.acquire(blocking=False):
+            return True
+        try:
+            if self._fd is None:
+                return False
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            return False
+        finally:
+            self._mutex.release()
+
     def release(self) -> None:
         try:
             if self._fd is not None:

@@ -1,0 +1,140 @@
+"""The resource directory's repositories, one small Protocol per noun (directories, folders, members, how members
+are shown, their tags, handshakes), and ``DirectoryRepository``, all of them on one connection: ``uow.directory``.
+
+A service helper that needs one noun takes that noun's Protocol; ``uow.directory`` is each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from openrd.domain.directory import (
+    Directory,
+    Folder,
+    Handshake,
+    HandshakeStatus,
+    Member,
+    MemberRow,
+    MemberView,
+    Standing,
+)
+from openrd.services.ports.store import KeyLock
+
+
+class ResourceDirectoryRepository(Protocol):
+    def add_directory(self, directory: Directory) -> None: ...
+
+    def get_directory(self, directory_id: str) -> Directory | None: ...
+
+    def directory_managed_by(self, account_id: str) -> Directory | None: ...
+
+    def all_directories(self) -> Sequence[Directory]:
+        """Every directory, oldest first (the console shows them all)."""
+        ...
+
+    def delete_directory(self, directory_id: str) -> None: ...
+
+
+class FolderRepository(Protocol):
+    def add_folder(self, folder: Folder) -> None: ...
+
+    def get_folder(self, folder_id: str) -> Folder | None: ...
+
+    def child_folders(
+        self, parent_id: str, *, keyword: str | None, limit: int, offset: int
+    ) -> tuple[Sequence[Folder], int]: ...
+
+    def folder_name_taken(self, parent_id: str, name: str) -> bool: ...
+
+    def has_subfolders(self, folder_id: str) -> bool: ...
+
+    def count_folders(self, directory_id: str) -> int: ...
+
+    def delete_folder(self, folder_id: str) -> None: ...
+
+    def rename_folder(self, folder_id: str, name: str) -> None: ...
+
+
+class MemberRepository(Protocol):
+    def add_member(self, member: Member) -> None: ...
+
+    def get_member(self, account_id: str) -> Member | None: ...
+
+    def update_member(self, member: Member) -> None: ...
+
+    def remove_member(self, account_id: str) -> None: ...
+
+    def count_members(self, directory_id: str, *, excluding: str | None = None) -> int: ...
+
+    def folder_has_members(self, folder_id: str) -> bool: ...
+
+    def display_name_taken(self, directory_id: str, display_name: str, *, excluding: str | None = None) -> bool: ...
+
+
+class MemberViewRepository(Protocol):
+    """Members as the calls show them: with their accounts, folders and tags, read in as few statements as can be."""
+
+    def member_page(
+        self,
+        directory_id: str,
+        *,
+        folder_id: str | None = None,
+        keyword: str | None = None,
+        tags: Sequence[tuple[str, str]] = (),
+        limit: int,
+        offset: int,
+        with_tags: bool = True,
+    ) -> tuple[Sequence[MemberRow], int]:
+        """A page of members in join order (then account id), with the total that matches the filters.
+        ``with_tags=False``: the rows' tags may be left out (empty), for a caller that does not show them."""
+        ...
+
+    def member_view(self, account_id: str) -> MemberView | None: ...
+
+    def standings(self, first: str, second: str) -> dict[str, Standing]:
+        """Where each of two accounts stands (membership, managed directory), by account id; unknown ids are absent."""
+        ...
+
+    def managed_member(self, manager_id: str, account_id: str) -> tuple[Directory, MemberView, Folder] | None:
+        """The member ``account_id`` of the directory ``manager_id`` manages, with that directory and the member's
+        folder; None when there is no such directory or the account is not in it."""
+        ...
+
+
+class MemberTagRepository(Protocol):
+    def set_tags(self, account_id: str, tags: Iterable[tuple[str, str]]) -> None: ...
+
+    def tags_of(self, account_ids: Iterable[str]) -> dict[str, tuple[tuple[str, str], ...]]: ...
+
+
+class HandshakeRepository(Protocol):
+    def add_handshake(self, handshake: Handshake) -> None: ...
+
+    def get_handshake(self, handshake_id: str) -> Handshake | None: ...
+
+    def set_handshake_status(self, handshake_id: str, status: HandshakeStatus, *, now_ms: int) -> None: ...
+
+    def handshakes(
+        self, *, directory_id: str | None = None, invited_account_id: str | None = None, limit: int, offset: int
+    ) -> tuple[Sequence[Handshake], int]: ...
+
+    def pending_handshake(self, directory_id: str, invited_account_id: str, *, now_ms: int) -> Handshake | None: ...
+
+    def account_id_by_login(self, name: str) -> str | None:
+        """The account an invitation by login name invites (case-insensitive; the oldest if the control API made
+        several)."""
+        ...
+
+
+class DirectoryRepository(
+    KeyLock,
+    ResourceDirectoryRepository,
+    FolderRepository,
+    MemberRepository,
+    MemberViewRepository,
+    MemberTagRepository,
+    HandshakeRepository,
+    Protocol,
+):
+    """Every repository of the directory on one connection, with the lock the directory's changes take."""

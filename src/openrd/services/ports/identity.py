@@ -1,0 +1,53 @@
+"""RAM identities (users, roles, AccessKeys, STS sessions) and the nonces of signed requests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from openrd.domain.identity import AccessKey, Caller, RamRole, RamUser, StsSession
+
+
+class IdentityRepository(Protocol):
+    def add_user(self, user: RamUser) -> None: ...
+
+    def get_user(self, user_id: str) -> RamUser | None: ...
+
+    def find_user(self, account_id: str, name: str) -> RamUser | None: ...
+
+    def add_role(self, role: RamRole) -> None: ...
+
+    def get_role(self, role_id: str) -> RamRole | None: ...
+
+    def find_role(self, account_id: str, name: str) -> RamRole | None: ...
+
+    def attach_policy(
+        self, principal_type: str, principal_id: str, *, name: str | None, document: str | None
+    ) -> None: ...
+
+    def policies_of(self, principal_type: str, principal_id: str) -> Sequence[tuple[str | None, str | None]]: ...
+
+    def add_access_key(self, key: AccessKey) -> None: ...
+
+    def get_access_key(self, access_key_id: str) -> AccessKey | None: ...
+
+    def caller(self, access_key_id: str, *, nonce: str, nonce_since_ms: int) -> Caller | None:
+        """The key, its user and whether ``nonce`` was seen since ``nonce_since_ms``, in one lookup."""
+        ...
+
+    def set_access_key_status(self, access_key_id: str, status: str) -> bool: ...
+
+    def add_session(self, session: StsSession, *, token_hash: str) -> None: ...
+
+    def session_by_token_hash(self, token_hash: str) -> StsSession | None: ...
+
+
+class NonceRepository(Protocol):
+    def remember(
+        self, access_key_id: str, nonce: str, *, now_ms: int, window_ms: int, stamped_ms: int | None = None
+    ) -> bool:
+        """Record the nonce; False when it was already seen within the window (a replay). It is kept until a
+        window after the later of ``now_ms`` and the request's own ``stamped_ms``."""
+        ...
+
+    def forget_older_than(self, cutoff_ms: int) -> int: ...
