@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openrd.domain.accounts import DISPLAY_NAME, LOGIN_NAME
+from openrd.domain.accounts import LOGIN_NAME
 from openrd.domain.identity import MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, RAM_NAME, ROLE_ARN, SESSION_NAME
+from openrd.domain.names import ACCOUNT_LABEL
 from openrd.domain.phone import PHONE_SYNTAX
 from openrd.domain.policy import SYSTEM_POLICIES
 from openrd.domain.sms import SmsStatus
@@ -84,7 +85,7 @@ def component_schemas(sites: list[str]) -> dict[str, Schema]:
     }
     display_name = {
         "type": "string",
-        "pattern": DISPLAY_NAME.pattern,
+        "pattern": ACCOUNT_LABEL.pattern,
         "description": "1-50 characters, no control characters",
     }
     return {

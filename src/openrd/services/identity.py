@@ -10,8 +10,9 @@ from typing import Any
 
 from openrd import errors
 from openrd.domain import identity as ident
-from openrd.domain.accounts import DISPLAY_NAME, LOGIN_NAME, Account
+from openrd.domain.accounts import LOGIN_NAME, Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
+from openrd.domain.names import ACCOUNT_LABEL
 from openrd.domain.phone import is_valid_mobile, parse_phone_syntax
 from openrd.domain.policy import PolicyDocumentError, parse_policy_document, system_policy
 from openrd.domain.sites import SiteProfile
@@ -80,7 +81,7 @@ def create_account(
     enterprise_verified: bool = True,
 ) -> tuple[Account, Credentials]:
     """Create an account with a root AccessKey (A9 ``POST /_openrd/accounts``)."""
-    if not DISPLAY_NAME.fullmatch(display_name):
+    if not ACCOUNT_LABEL.fullmatch(display_name):
         raise errors.ControlInvalid("display_name must be 1-50 printable characters")
     login = name if name is not None else display_name
     if not LOGIN_NAME.fullmatch(login):
@@ -139,7 +140,7 @@ def patch_account(
         updated = replace(account, site=site.name)
         if "display_name" in changes:
             value = changes["display_name"]
-            if not isinstance(value, str) or not DISPLAY_NAME.fullmatch(value):
+            if not isinstance(value, str) or not ACCOUNT_LABEL.fullmatch(value):
                 raise errors.ControlInvalid("display_name must be 1-50 printable characters")
             updated = replace(updated, display_name=value)
         if "secure_mobile_phone" in changes:
