@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from openrd.domain.accounts import LOGIN_NAME
+from openrd.domain.directory import DIRECTORY_ID
 from openrd.domain.identity import MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, RAM_NAME, ROLE_ARN, SESSION_NAME
 from openrd.domain.names import ACCOUNT_LABEL
 from openrd.domain.phone import PHONE_SYNTAX
@@ -147,7 +148,18 @@ def component_schemas(sites: list[str]) -> dict[str, Schema]:
                 "secure_mobile_phone": {"type": ["string", "null"], "pattern": PHONE_SYNTAX.pattern},
                 "enterprise_name": {"type": ["string", "null"]},
                 "enterprise_verified": {"type": "boolean"},
+                "type": {
+                    "type": "string",
+                    "enum": ["CloudAccount", "ResourceAccount"],
+                    "description": "the member type; present only when the account belongs to a directory",
+                },
+                "directory_id": {
+                    "type": "string",
+                    "pattern": DIRECTORY_ID.pattern,
+                    "description": "the directory the account belongs to; present only with type",
+                },
             },
+            "dependentRequired": {"type": ["directory_id"], "directory_id": ["type"]},
         },
         "AccountList": {
             "type": "object",

@@ -11,6 +11,7 @@ from typing import Any
 from openrd import errors
 from openrd.domain import identity as ident
 from openrd.domain.accounts import LOGIN_NAME, Account
+from openrd.domain.directory import Member
 from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
 from openrd.domain.names import ACCOUNT_LABEL
 from openrd.domain.phone import is_valid_mobile, parse_phone_syntax
@@ -120,6 +121,29 @@ def get_account(*, uow: UnitOfWork, account_id: str) -> Account:
 def list_accounts(*, uow: UnitOfWork, limit: int = 100, offset: int = 0) -> Sequence[Account]:
     with uow:
         return uow.accounts.list(limit=limit, offset=offset)
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """An account with its place in a directory, if it has one (the control API's account view)."""
+
+    account: Account
+    member: Member | None
+
+
+def view_account(*, uow: UnitOfWork, account_id: str) -> AccountView:
+    with uow:
+        account = uow.accounts.get(account_id)
+        if account is None:
+            raise errors.ControlNotFound(f"account {account_id} does not exist")
+        return AccountView(account, uow.directory.get_member(account_id))
+
+
+def view_accounts(*, uow: UnitOfWork, limit: int = 100, offset: int = 0) -> list[AccountView]:
+    with uow:
+        accounts = uow.accounts.list(limit=limit, offset=offset)
+        members = uow.directory.members_of([a.account_id for a in accounts])
+    return [AccountView(a, members.get(a.account_id)) for a in accounts]
 
 
 PATCHABLE = frozenset({"site", "secure_mobile_phone", "enterprise_name", "enterprise_verified", "display_name"})
