@@ -160,3 +160,19 @@ def test_other_paths_are_not_a_500(server: Any, http: Any, path: str) -> None:
     response = http.post(f"{server.url}{path}")
     assert response.status_code < 500, response.text
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["ACS4-HMAC-SHA256 Credential=k,SignedHeaders=host,Signature=00", "Bearer token", "Basic dXNlcjpwYXNz"],
+)
+def test_an_unknown_authorization_scheme_never_reaches_v1(
+    world: Any, wire: Any, envelope: Any, authorization: str
+) -> None:
+    """Even beside a correct V1 signature (XML asked for), the header's scheme is refused in JSON, by name."""
+    prepared = wire.v1(world.root())
+    query = prepared.query.replace("Format=JSON", "Format=XML")
+    response = wire.raw("POST", query, headers={"authorization": authorization})
+    body = envelope.error(response, 400, "IncompleteSignature")
+    scheme = authorization.split()[0]
+    assert f"'{scheme}'" in body["Message"]

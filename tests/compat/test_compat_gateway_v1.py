@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -51,11 +52,31 @@ def test_parameter_changed_after_signing(world: Any, wire: Any, envelope: Any) -
 
 @pytest.mark.parametrize(
     "stamp",
-    ["garbage", "2024-01-01 00:00:00", "2024-01-01T00:00:00+08:00", "2024-01-01T00:00:00.000Z", "2024-13-45T99:99:99Z"],
+    ["garbage", "2024-01-01 00:00:00", "2024-01-01T00:00:00+08:00", "2024-01-01T00:00:00.Z", "2024-13-45T99:99:99Z"],
 )
 def test_malformed_timestamp(world: Any, wire: Any, envelope: Any, stamp: str) -> None:
     body = envelope.error(wire.send(wire.v1(world.root(), Timestamp=stamp)), 400, "InvalidTimeStamp.Format")
     assert body["Message"] == "Specified time stamp or date value is not well formatted."
+
+
+def fractional_stamp(digits: int, delta_seconds: int = 0) -> str:
+    """Now (plus ``delta_seconds``) with ``digits`` of the second's fraction, e.g. JavaScript's ``toISOString()``."""
+    moment = datetime.now(UTC) + timedelta(seconds=delta_seconds)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond:06d}000"[:digits] + "Z"
+
+
+@pytest.mark.parametrize("digits", [1, 3, 6, 9])
+def test_fractional_seconds_are_accepted(world: Any, wire: Any, digits: int) -> None:
+    caller = world.root()
+    response = wire.send(wire.v1(caller, "GetCallerIdentity", STS, Timestamp=fractional_stamp(digits)))
+    assert response.status_code == 200, response.text
+    assert response.json()["AccountId"] == caller.account_id
+
+
+@pytest.mark.parametrize("minutes", [-16, 16])
+def test_fractional_seconds_keep_the_window(world: Any, wire: Any, envelope: Any, minutes: int) -> None:
+    prepared = wire.v1(world.root(), Timestamp=fractional_stamp(3, minutes * 60))
+    envelope.error(wire.send(prepared), 400, "InvalidTimeStamp.Expired")
 
 
 @pytest.mark.parametrize("minutes", [-16, 16])

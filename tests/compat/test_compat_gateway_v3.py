@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -111,6 +112,17 @@ def test_missing_common_header(world: Any, wire: Any, envelope: Any, header: str
 @pytest.mark.parametrize("stamp", ["garbage", "2024-01-01T00:00:00", "Mon, 23 Nov 2026 13:04:49 GMT"])
 def test_malformed_date(world: Any, wire: Any, envelope: Any, stamp: str) -> None:
     envelope.error(wire.send(wire.v3(world.root(), x_acs_date=stamp)), 400, "InvalidTimeStamp.Format")
+
+
+def test_millisecond_dates_are_accepted(world: Any, wire: Any, envelope: Any) -> None:
+    now = datetime.now(UTC)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"  # as toISOString() prints it
+    caller = world.root()
+    response = wire.send(wire.v3(caller, "GetCallerIdentity", STS, x_acs_date=stamp))
+    assert response.status_code == 200, response.text
+    assert response.json()["AccountId"] == caller.account_id
+    later = (now + timedelta(minutes=16)).strftime("%Y-%m-%dT%H:%M:%S.123Z")
+    envelope.error(wire.send(wire.v3(caller, x_acs_date=later)), 400, "InvalidTimeStamp.Expired")
 
 
 @pytest.mark.parametrize("minutes", [-16, 16])

@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from alibabacloud_resourcemanager20200331 import models as rm
+from alibabacloud_resourcemanager20200331.client import Client
+from alibabacloud_tea_openapi.utils_models import Config
 from control_helpers import assert_error
+from jsonschema import Draft202012Validator
 
 import openrd
 from openrd import errors
+from openrd.control.openapi import openapi_document
+from openrd.domain.sites import BUILTIN_SITES
 from openrd.services import authentication
 
 Body = dict[str, Any]
@@ -224,3 +230,40 @@ def test_patch_body_must_be_a_json_object(live: Any) -> None:
     created = live.make_account()
     response = live.control("PATCH", f"/accounts/{created['account_id']}", content=b"[]")
     assert_error(response, 400, "invalid")
+
+
+def test_an_account_in_a_directory_shows_its_type_and_directory(live: Any) -> None:
+    """GET /accounts/{id}, the listing and PATCH carry ``type`` and ``directory_id`` exactly when the account
+    belongs to a directory, and every such view matches the OpenAPI document's Account schema."""
+    schema = openapi_document(sites=BUILTIN_SITES)["components"]["schemas"]["Account"]
+    master = live.make_account(display_name="Master", enterprise_name="ACME")
+    loner = live.make_account(display_name="Loner")
+    config = Config(
+        access_key_id=master["access_key_id"],
+        access_key_secret=master["access_key_secret"],
+        endpoint=live.endpoint,
+        protocol="http",
+    )
+    client = Client(config)
+    directory = client.enable_resource_directory(rm.EnableResourceDirectoryRequest(enable_mode="CurrentAccount"))
+    directory_id = directory.body.resource_directory.resource_directory_id
+    created = client.create_resource_account(rm.CreateResourceAccountRequest(display_name="研发 一部"))
+    member_id = created.body.account.account_id
+
+    expected = {
+        master["account_id"]: ("CloudAccount", directory_id),
+        member_id: ("ResourceAccount", directory_id),
+        loner["account_id"]: None,
+    }
+    listed = {a["account_id"]: a for a in live.control("GET", "/accounts").json()["accounts"]}
+    for account_id, placed in expected.items():
+        for view in (_account(live, account_id), listed[account_id]):
+            Draft202012Validator(schema).validate(view)
+            if placed is None:
+                assert not {"type", "directory_id"} & set(view), view
+            else:
+                assert (view["type"], view["directory_id"]) == placed, view
+    assert _account(live, member_id)["display_name"] == "研发 一部"
+    patched = live.control("PATCH", f"/accounts/{member_id}", json={"enterprise_name": "ACME"})
+    assert patched.status_code == 200, patched.text
+    assert (patched.json()["type"], patched.json()["directory_id"]) == ("ResourceAccount", directory_id)

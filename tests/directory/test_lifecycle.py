@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 from alibabacloud_resourcemanager20200331 import models as rm
+from alibabacloud_tea_openapi.client import Client as OpenApiClient
+from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
+from darabonba.runtime import RuntimeOptions
 
 from openrd import errors
 
@@ -61,3 +64,20 @@ def test_destroy_refuses_while_members_remain(world: Any, check: Any) -> None:
 def test_destroy_without_a_directory(world: Any, check: Any) -> None:
     loner = world.account()
     check.fails(errors.EntityNotExistsResourceDirectory, loner.client.destroy_resource_directory)
+
+
+@pytest.mark.parametrize(("version", "has_sync_status"), [("2020-03-31", False), ("2022-04-19", True)])
+def test_get_resource_directory_fields_follow_the_products_model(
+    world: Any, version: str, has_sync_status: bool
+) -> None:
+    """Only the 2022-04-19 model declares MemberAccountDisplayNameSyncStatus; the 2020-03-31 answer leaves it out,
+    so a typed client that checks its model against the JSON (the Node.js SDK tests do) finds nothing extra."""
+    org = world.org()
+    params = Params(
+        action="GetResourceDirectory", version=version, protocol="HTTP", method="POST", auth_type="AK",
+        style="RPC", pathname="/", req_body_type="formData", body_type="json",
+    )  # fmt: skip
+    body = OpenApiClient(org.config()).call_api(params, OpenApiRequest(), RuntimeOptions())["body"]
+    fields = set(body["ResourceDirectory"])
+    assert fields >= {"ResourceDirectoryId", "MasterAccountId", "RootFolderId", "ControlPolicyStatus"}
+    assert ("MemberAccountDisplayNameSyncStatus" in fields) is has_sync_status

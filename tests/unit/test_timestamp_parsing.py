@@ -47,3 +47,36 @@ def test_impossible_dates_are_refused(value: str) -> None:
     with pytest.raises(errors.OpenRDError) as raised:
         parse_timestamp(value)
     assert raised.value.code == "InvalidTimeStamp.Format"
+
+
+@given(
+    st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)),
+    st.integers(min_value=1, max_value=9),
+)
+def test_a_fraction_of_the_second_is_read_to_the_microsecond(moment: datetime, digits: int) -> None:
+    fraction = f"{moment.microsecond:06d}000"[:digits]
+    value = moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{fraction}Z"
+    assert parse_timestamp(value) == moment.replace(microsecond=int(fraction[:6].ljust(6, "0")), tzinfo=UTC)
+
+
+def test_javascript_to_iso_string_is_accepted() -> None:
+    # What `new Date(Date.UTC(2026, 11, 6, 21, 46, 28, 47)).toISOString()` prints.
+    assert parse_timestamp("2026-12-06T21:46:28.047Z") == datetime(2026, 12, 6, 21, 46, 28, 47000, tzinfo=UTC)
+
+
+BAD_FRACTIONS = [
+    "2026-12-06T21:46:28.Z",
+    "2026-12-06T21:46:28.0470000000Z",  # ten digits: finer than a nanosecond
+    "2026-12-06T21:46:28,047Z",
+    "2026-12-06T21:46:28.04aZ",
+    "2026-12-06T21:46.047Z",
+    "2026-12-06T21:46:28.047",
+    "2026-12-06T21:46:28.٠٤٧Z",  # Arabic-Indic digits
+]
+
+
+@pytest.mark.parametrize("value", BAD_FRACTIONS)
+def test_malformed_fractions_are_refused(value: str) -> None:
+    with pytest.raises(errors.OpenRDError) as raised:
+        parse_timestamp(value)
+    assert raised.value.code == "InvalidTimeStamp.Format"

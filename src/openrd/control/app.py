@@ -20,9 +20,9 @@ from starlette.routing import Route
 from openrd import __version__, errors
 from openrd.control.openapi import openapi_document
 from openrd.control.openapi_schemas import ENTERPRISE_NAME_MAX, LIST_LIMIT, RFC3339
-from openrd.domain.accounts import Account
 from openrd.services import emulator, identity
 from openrd.services.context import Deps
+from openrd.services.identity import AccountView
 
 log = logging.getLogger("openrd.control")
 Handler = Callable[[Request], Awaitable[Response]]
@@ -35,8 +35,9 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def account_json(account: Account) -> dict[str, Any]:
-    return {
+def account_json(view: AccountView) -> dict[str, Any]:
+    account = view.account
+    body: dict[str, Any] = {
         "account_id": account.account_id,
         "name": account.name,
         "display_name": account.display_name,
@@ -45,6 +46,10 @@ def account_json(account: Account) -> dict[str, Any]:
         "enterprise_name": account.enterprise_name,
         "enterprise_verified": account.enterprise_verified,
     }
+    if view.member is not None:  # only an account in a directory has a member type
+        body["type"] = view.member.type.value
+        body["directory_id"] = view.member.directory_id
+    return body
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -237,24 +242,20 @@ def identity_routes(deps: Deps) -> list[Route]:
         return JSONResponse(body, status_code=201)
 
     async def get_account(request: Request) -> Response:
-        account = await call(identity.get_account, uow=deps.uow(write=False), account_id=request.path_params["id"])
-        return JSONResponse(account_json(account))
+        view = await call(identity.view_account, uow=deps.uow(write=False), account_id=request.path_params["id"])
+        return JSONResponse(account_json(view))
 
     async def list_accounts(request: Request) -> Response:
-        accounts = await call(identity.list_accounts, uow=deps.uow(write=False), limit=LIST_LIMIT)
-        return JSONResponse({"accounts": [account_json(a) for a in accounts]})
+        views = await call(identity.view_accounts, uow=deps.uow(write=False), limit=LIST_LIMIT)
+        return JSONResponse({"accounts": [account_json(v) for v in views]})
 
     async def patch_account(request: Request) -> Response:
         changes = await json_body(request)
         enterprise_name(changes.get("enterprise_name"))
-        account = await call(
-            identity.patch_account,
-            uow=deps.uow(),
-            sites=deps.sites,
-            account_id=request.path_params["id"],
-            changes=changes,
-        )
-        return JSONResponse(account_json(account))
+        account_id = request.path_params["id"]
+        await call(identity.patch_account, uow=deps.uow(), sites=deps.sites, account_id=account_id, changes=changes)
+        view = await call(identity.view_account, uow=deps.uow(write=False), account_id=account_id)
+        return JSONResponse(account_json(view))
 
     async def create_ram_user(request: Request) -> Response:
         data = await json_body(request)

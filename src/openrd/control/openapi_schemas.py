@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openrd.domain.accounts import DISPLAY_NAME, LOGIN_NAME
+from openrd.domain.accounts import LOGIN_NAME
+from openrd.domain.directory import DIRECTORY_ID
 from openrd.domain.identity import MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, RAM_NAME, ROLE_ARN, SESSION_NAME
+from openrd.domain.names import ACCOUNT_LABEL
 from openrd.domain.phone import PHONE_SYNTAX
 from openrd.domain.policy import SYSTEM_POLICIES
 from openrd.domain.sms import SmsStatus
@@ -84,7 +86,7 @@ def component_schemas(sites: list[str]) -> dict[str, Schema]:
     }
     display_name = {
         "type": "string",
-        "pattern": DISPLAY_NAME.pattern,
+        "pattern": ACCOUNT_LABEL.pattern,
         "description": "1-50 characters, no control characters",
     }
     return {
@@ -146,7 +148,18 @@ def component_schemas(sites: list[str]) -> dict[str, Schema]:
                 "secure_mobile_phone": {"type": ["string", "null"], "pattern": PHONE_SYNTAX.pattern},
                 "enterprise_name": {"type": ["string", "null"]},
                 "enterprise_verified": {"type": "boolean"},
+                "type": {
+                    "type": "string",
+                    "enum": ["CloudAccount", "ResourceAccount"],
+                    "description": "the member type; present only when the account belongs to a directory",
+                },
+                "directory_id": {
+                    "type": "string",
+                    "pattern": DIRECTORY_ID.pattern,
+                    "description": "the directory the account belongs to; present only with type",
+                },
             },
+            "dependentRequired": {"type": ["directory_id"], "directory_id": ["type"]},
         },
         "AccountList": {
             "type": "object",

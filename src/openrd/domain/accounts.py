@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Control-API display names: printable, 1-50 characters (the console shows them); login names are e-mail-like.
-DISPLAY_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,50}$")
+# Login names are e-mail-like; display names follow domain/names.py.
 LOGIN_NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,100}$", re.ASCII)
 
 

@@ -16,11 +16,7 @@ HANDSHAKE_ID = re.compile(r"^h-[A-Za-z0-9]{16}$", re.ASCII)
 # 2-50 characters: letters, digits, '_', '.', '-'; starts and ends alphanumeric; no two specials in a row.
 _NAME_PREFIX = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|[_.-](?=[A-Za-z0-9]))*$", re.ASCII)
 MA_SUFFIX = "@rdadmin.aliyunid.com"
-DISPLAY_NAME = re.compile(r"^[A-Za-z0-9_. -]+$", re.ASCII)
-FOLDER_NAME = re.compile(r"^[A-Za-z0-9_.-]+$", re.ASCII)
 MAX_FOLDER_DEPTH = 5  # levels below the root
-MAX_FOLDER_NAME = 24
-MAX_DISPLAY_NAME = 50
 HANDSHAKE_TTL_DAYS = 15
 
 
@@ -58,14 +54,6 @@ def valid_management_account_name(name: str) -> bool:
 
 def resource_account_login(prefix: str, directory_id: str) -> str:
     return f"{prefix}@{directory_id.lower()}.aliyunid.com"
-
-
-def valid_display_name(name: str) -> bool:
-    return 2 <= len(name) <= MAX_DISPLAY_NAME and DISPLAY_NAME.fullmatch(name) is not None
-
-
-def valid_folder_name(name: str) -> bool:
-    return 1 <= len(name) <= MAX_FOLDER_NAME and FOLDER_NAME.fullmatch(name) is not None
 
 
 @dataclass(frozen=True)

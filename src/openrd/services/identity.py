@@ -10,8 +10,10 @@ from typing import Any
 
 from openrd import errors
 from openrd.domain import identity as ident
-from openrd.domain.accounts import DISPLAY_NAME, LOGIN_NAME, Account
+from openrd.domain.accounts import LOGIN_NAME, Account
+from openrd.domain.directory import Member
 from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
+from openrd.domain.names import ACCOUNT_LABEL
 from openrd.domain.phone import is_valid_mobile, parse_phone_syntax
 from openrd.domain.policy import MAX_DOCUMENT_LENGTH, PolicyDocumentError, parse_policy_document, system_policy
 from openrd.domain.sites import SiteProfile
@@ -80,7 +82,7 @@ def create_account(
     enterprise_verified: bool = True,
 ) -> tuple[Account, Credentials]:
     """Create an account with a root AccessKey (A9 ``POST /_openrd/accounts``)."""
-    if not DISPLAY_NAME.fullmatch(display_name):
+    if not ACCOUNT_LABEL.fullmatch(display_name):
         raise errors.ControlInvalid("display_name must be 1-50 printable characters")
     login = name if name is not None else display_name
     if not LOGIN_NAME.fullmatch(login):
@@ -121,6 +123,29 @@ def list_accounts(*, uow: UnitOfWork, limit: int = 100, offset: int = 0) -> Sequ
         return uow.accounts.list(limit=limit, offset=offset)
 
 
+@dataclass(frozen=True)
+class AccountView:
+    """An account with its place in a directory, if it has one (the control API's account view)."""
+
+    account: Account
+    member: Member | None
+
+
+def view_account(*, uow: UnitOfWork, account_id: str) -> AccountView:
+    with uow:
+        account = uow.accounts.get(account_id)
+        if account is None:
+            raise errors.ControlNotFound(f"account {account_id} does not exist")
+        return AccountView(account, uow.directory.get_member(account_id))
+
+
+def view_accounts(*, uow: UnitOfWork, limit: int = 100, offset: int = 0) -> list[AccountView]:
+    with uow:
+        accounts = uow.accounts.list(limit=limit, offset=offset)
+        members = uow.directory.members_of([a.account_id for a in accounts])
+    return [AccountView(a, members.get(a.account_id)) for a in accounts]
+
+
 PATCHABLE = frozenset({"site", "secure_mobile_phone", "enterprise_name", "enterprise_verified", "display_name"})
 
 
@@ -139,7 +164,7 @@ def patch_account(
         updated = replace(account, site=site.name)
         if "display_name" in changes:
             value = changes["display_name"]
-            if not isinstance(value, str) or not DISPLAY_NAME.fullmatch(value):
+            if not isinstance(value, str) or not ACCOUNT_LABEL.fullmatch(value):
                 raise errors.ControlInvalid("display_name must be 1-50 printable characters")
             updated = replace(updated, display_name=value)
         if "secure_mobile_phone" in changes:

@@ -25,6 +25,14 @@ class SqlMemberRepository(DirectoryConnection):
         row = _MEMBER.first(self.conn, {"id": account_id})
         return member_from_row(row) if row else None
 
+    def members_of(self, account_ids: Sequence[str]) -> dict[str, Member]:
+        found: dict[str, Member] = {}
+        ids = list(dict.fromkeys(account_ids))
+        for start in range(0, len(ids), 500):  # bounded IN lists: SQLite caps bound parameters
+            rows = self.conn.execute(select(t.members).where(t.members.c.account_id.in_(ids[start : start + 500])))
+            found.update((row.account_id, member_from_row(row)) for row in rows)
+        return found
+
     def update_member(self, member: Member) -> None:
         values = {k: v for k, v in member.__dict__.items() if k != "account_id"}
         self.conn.execute(update(t.members).where(t.members.c.account_id == member.account_id).values(**values))

@@ -12,15 +12,17 @@ from openrd.api.handlers.shapes import member_base, tag_list
 from openrd.api.params import Param, TagListParam, boolean, choice, string
 from openrd.api.registry import ACCOUNT_TARGET, directory_action
 from openrd.domain import directory as rules
+from openrd.domain import names
 from openrd.services import directory
 
 FOLDER_ID = rules.FOLDER_ID.pattern.strip("^$")
 
 
-def _display_name(raw: str) -> str:
-    if len(raw) > rules.MAX_DISPLAY_NAME:
+def member_display_name(raw: str) -> str:
+    """A member's display name; too long is its own error, counted in characters."""
+    if len(raw) > names.MAX_MEMBER_DISPLAY_NAME:
         raise errors.InvalidParameterAccountDisplayNameLength()
-    if not rules.valid_display_name(raw):
+    if not names.valid_member_display_name(raw):
         raise ValueError(raw)
     return raw
 
@@ -96,10 +98,10 @@ ROWS = (
                 "display_name",
                 "string",
                 required=True,
-                parse=_display_name,
+                parse=member_display_name,
                 missing=errors.MissingParameterAccountDisplayName,
                 invalid=errors.InvalidParameterAccountDisplayName,
-                doc="2-50 of letters, digits, _ . - and space; unique in the directory",
+                doc="2-50 of Chinese characters, letters, digits, _ . - and space; unique in the directory",
             ),
             Param(
                 "AccountNamePrefix",

@@ -10,7 +10,7 @@ from openrd import errors
 from openrd.api.context import CallContext
 from openrd.api.handlers.shapes import NoParams, directory_summary, time
 from openrd.api.params import Param, choice, string
-from openrd.api.registry import directory_action
+from openrd.api.registry import RDM, directory_action
 from openrd.domain.directory import valid_management_account_name
 from openrd.domain.phone import PHONE_SYNTAX
 from openrd.services import directory, enablement
@@ -79,8 +79,9 @@ def get_resource_directory(ctx: CallContext, _req: NoParams) -> dict[str, Any]:
         "ControlPolicyStatus": d.control_policy_status,
         "MemberDeletionStatus": d.member_deletion_status,
         "IdentityInformation": view.identity_information,
-        "MemberAccountDisplayNameSyncStatus": "Disabled",
     }
+    if ctx.version == RDM:  # only the 2022-04-19 model has the field (the 2020-03-31 one lacks it)
+        body["MemberAccountDisplayNameSyncStatus"] = "Disabled"
     return {"RequestId": ctx.request_id, "ResourceDirectory": body}
 
 

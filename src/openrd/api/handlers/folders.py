@@ -12,7 +12,7 @@ from openrd.api.handlers.members import KEYWORD, PARENT_FOLDER, page_fields
 from openrd.api.handlers.shapes import time
 from openrd.api.params import PAGE_NUMBER, PAGE_SIZE, Param, string
 from openrd.api.registry import FOLDER_TARGET, PARENT_FOLDER_TARGET, directory_action
-from openrd.domain import directory as rules
+from openrd.domain import names
 from openrd.domain.directory import Folder
 from openrd.services import folders
 
@@ -21,9 +21,9 @@ _RD = errors.EntityNotExistsResourceDirectory
 
 
 def _folder_name(raw: str) -> str:
-    if len(raw) > rules.MAX_FOLDER_NAME:
+    if len(raw) > names.MAX_FOLDER_NAME:
         raise errors.InvalidParameterFolderNameLength()
-    if not rules.valid_folder_name(raw):
+    if not names.valid_folder_name(raw):
         raise ValueError(raw)
     return raw
 
@@ -117,7 +117,7 @@ ROWS = (
                 parse=_folder_name,
                 missing=errors.MissingParameterFolderName,
                 invalid=errors.InvalidParameterFolderName,
-                doc="1-24 of letters, digits, _ . -; unique among its siblings",
+                doc="1-24 of Chinese characters, letters, digits, _ . -; unique among its siblings",
             ),
             PARENT_FOLDER,
         ),

@@ -7,24 +7,15 @@ from typing import Any
 
 from openrd import errors
 from openrd.api.context import CallContext
-from openrd.api.handlers.accounts import ACCOUNT_ID_PARAM, FOLDER_ID
+from openrd.api.handlers.accounts import ACCOUNT_ID_PARAM, FOLDER_ID, member_display_name
 from openrd.api.handlers.shapes import member_base, tag_list, time
 from openrd.api.params import PAGE_NUMBER, PAGE_SIZE, Param, TagListParam, boolean, choice, string
 from openrd.api.registry import ACCOUNT_TARGET, PARENT_FOLDER_TARGET, directory_action
-from openrd.domain import directory as rules
 from openrd.domain.directory import MemberType
 from openrd.services import members
 from openrd.services.members import AccountUpdate, MemberPage
 
 _RD = errors.EntityNotExistsResourceDirectory
-
-
-def _display_name(raw: str) -> str:
-    if len(raw) > rules.MAX_DISPLAY_NAME:
-        raise errors.InvalidParameterAccountDisplayNameLength()
-    if not rules.valid_display_name(raw):
-        raise ValueError(raw)
-    return raw
 
 
 def page_fields(page_number: int, page_size: int, total: int) -> dict[str, int]:
@@ -229,9 +220,9 @@ ROWS = (
                 "NewDisplayName",
                 "new_display_name",
                 "string",
-                parse=_display_name,
+                parse=member_display_name,
                 invalid=errors.InvalidParameterAccountDisplayName,
-                doc="2-50 of letters, digits, _ . - and space; unique in the directory",
+                doc="2-50 of Chinese characters, letters, digits, _ . - and space; unique in the directory",
             ),
             Param(
                 "NewAccountType",
