@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from control_helpers import assert_error
+from control_helpers import JSON, assert_error
 
 import openrd
 from openrd import errors
@@ -222,5 +222,5 @@ def test_patch_unknown_account(live: Any) -> None:
 
 def test_patch_body_must_be_a_json_object(live: Any) -> None:
     created = live.make_account()
-    response = live.control("PATCH", f"/accounts/{created['account_id']}", content=b"[]")
+    response = live.control("PATCH", f"/accounts/{created['account_id']}", content=b"[]", headers=JSON)
     assert_error(response, 400, "invalid")
