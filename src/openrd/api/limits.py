@@ -28,6 +28,7 @@ from openrd.api.protocol import Format, render_error
 from openrd.config import Settings, load_settings
 
 FD_RESERVE = 64  # descriptors kept for the database, the log, the listening socket and the SMS sender
+BUSY_LINGER_SECONDS = 1.0  # a connection refused with 503 stays open this long for the client to read it
 
 
 @dataclass(frozen=True)
@@ -211,10 +212,14 @@ class HeaderLimitedHttpTools(HttpToolsProtocol):
         if idle:
             min(idle, key=lambda c: c._waiting_since).transport.close()
             return
+        # Answer, stop sending, and close a moment later: closing at once with the client's request unread would
+        # reset the connection, and the client might never read the answer.
         self._stop_read_timer()
         self._refused = True
         self.transport.write(server_busy())
-        self.transport.close()
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(BUSY_LINGER_SECONDS, self.transport.close)
 
 
 def connection_limited(limits: ConnectionLimits) -> type[HeaderLimitedHttpTools]:
