@@ -109,7 +109,8 @@ def test_without_a_configured_token_only_loopback_clients_get_in(console_server:
 
     async def from_elsewhere() -> httpx.Response:
         transport = httpx.ASGITransport(app=build_app(console_server.runtime), client=("192.0.2.7", 40000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://openrd.example") as client:
+        # A loopback Host, so that the peer's address is what is refused (test_control_browser.py: the Host).
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8765") as client:
             return await client.get(PAGE)
 
     response = asyncio.run(from_elsewhere())

@@ -9,7 +9,8 @@
   held its connection for ever. Between requests uvicorn's keep-alive timeout closes idle connections.
 - At most ``OPENRD_MAX_CONNECTIONS`` connections per process (and fewer than the open-file limit allows): one
   more closes the connection that has been waiting longest for a request, or, when every connection is busy
-  with a request, is answered 503 and closed. Slow clients cannot crowd out a health check.
+  with a request, is answered 503 and closed. Slow clients cannot crowd out a health check. (uvicorn's
+  ``limit_concurrency`` answers 503 too, but only once a head is complete, and keeps accepting meanwhile.)
 """
 
 from __future__ import annotations
