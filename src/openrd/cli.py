@@ -45,6 +45,9 @@ def serve(host: str, port: int, workers: int) -> None:
     settings = _settings_or_exit()
     if not _is_loopback(host) and settings.admin_token is None:
         raise click.ClickException(f"refusing to listen on {host} without OPENRD_ADMIN_TOKEN (the control API)")
+    if settings.forwarded_allow_ips and settings.admin_token is None:
+        # Behind a proxy every client reaches the server from the proxy's address: loopback proves nothing.
+        raise click.ClickException("refusing to trust OPENRD_FORWARDED_ALLOW_IPS without OPENRD_ADMIN_TOKEN")
     metrics_dir = None
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Sum /metrics over the worker processes (prometheus_client's multiprocess mode), in a directory of this
@@ -63,7 +66,7 @@ def _migrate_and_run(settings: Settings, *, host: str, port: int, workers: int) 
 
     from openrd.adapters.db import migrate
     from openrd.adapters.db.engine import make_engine
-    from openrd.api.limits import HeaderLimitedHttpTools
+    from openrd.api.limits import uvicorn_options
 
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)  # once, before the workers start
@@ -82,7 +85,9 @@ def _migrate_and_run(settings: Settings, *, host: str, port: int, workers: int) 
         log_level=settings.log_level.lower(),
         log_config=None,  # create_app installs openrd's structured logging in every worker
         access_log=False,
-        http=HeaderLimitedHttpTools,  # caps the request head (OPENRD_MAX_HEADER_BYTES) as it arrives
+        # The protocol caps the request head, times out slow requests and caps connections (api/limits.py);
+        # forwarding headers are believed only from OPENRD_FORWARDED_ALLOW_IPS.
+        **uvicorn_options(settings, in_process=False),
         timeout_graceful_shutdown=10,  # finish in-flight calls; console streams reconnect to the next server
     )
 

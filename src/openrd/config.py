@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +62,11 @@ class Settings:
     log_json: bool = True
     max_body_bytes: int = 1_048_576
     max_header_bytes: int = 32_768  # the request line and every header together
+    request_read_timeout_seconds: float = 10.0  # a whole request must arrive within this (docs/security.md)
+    keep_alive_timeout_seconds: float = 5.0  # an idle kept-alive connection is closed after this
+    max_connections: int = 1000  # open connections per server process; more are refused or evict idle ones
+    allowed_hosts: tuple[str, ...] = ()  # Host names the control API answers besides the loopback ones
+    forwarded_allow_ips: tuple[str, ...] = ()  # proxies whose X-Forwarded-For/-Proto are believed; none by default
     maintenance_interval_seconds: int = 60  # purge of expired codes and nonces; 0 turns it off
     codes: CodePolicySettings = field(default_factory=CodePolicySettings)
     sms: SmsSettings = field(default_factory=SmsSettings)
@@ -163,6 +170,47 @@ def _sms(environ: Mapping[str, str]) -> SmsSettings:
     return settings
 
 
+HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", re.ASCII)
+
+
+def _host_names(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of host names or IP addresses, without scheme or port."""
+    names = []
+    for item in environ.get(name, "").split(","):
+        host = item.strip().lower().removeprefix("[").removesuffix("]")
+        if not host:
+            continue
+        if not HOST_NAME.fullmatch(host) and not _is_ip(host):
+            raise ConfigError(f"{name} takes host names or IP addresses without scheme or port, not {item.strip()!r}")
+        names.append(host)
+    return tuple(names)
+
+
+def _networks(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of IP addresses or networks (CIDR), or ``*`` for every peer."""
+    found = []
+    for item in environ.get(name, "").split(","):
+        entry = item.strip()
+        if not entry:
+            continue
+        if entry != "*":
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                message = f"{name} takes IP addresses, networks such as 10.0.0.0/8, or *, not {entry!r}"
+                raise ConfigError(message) from None
+        found.append(entry)
+    return tuple(found)
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
@@ -201,6 +249,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_json=_bool(env, "OPENRD_LOG_JSON", True),
         max_body_bytes=_int(env, "OPENRD_MAX_BODY_BYTES", 1_048_576, low=1024, high=64 * 1_048_576),
         max_header_bytes=_int(env, "OPENRD_MAX_HEADER_BYTES", 32_768, low=4096, high=1_048_576),
+        request_read_timeout_seconds=_float(env, "OPENRD_REQUEST_READ_TIMEOUT_SECONDS", 10.0),
+        keep_alive_timeout_seconds=_float(env, "OPENRD_KEEP_ALIVE_TIMEOUT_SECONDS", 5.0),
+        max_connections=_int(env, "OPENRD_MAX_CONNECTIONS", 1000, low=8, high=1_000_000),
+        allowed_hosts=_host_names(env, "OPENRD_ALLOWED_HOSTS"),
+        forwarded_allow_ips=_networks(env, "OPENRD_FORWARDED_ALLOW_IPS"),
         maintenance_interval_seconds=_int(env, "OPENRD_MAINTENANCE_INTERVAL_SECONDS", 60, low=0, high=86400),
         codes=_code_policy(env),
         sms=_sms(env),

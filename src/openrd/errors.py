@@ -238,6 +238,18 @@ class ControlForbidden(ControlError):
     message = "The control API answers loopback clients only unless OPENRD_ADMIN_TOKEN is set."
 
 
+class ControlTooLarge(ControlError):
+    code, status, message = "too_large", 413, "The request body is too large (OPENRD_MAX_BODY_BYTES)."
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The request body is larger than {limit} bytes (OPENRD_MAX_BODY_BYTES).")
+
+
+class ControlUnsupportedMediaType(ControlError):
+    code, status = "unsupported_media_type", 415
+    message = "A request body must be JSON, sent with Content-Type: application/json."
+
+
 EntityNotExistsFolder = _error("EntityNotExists.Folder", 404, "The resource directory folder does not exist.")
 LimitExceededAccount = _error(
     "LimitExceeded.Account", 409, "The maximum number of member accounts in a resource directory exceeds the limit."

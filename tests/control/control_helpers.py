@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+JSON = {"content-type": "application/json"}  # what a raw body needs: the control API takes JSON only
 RFC3339_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 
 

@@ -8,7 +8,7 @@ import pytest
 from alibabacloud_resourcemanager20200331 import models as rm
 from alibabacloud_resourcemanager20200331.client import Client
 from alibabacloud_tea_openapi.utils_models import Config
-from control_helpers import assert_error
+from control_helpers import JSON, assert_error
 from jsonschema import Draft202012Validator
 
 import openrd
@@ -228,7 +228,7 @@ def test_patch_unknown_account(live: Any) -> None:
 
 def test_patch_body_must_be_a_json_object(live: Any) -> None:
     created = live.make_account()
-    response = live.control("PATCH", f"/accounts/{created['account_id']}", content=b"[]")
+    response = live.control("PATCH", f"/accounts/{created['account_id']}", content=b"[]", headers=JSON)
     assert_error(response, 400, "invalid")
 
 

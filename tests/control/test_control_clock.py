@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from control_helpers import assert_error, parse_rfc3339_z
+from control_helpers import JSON, assert_error, parse_rfc3339_z
 
 TOLERANCE = timedelta(seconds=30)
 
@@ -78,7 +78,7 @@ def test_invalid_clock_changes(live: Any, body: dict[str, Any]) -> None:
 
 
 def test_clock_body_must_be_a_json_object(live: Any) -> None:
-    assert_error(live.control("POST", "/clock", content=b"60"), 400, "invalid")
+    assert_error(live.control("POST", "/clock", content=b"60", headers=JSON), 400, "invalid")
 
 
 def test_reset_zeroes_the_offset(live: Any) -> None:

@@ -124,9 +124,10 @@ def app_factory(tmp_path: Path) -> Iterator[Any]:
 
 
 def _call(app: Starlette, host: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    # The Host is a loopback one: these tests are about the client's address (test_control_browser.py: the Host).
     async def go() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, client=(host, 1234))
-        async with httpx.AsyncClient(transport=transport, base_url="http://openrd.test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8765") as client:
             return await client.request(method, f"/_openrd{path}", **kwargs)
 
     return asyncio.run(go())

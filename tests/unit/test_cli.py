@@ -160,3 +160,29 @@ def test_serve_reports_a_bad_setting_before_starting(env: dict[str, str], uvicor
     assert result.exit_code != 0
     assert "OPENRD_CODE_LENGTH" in result.output
     assert uvicorn_calls == []
+
+
+def test_serve_believes_no_forwarding_headers_by_default(
+    env: dict[str, str], uvicorn_calls: list[dict[str, Any]]
+) -> None:
+    """uvicorn's own default trusts X-Forwarded-For/-Proto from 127.0.0.1; openrd serve trusts nobody unless told."""
+    result = CliRunner().invoke(main, ["serve"], env={**env, "OPENRD_KEEP_ALIVE_TIMEOUT_SECONDS": "2"})
+    assert result.exit_code == 0, result.output
+    (call,) = uvicorn_calls
+    assert call["proxy_headers"] is False
+    assert call["timeout_keep_alive"] == 2.0
+    assert call["http"].__name__ == "HeaderLimitedHttpTools"
+
+
+def test_serve_trusts_the_configured_proxies_only_with_an_admin_token(
+    env: dict[str, str], uvicorn_calls: list[dict[str, Any]]
+) -> None:
+    proxies = {**env, "OPENRD_FORWARDED_ALLOW_IPS": "10.0.0.2,10.1.0.0/16"}
+    refused = CliRunner().invoke(main, ["serve"], env=proxies)
+    assert refused.exit_code != 0
+    assert "OPENRD_ADMIN_TOKEN" in refused.output
+    assert uvicorn_calls == []
+    result = CliRunner().invoke(main, ["serve"], env={**proxies, "OPENRD_ADMIN_TOKEN": "t"})
+    assert result.exit_code == 0, result.output
+    (call,) = uvicorn_calls
+    assert (call["proxy_headers"], call["forwarded_allow_ips"]) == (True, ["10.0.0.2", "10.1.0.0/16"])

@@ -226,3 +226,42 @@ def test_webhook_settings_are_ignored_by_other_senders(tmp_path: Path) -> None:
 def test_maintenance_interval(tmp_path: Path, raw: str, seconds: int) -> None:
     settings = load_settings({"HOME": str(tmp_path), "OPENRD_MAINTENANCE_INTERVAL_SECONDS": raw})
     assert settings.maintenance_interval_seconds == seconds
+
+
+def test_connection_and_browser_settings(tmp_path: Path) -> None:
+    defaults = load_settings({"HOME": str(tmp_path)})
+    assert (defaults.request_read_timeout_seconds, defaults.keep_alive_timeout_seconds) == (10.0, 5.0)
+    assert defaults.max_connections == 1000
+    assert (defaults.allowed_hosts, defaults.forwarded_allow_ips) == ((), ())
+    settings = load_settings(
+        {
+            "HOME": str(tmp_path),
+            "OPENRD_REQUEST_READ_TIMEOUT_SECONDS": "2.5",
+            "OPENRD_KEEP_ALIVE_TIMEOUT_SECONDS": "1",
+            "OPENRD_MAX_CONNECTIONS": "64",
+            "OPENRD_ALLOWED_HOSTS": " RD.Example.com, [::2],10.0.0.7 ,",
+            "OPENRD_FORWARDED_ALLOW_IPS": "127.0.0.1, 10.0.0.0/8,::1",
+        }
+    )
+    assert (settings.request_read_timeout_seconds, settings.keep_alive_timeout_seconds) == (2.5, 1.0)
+    assert settings.max_connections == 64
+    assert settings.allowed_hosts == ("rd.example.com", "::2", "10.0.0.7")
+    assert settings.forwarded_allow_ips == ("127.0.0.1", "10.0.0.0/8", "::1")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OPENRD_ALLOWED_HOSTS", "http://rd.example.com"),
+        ("OPENRD_ALLOWED_HOSTS", "rd.example.com:8765"),
+        ("OPENRD_ALLOWED_HOSTS", "*"),
+        ("OPENRD_FORWARDED_ALLOW_IPS", "proxy.internal"),
+        ("OPENRD_FORWARDED_ALLOW_IPS", "10.0.0.0/33"),
+        ("OPENRD_MAX_CONNECTIONS", "4"),
+        ("OPENRD_REQUEST_READ_TIMEOUT_SECONDS", "0"),
+        ("OPENRD_KEEP_ALIVE_TIMEOUT_SECONDS", "-1"),
+    ],
+)
+def test_bad_connection_and_browser_settings_name_the_variable(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_settings({"HOME": str(tmp_path), name: value})

@@ -49,7 +49,7 @@ def load_master_key(secret_key: str | None, data_dir: Path) -> str:
         return secret_key
     path = data_dir / "secret.key"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the key, and the SQLite file beside it
         # Write a private temporary file, then link it into place: link fails if the key exists, so when
         # several workers start at once exactly one key wins and nobody ever reads a half-written file.
         temporary = data_dir / f".secret.key.{os.getpid()}.{secrets.token_hex(4)}"

@@ -1,15 +1,18 @@
 """The live console page at ``/_openrd/console``: SMS inbox, directory trees, audit log, emulator clock.
 
-Guarded like the control API (``control.app.guarded``): loopback only, or, with ``OPENRD_ADMIN_TOKEN`` set,
+Guarded like the control API (``control.guard.guarded``): loopback only, or, with ``OPENRD_ADMIN_TOKEN`` set,
 the token. A browser cannot send an ``Authorization`` header when it opens a page or an ``EventSource``, so
-the console also takes the token as ``?token=`` (then moves it into an HttpOnly, SameSite=Strict cookie scoped
-to ``/_openrd/console`` and redirects to the same URL without it) or from that cookie. The page hands the token
-to its own script for the one write it makes (``POST /_openrd/clock`` with ``Authorization: Bearer``).
+the page also takes the token as ``?token=``, answered with a redirect to the same URL without it and an HttpOnly,
+SameSite=Strict cookie scoped to ``/_openrd/console`` (Secure when the request came over HTTPS). The cookie holds
+a session value derived from the token (an HMAC), never the token itself, and neither the page nor its script
+ever sees the token: the one write the page makes goes to the console's own clock route, with the cookie. The
+events stream and the assets take the cookie (or the header) only, never ``?token=``. See docs/security.md.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -19,18 +22,21 @@ from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from openrd import errors
 from openrd.console.render import AuditFilters, ConsoleRenderer
 from openrd.console.stream import StreamTiming, snapshot_events
-from openrd.control.app import guarded
+from openrd.control.app import clock_handler
+from openrd.control.guard import guarded
 from openrd.services import console
 from openrd.services.context import Deps
 
 PAGE = "/_openrd/console"
 TOKEN_COOKIE = "openrd_console_token"  # noqa: S105 - a cookie name, not a secret
 TOKEN_PARAM = "token"  # noqa: S105 - a query parameter name
+SESSION_LABEL = b"openrd console session"
 ASSET_TYPES = {"console.css": "text/css; charset=utf-8", "console.js": "text/javascript; charset=utf-8"}
 # No inline script or style anywhere, so the policy can forbid both; the page talks to its own origin only.
 SECURITY_HEADERS = {
@@ -65,10 +71,23 @@ def load_assets() -> dict[str, Asset]:
     return assets
 
 
-def with_browser_token(request: Request) -> Request:
-    """Present ``?token=`` or the console cookie to ``guarded`` as the ``Authorization`` header it checks."""
-    token = request.query_params.get(TOKEN_PARAM) or request.cookies.get(TOKEN_COOKIE)
-    if not token or "authorization" in request.headers or not (token.isascii() and token.isprintable()):
+def console_session(admin_token: str) -> str:
+    """The cookie's value: proves the browser was given the token once, and cannot be turned back into it."""
+    return hmac.new(admin_token.encode(), SESSION_LABEL, hashlib.sha256).hexdigest()
+
+
+def with_browser_token(request: Request, admin_token: str | None, *, query_token: bool) -> Request:
+    """Present ``?token=`` (where ``query_token``) or a valid console cookie to ``guarded`` as the
+    ``Authorization`` header it checks; an explicit header is left for ``guarded`` to judge."""
+    if admin_token is None or "authorization" in request.headers:
+        return request
+    token = request.query_params.get(TOKEN_PARAM) if query_token else None
+    if token is None:
+        cookie = request.cookies.get(TOKEN_COOKIE, "")
+        if not hmac.compare_digest(cookie.encode(), console_session(admin_token).encode()):
+            return request
+        token = admin_token
+    if not (token.isascii() and token.isprintable()):
         return request
     scope = dict(request.scope)
     scope["headers"] = [*request.scope["headers"], (b"authorization", f"Bearer {token}".encode("ascii"))]
@@ -82,7 +101,7 @@ def console_routes(deps: Deps) -> list[Route]:
         "css": f"{PAGE}/static/console.css?v={assets['console.css'].version}",
         "js": f"{PAGE}/static/console.js?v={assets['console.js'].version}",
         "events": f"{PAGE}/events",
-        "clock": "/_openrd/clock",
+        "clock": f"{PAGE}/clock",
         "page": PAGE,
     }
 
@@ -93,7 +112,7 @@ def console_routes(deps: Deps) -> list[Route]:
         )
 
     def render_page(filters: AuditFilters) -> str:
-        return renderer.page(read_snapshot(), filters=filters, urls=urls, admin_token=deps.settings.admin_token)
+        return renderer.page(read_snapshot(), filters=filters, urls=urls)
 
     def render_payload() -> dict[str, Any]:
         return renderer.payload(read_snapshot())
@@ -105,7 +124,7 @@ def console_routes(deps: Deps) -> list[Route]:
             response = RedirectResponse(PAGE + (f"?{urlencode(rest)}" if rest else ""), status_code=303)
             response.set_cookie(
                 TOKEN_COOKIE,
-                deps.settings.admin_token,
+                console_session(deps.settings.admin_token),
                 path=PAGE,
                 httponly=True,
                 samesite="strict",
@@ -142,12 +161,17 @@ def console_routes(deps: Deps) -> list[Route]:
             return Response(status_code=304, headers=headers)
         return Response(found.body, media_type=found.media_type, headers=headers)
 
-    def browser_guarded(handler: Handler, *, html_errors: bool = False) -> Handler:
+    def browser_guarded(handler: Handler, *, page_route: bool = False) -> Handler:
         inner = guarded(deps, handler)
+        token = deps.settings.admin_token
 
         async def endpoint(request: Request) -> Response:
-            response = await inner(with_browser_token(request))
-            if html_errors and response.status_code in (401, 403):
+            if token is not None and not page_route and TOKEN_PARAM in request.query_params:
+                # A token in this URL would sit in logs and history for as long as the stream runs.
+                refused = errors.ControlUnauthorized(f"Open {PAGE}?token=… once; this route takes its cookie only.")
+                return JSONResponse({"error": refused.code, "message": refused.text}, status_code=refused.status)
+            response = await inner(with_browser_token(request, token, query_token=page_route))
+            if page_route and response.status_code in (401, 403):
                 # guarded answers in JSON; a person opening the page gets the same verdict as a page.
                 message = json.loads(bytes(response.body)).get("message", "")
                 html = renderer.denied(status=response.status_code, message=message)
@@ -157,7 +181,8 @@ def console_routes(deps: Deps) -> list[Route]:
         return endpoint
 
     return [
-        Route(PAGE, browser_guarded(page, html_errors=True), methods=["GET"]),
+        Route(PAGE, browser_guarded(page, page_route=True), methods=["GET"]),
         Route(f"{PAGE}/events", browser_guarded(events), methods=["GET"]),
+        Route(f"{PAGE}/clock", browser_guarded(clock_handler(deps)), methods=["POST"]),
         Route(f"{PAGE}/static/{{name}}", browser_guarded(asset), methods=["GET"]),
     ]

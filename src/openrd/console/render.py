@@ -125,17 +125,13 @@ class ConsoleRenderer:
     def _fragment(self, name: str, snap: ConsoleSnapshot, filters: AuditFilters) -> str:
         return self.env.get_template(name).render(snap=snap, filters=filters)
 
-    def page(
-        self, snap: ConsoleSnapshot, *, filters: AuditFilters, urls: Mapping[str, str], admin_token: str | None
-    ) -> str:
+    def page(self, snap: ConsoleSnapshot, *, filters: AuditFilters, urls: Mapping[str, str]) -> str:
         fragments = {
             "inbox_html": self._fragment("_inbox_rows.html", snap, filters),
             "directory_html": self._fragment("_directories.html", snap, filters),
             "audit_html": self._fragment("_audit_rows.html", snap, filters),
         }
-        return self.env.get_template("console.html").render(
-            snap=snap, filters=filters, urls=urls, admin_token=admin_token, **fragments
-        )
+        return self.env.get_template("console.html").render(snap=snap, filters=filters, urls=urls, **fragments)
 
     def denied(self, *, status: int, message: str) -> str:
         return self.env.get_template("denied.html").render(status=status, message=message)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import json
 import logging
 import re
@@ -18,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from openrd import __version__, errors
+from openrd.control.guard import Handler, guarded
 from openrd.control.openapi import openapi_document
 from openrd.control.openapi_schemas import ENTERPRISE_NAME_MAX, LIST_LIMIT, RFC3339
 from openrd.services import emulator, identity
@@ -25,8 +24,6 @@ from openrd.services.context import Deps
 from openrd.services.identity import AccountView
 
 log = logging.getLogger("openrd.control")
-Handler = Callable[[Request], Awaitable[Response]]
-PUBLIC_PATHS = frozenset({"/_openrd/health", "/_openrd/ready"})
 LIMIT = re.compile(r"[0-9]{1,4}", re.ASCII)
 ENTERPRISE_NAME_REFUSED = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -50,41 +47,6 @@ def account_json(view: AccountView) -> dict[str, Any]:
         body["type"] = view.member.type.value
         body["directory_id"] = view.member.directory_id
     return body
-
-
-def _is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-def guarded(deps: Deps, handler: Handler) -> Handler:
-    """Token when one is configured, else loopback only; every ControlError becomes ``{"error","message"}``."""
-
-    async def endpoint(request: Request) -> Response:
-        try:
-            if request.url.path not in PUBLIC_PATHS:
-                token = deps.settings.admin_token
-                if token is not None:
-                    given = request.headers.get("authorization", "")
-                    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-                        raise errors.ControlUnauthorized()
-                elif not _is_loopback(request.client.host if request.client else None):
-                    raise errors.ControlForbidden()
-            if any("\x00" in value for value in request.path_params.values()):
-                # Ids never hold NUL, and PostgreSQL refuses it in a query: nothing by that name exists.
-                raise errors.ControlNotFound("no object has an id with a NUL character")
-            return await handler(request)
-        except errors.OpenRDError as error:
-            return JSONResponse({"error": error.code, "message": error.text}, status_code=error.status)
-        except Exception:
-            log.exception("control API internal error")
-            return JSONResponse({"error": "internal", "message": "Internal error; see the server log."}, 500)
-
-    return endpoint
 
 
 async def not_routed(request: Request, exc: Exception) -> Response:
@@ -201,6 +163,30 @@ def clock_target(value: str) -> str:
     return value[:10] + "T" + value[11:].upper()
 
 
+def clock_handler(deps: Deps) -> Handler:
+    """``GET``/``POST /_openrd/clock``; the console's own clock route runs the same handler."""
+
+    async def clock(request: Request) -> Response:
+        if request.method == "POST":
+            data = await json_body(request)
+            offset_seconds = field(data, "offset_seconds", int)
+            at = field(data, "now", str)
+            if at is not None:
+                if offset_seconds is not None:
+                    raise errors.ControlInvalid("give exactly one of advance_seconds, offset_seconds or now")
+                offset_seconds = emulator.offset_for(clock_target(at), real_now=deps.wall_clock.now())
+            await run_in_threadpool(
+                emulator.set_clock,
+                uow=deps.uow(),
+                advance_seconds=field(data, "advance_seconds", int),
+                offset_seconds=offset_seconds,
+            )
+        offset = await run_in_threadpool(emulator.read_clock_offset, uow_factory=deps.uow)
+        return JSONResponse({"now": rfc3339(deps.clock.now()), "offset_seconds": offset})
+
+    return clock
+
+
 def identity_routes(deps: Deps) -> list[Route]:
     def call(fn: Callable[..., Any], /, **kwargs: Any) -> Awaitable[Any]:
         """Services are synchronous (database I/O); run them off the event loop."""
@@ -312,23 +298,7 @@ def identity_routes(deps: Deps) -> list[Route]:
         await call(identity.disable_access_key, uow=deps.uow(), access_key_id=request.path_params["id"])
         return Response(status_code=204)
 
-    async def clock(request: Request) -> Response:
-        if request.method == "POST":
-            data = await json_body(request)
-            offset_seconds = field(data, "offset_seconds", int)
-            at = field(data, "now", str)
-            if at is not None:
-                if offset_seconds is not None:
-                    raise errors.ControlInvalid("give exactly one of advance_seconds, offset_seconds or now")
-                offset_seconds = emulator.offset_for(clock_target(at), real_now=deps.wall_clock.now())
-            await call(
-                emulator.set_clock,
-                uow=deps.uow(),
-                advance_seconds=field(data, "advance_seconds", int),
-                offset_seconds=offset_seconds,
-            )
-        offset = await call(emulator.read_clock_offset, uow_factory=deps.uow)
-        return JSONResponse({"now": rfc3339(deps.clock.now()), "offset_seconds": offset})
+    clock = clock_handler(deps)
 
     table: list[tuple[str, dict[str, Handler]]] = [
         ("/_openrd/health", {"GET": health}),

@@ -11,7 +11,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from openrd import errors
-from openrd.control.app import guarded, query_limit
+from openrd.control.app import query_limit
+from openrd.control.guard import guarded
 from openrd.domain.directory import AuditEvent
 from openrd.domain.verification import rfc3339_ms
 from openrd.services import audit, identity

@@ -25,6 +25,7 @@ from openrd.control.openapi_parts import (
     optional_filter,
     path_id,
     query,
+    with_body_errors,
 )
 from openrd.control.openapi_schemas import (
     ACCOUNT_ID,
@@ -345,13 +346,16 @@ def openapi_document(*, sites: Iterable[str]) -> dict[str, Any]:
             "version": __version__,
             "description": "The emulator's own JSON API: seeding, inspection, clock, reset, health and metrics. "
             "With OPENRD_ADMIN_TOKEN set every call but health and ready needs `Authorization: Bearer <token>` "
-            "(else 401); without it only loopback clients are served (else 403) and they need no token. Errors "
+            "(else 401); without it only loopback clients are served (else 403) and they need no token. Without "
+            "a token the Host must be a loopback name or one in OPENRD_ALLOWED_HOSTS, and with or without one an "
+            "Origin must name an allowed host or the request's own (else 403). Bodies are JSON only (else 415), "
+            "at most OPENRD_MAX_BODY_BYTES (else 413). Errors "
             'are `{"error": "<code>", "message": "..."}`; an unexpected failure is a 500 with error "internal". '
             "The console page (/_openrd/console) is for browsers and is not described here.",
         },
         "servers": [{"url": "/"}],
         "security": [{"adminToken": []}],
-        "paths": _paths(),
+        "paths": with_body_errors(_paths()),
         "components": {
             "securitySchemes": {
                 "adminToken": {
@@ -364,9 +368,16 @@ def openapi_document(*, sites: Iterable[str]) -> dict[str, Any]:
             "responses": {
                 "Invalid": error_response("invalid", "The request is malformed or breaks a documented rule."),
                 "Unauthorized": error_response("unauthorized", "A token is configured; this call lacks it."),
-                "Forbidden": error_response("forbidden", "No token is configured and the client is not loopback."),
+                "Forbidden": error_response(
+                    "forbidden",
+                    "No token is configured and the client is not loopback, or the Host or Origin is not allowed.",
+                ),
                 "NotFound": error_response("not_found", "The named object does not exist."),
                 "Conflict": error_response("conflict", "The object exists already, or is in the wrong state."),
+                "TooLarge": error_response("too_large", "The body is larger than OPENRD_MAX_BODY_BYTES."),
+                "UnsupportedMediaType": error_response(
+                    "unsupported_media_type", "The body is not sent as Content-Type: application/json."
+                ),
             },
             "schemas": component_schemas(names),
         },

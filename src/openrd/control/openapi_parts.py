@@ -49,14 +49,32 @@ def error_response(code: str, description: str) -> Schema:
 
 
 def error_responses(*statuses: int) -> dict[str, Schema]:
-    names = {400: "Invalid", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict"}
+    names = {
+        400: "Invalid",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "NotFound",
+        409: "Conflict",
+        413: "TooLarge",
+        415: "UnsupportedMediaType",
+    }
     return {str(status): ref("responses", names[status]) for status in statuses}
 
 
 def guarded(operation: Schema, *statuses: int) -> Schema:
-    """Every guarded route may answer 401 (token configured, missing or wrong) or 403 (no token, remote client)."""
+    """Every guarded route may answer 401 (token configured, missing or wrong) or 403 (no token and a remote
+    client, a Host not allowed, or a cross-origin Origin)."""
     operation["responses"].update(error_responses(*sorted({*statuses, 401, 403})))
     return operation
+
+
+def with_body_errors(paths: dict[str, Schema]) -> dict[str, Schema]:
+    """Any POST or PATCH may be sent a body: one that is not JSON is 415, one past the size limit 413."""
+    for item in paths.values():
+        for method in ("post", "patch"):
+            if method in item:
+                item[method]["responses"].update(error_responses(413, 415))
+    return paths
 
 
 def path_id(description: str, schema: Schema) -> Schema:

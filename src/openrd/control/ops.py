@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from openrd.control.app import guarded
+from openrd.control.guard import guarded
 from openrd.services.context import Deps
 
 

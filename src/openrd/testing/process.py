@@ -18,10 +18,14 @@ class ServerProcess:
     """``openrd serve`` (one uvicorn worker, so the listening process is the server) in its own OS process.
 
     ``env`` gives the OPENRD_* settings; the caller's own OPENRD_* variables are dropped so they cannot leak in.
+    ``open_files`` lowers the process's limit on open file descriptors (soft and hard).
     """
 
-    def __init__(self, env: dict[str, str], log_path: Path, port: int | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, port: int | None = None, *, open_files: int | None = None
+    ) -> None:
         self.port = port or free_port()
+        self.open_files = open_files
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("OPENRD_")} | env
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
@@ -33,6 +37,11 @@ class ServerProcess:
     def start(self, timeout: float = 60.0) -> ServerProcess:
         script = Path(sys.executable).with_name("openrd")
         command = [str(script)] if script.exists() else [sys.executable, "-m", "openrd.cli"]
+        if self.open_files is not None:
+            # Set in a small exec shim rather than preexec_fn, which is unsafe when the caller runs threads.
+            limit = f"resource.setrlimit(resource.RLIMIT_NOFILE, ({self.open_files}, {self.open_files}))"
+            shim = f"import os, resource, sys; {limit}; os.execv(sys.argv[1], sys.argv[1:])"
+            command = [sys.executable, "-c", shim, *command]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
                 [*command, "serve", "--port", str(self.port)], env=self.env, stdout=log, stderr=subprocess.STDOUT

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
-from openrd.api.limits import header_limited
+from openrd.api.limits import uvicorn_options
 from openrd.bootstrap import Runtime, build_app, build_runtime
 from openrd.config import load_settings
 
@@ -55,7 +55,7 @@ def start_server(env: Mapping[str, str], *, timeout: float = 20.0) -> LiveServer
         log_config=None,
         access_log=False,
         lifespan="on",
-        http=header_limited(runtime.deps.settings.max_header_bytes),
+        **uvicorn_options(runtime.deps.settings, in_process=True),
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"openrd-{port}", daemon=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -61,6 +63,17 @@ def _ping_idle_connections(engine: Engine, idle_after: float) -> None:
             raise exc.InvalidatePoolError(str(error)) from error
 
 
+def create_private_file(path: Path) -> None:
+    """Create the database file (and its directory) for the owner only, before SQLite does with 0644.
+
+    It holds phone numbers in plain text; SQLite gives its -wal and -shm files the database file's mode.
+    An existing file or directory keeps the mode it has.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def sqlite_file(engine: Engine) -> Path | None:
     """The database file of a SQLite engine; None for PostgreSQL and for an in-memory SQLite database."""
     database = engine.url.database if engine.dialect.name == "sqlite" else None
@@ -71,8 +84,8 @@ def sqlite_file(engine: Engine) -> Path | None:
 
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if database and database != ":memory:" and not database.startswith("file:"):
+        create_private_file(Path(database).expanduser())
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=8, max_overflow=16)
 
     @event.listens_for(engine, "connect")

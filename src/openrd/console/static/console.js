@@ -6,8 +6,6 @@
 
   const body = document.body;
   const $ = (id) => document.getElementById(id);
-  const tokenMeta = document.querySelector('meta[name="openrd-admin-token"]');
-  const token = tokenMeta ? tokenMeta.content : null;
   const eventsUrl = body.dataset.eventsUrl;
   const clockUrl = body.dataset.clockUrl;
 
@@ -227,7 +225,6 @@
     setText(el.clockMessage, pending);
     try {
       const headers = { "Content-Type": "application/json", Accept: "application/json" };
-      if (token) headers.Authorization = "Bearer " + token;
       const response = await fetch(clockUrl, {
         method: "POST", headers, body: JSON.stringify(payload), credentials: "same-origin", cache: "no-store",
       });
