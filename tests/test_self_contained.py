@@ -18,7 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("src", "tests", "bench", "scripts", "examples", "docs", "README.md", "CONTRIBUTING.md", "CHANGELOG.md")
-SKIPPED_PARTS = {".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+SKIPPED_PARTS = {".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
+                 ".hypothesis", "build", "dist"}  # fmt: skip
 TEXT_SUFFIXES = {".py", ".md", ".txt", ".toml", ".cfg", ".ini", ".yml", ".yaml", ".json", ".js", ".mjs", ".ts",
                  ".html", ".j2", ".css", ".sh", ".sql", ".rst", ".tf"}  # fmt: skip
 SELF = "tests/test_self_contained.py"
@@ -56,6 +57,11 @@ POINTER = re.compile(
 )
 
 
+def skipped(parts: tuple[str, ...]) -> bool:
+    """Tool caches, installed packages and build output (``openrd.egg-info``) are not the repository's text."""
+    return bool(SKIPPED_PARTS.intersection(parts)) or any(part.endswith(".egg-info") for part in parts)
+
+
 def text_files() -> list[Path]:
     found: list[Path] = []
     for top in SCANNED:
@@ -66,9 +72,7 @@ def text_files() -> list[Path]:
             found += [
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix in TEXT_SUFFIXES
-                and not SKIPPED_PARTS.intersection(p.relative_to(ROOT).parts)
+                if p.is_file() and p.suffix in TEXT_SUFFIXES and not skipped(p.relative_to(ROOT).parts)
             ]
     return sorted(p for p in found if p.relative_to(ROOT).as_posix() != SELF)
 
