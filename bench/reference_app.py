@@ -1,6 +1,6 @@
-"""The issue's own scale points, measured in the same run: the ceiling app plus an HMAC check, and plus a SQLite insert.
+"""The goals' reference points, measured in the same run: the ceiling app plus an HMAC check, and plus a SQLite insert.
 
-Issue 7 set its goals against a bare Starlette app and gave, for scale, what the same app answered on this machine
+The goals were set against a bare Starlette app and gave, for scale, what the same app answered on this machine
 kind with one HMAC check (~72 % of the bare app) and with an HMAC check and one SQLite insert (~42 %): a signed
 GetAccount at 40 % of the ceiling is about what the second one reached there. These two apps let a run measure those
 points with this load generator, next to the ceiling app and openrd, so a reader sees what the ratios look like here.

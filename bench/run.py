@@ -5,7 +5,7 @@ In one run it starts, one after the other, on 127.0.0.1 only:
 
 * a trivial asyncio HTTP server (the load generator's own capacity check),
 * the ceiling app (bare Starlette on uvicorn with uvloop + httptools), and the same app with an HMAC check and with
-  an HMAC check plus a SQLite insert (reference_app.py: the issue's own scale points),
+  an HMAC check plus a SQLite insert (reference_app.py: the goals' reference points),
 * openrd on SQLite (temporary data directory) and on PostgreSQL (a fresh database, dropped at the end) when one
   answers at ``--postgres-url``,
 * ``moto_server`` answering AWS Organizations calls (and a second one, kept up through the openrd phases for the

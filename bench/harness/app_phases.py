@@ -9,7 +9,7 @@ import servers
 from harness.options import BENCH
 from harness.session import Session, dummy_get_account
 
-# The issue's scale points (reference_app.py): target name → the app uvicorn serves.
+# The goals' reference points (reference_app.py): target name → the app uvicorn serves.
 REFERENCE_APPS = (
     ("reference-hmac", "reference_app:hmac_app"),
     ("reference-hmac-sqlite", "reference_app:hmac_sqlite_app"),
@@ -48,7 +48,7 @@ class AppPhases(Session):
         self.record_rss(srv, {"target": "ceiling", "workers": workers})
 
     def references(self, workers: int) -> None:
-        """The issue's scale points (reference_app.py): the ceiling app plus an HMAC check, and plus a SQLite insert,
+        """The goals' reference points (reference_app.py): the ceiling app plus an HMAC check, and plus a SQLite insert,
         each point right after the ceiling app's, as openrd's points are."""
         for target, app in REFERENCE_APPS:
             database = self.log_dir / f"{target}-w{workers}.db"

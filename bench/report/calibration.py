@@ -1,4 +1,4 @@
-"""The report section on the issue's own scale points: the reference apps as shares of the ceiling app."""
+"""The report section on the goals' reference points: the reference apps as shares of the ceiling app."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ from typing import Any
 
 from report.lookup import ceiling_for, find, fmt, ratio
 
-# What issue 7 measured on this machine kind (its "for scale" figures): the bare app ~3,500-4,400 req/s, with one
+# What the goals were set from on this machine kind (its "for scale" figures): the bare app ~3,500-4,400 req/s, with one
 # HMAC check ~2,900, with an HMAC check and one SQLite insert ~1,700 (1 worker, c=32): as shares of the bare app.
 ISSUE_SHARES = {"reference-hmac": 2_900 / 4_000, "reference-hmac-sqlite": 1_700 / 4_000}
 
 
 def calibration(results: dict[str, Any]) -> list[str]:
-    """The issue's scale points measured here (reference_app.py): how far an HMAC check and a SQLite insert alone
-    bring the bare app down with this load generator, next to the share the issue saw, and openrd's GetAccount
+    """The goals' reference points measured here (reference_app.py): how far an HMAC check and a SQLite insert alone
+    bring the bare app down with this load generator, next to the share the goals assumed, and openrd's GetAccount
     against the app that does only those two things (the goal of 40 % of the ceiling was about that app's share)."""
     tp = results["throughput"]
     points = [r for r in tp if r["target"] == "reference-hmac-sqlite"]
@@ -21,9 +21,9 @@ def calibration(results: dict[str, Any]) -> list[str]:
         return []
     lines = [
         "",
-        "## The issue's scale points, measured here",
+        "## The goals' reference points, measured here",
         "",
-        "Issue 7 measured on this machine kind the bare app at ~4,000 req/s, the same app with one HMAC check at "
+        "The goals were set from this machine kind's bare app at ~4,000 req/s, the same app with one HMAC check at "
         "~2,900 (~72 %) and with an HMAC check and one SQLite insert at ~1,700 (~42 %): its goal of 40 % of the "
         "ceiling for a signed GetAccount is about the second one. `reference_app.py` is those two apps (the V3 "
         "signature checked, then the nonce inserted and committed), measured right after the ceiling app, like "
@@ -56,7 +56,7 @@ def calibration(results: dict[str, Any]) -> list[str]:
         )
     lines += [
         "",
-        f"(The issue's shares: + HMAC {100 * ISSUE_SHARES['reference-hmac']:.0f} %, + HMAC + SQLite insert "
+        f"(The goals' shares: + HMAC {100 * ISSUE_SHARES['reference-hmac']:.0f} %, + HMAC + SQLite insert "
         f"{100 * ISSUE_SHARES['reference-hmac-sqlite']:.0f} %.)",
     ]
     return lines

@@ -109,7 +109,7 @@ def goals_table(results: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     goals = targets(results)
     if goals:
-        lines += ["", "## Goals of issue 7, from this run", "", "| check | measured | goal | |", "|---|---:|---|---|"]
+        lines += ["", "## Goals, from this run", "", "| check | measured | goal | |", "|---|---:|---|---|"]
         lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in goals]
     return lines
 

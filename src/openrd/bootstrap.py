@@ -120,8 +120,8 @@ def build_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
 
 
 # After a send wakes the dispatcher, it waits this long so the sends that commit close together go in one pass.
-# Under a send load of ~500/s a pass per send held SQLite's write lock and the GIL against the requests; 10-20 ms
-# raised SendVerificationCode from ~530 to ~810 req/s (bench/). An SMS is late by at most this much.
+# Under a send load a pass per send held SQLite's write lock and the GIL against the requests
+# (docs/architecture.md#smaller-fast-paths). An SMS is late by at most this much.
 DISPATCH_LINGER_SECONDS = 0.02
 
 
@@ -219,7 +219,7 @@ def create_app() -> Starlette:
     settings = load_settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
     app = build_app(build_runtime(settings, upgrade=False))
-    # What start-up built (modules, tables, compiled statements: ~90,000 objects) lives as long as the process: out of
-    # the collector's way, a full collection takes microseconds instead of ~40 ms, during which no call is answered.
+    # What start-up built (modules, tables, compiled statements) lives as long as the process: out of the
+    # collector's way, a full collection no longer walks it, and no call waits for that walk.
     gc.freeze()
     return app

@@ -13,7 +13,7 @@ from pathlib import Path
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 SMS_SENDERS = ("inbox", "log", "webhook", "aliyun")
-MAX_CODE_TTL_SECONDS = 600  # A6: configurable, never over 10 minutes
+MAX_CODE_TTL_SECONDS = 600  # configurable, never over 10 minutes (docs/behaviour.md#code-lifecycle)
 
 
 class ConfigError(ValueError):

@@ -7,7 +7,8 @@ Hierarchy::
     ├── ThrottlingError              carries retry_after → the x-acs-retry-after header
     └── NoPermission                 carries the AccessDeniedDetail object
 
-Messages are the documented ones (api-contract B §2.c / §2.e). No HTTP types live here: the status is data.
+Messages are the documented ones (docs/api-reference.md, docs/behaviour.md#errors). No HTTP types live here: the status
+is data.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _error(code: str, status: int, message: str) -> type[OpenRDError]:
     return type(name, (OpenRDError,), {"code": code, "status": status, "message": message, "__module__": __name__})
 
 
-# ---------------------------------------------------------------- parameters (A3, A10.2)
+# ---------------------------------------------------------------- parameters (docs/behaviour.md#parameters)
 class ParameterError(OpenRDError):
     """Generic parameter errors name the parameter in their message."""
 
@@ -71,7 +72,8 @@ InvalidVersion = _error("InvalidVersion", 400, "Specified parameter Version is n
 InvalidApiNotFound = _error("InvalidApi.NotFound", 404, "Specified api is not found, please check your url and method.")
 UnsupportedHTTPMethod = _error("UnsupportedHTTPMethod", 400, "Specified http method is not supported.")
 
-# ---------------------------------------------------------------- gateway: authentication (A2, B §2.e)
+# ---------------------------------------------------------------- gateway: authentication
+# In the order of docs/behaviour.md#order-of-checks.
 InvalidAccessKeyIdNotFound = _error("InvalidAccessKeyId.NotFound", 404, "Specified access key is not found.")
 InvalidAccessKeyIdInactive = _error("InvalidAccessKeyId.Inactive", 400, "Specified access key is disabled.")
 InvalidTimeStampFormat = _error(
@@ -90,7 +92,8 @@ MissingSecurityToken = _error("MissingSecurityToken", 400, "SecurityToken is man
 
 class SignatureDoesNotMatch(OpenRDError):
     code, status = "SignatureDoesNotMatch", 400
-    # The old core SDK splits this message on ':' and compares the echo with its own string-to-sign (B §1.8).
+    # The old core SDK splits this message on ':' and compares the echo with its own string-to-sign
+    # (docs/behaviour.md#signatures).
     prefix: ClassVar[str] = "Specified signature is not matched with our calculation. server string to sign is:"
 
     def __init__(self, string_to_sign: str) -> None:
@@ -116,7 +119,7 @@ class ThrottlingUser(ThrottlingError):
     code, status, message = "Throttling.User", 400, "Request was denied due to user flow control."
 
 
-# ---------------------------------------------------------------- authorization (A4)
+# ---------------------------------------------------------------- authorization (docs/behaviour.md#authorization)
 class NoPermission(OpenRDError):
     code, status = "NoPermission", 403
     message = "You are not authorized to do this action. You should be authorized by RAM."
@@ -138,7 +141,8 @@ ServiceUnavailable = _error(
 )
 RequestTooLarge = _error("InvalidParameter.RequestTooLarge", 400, "The request is too large.")
 
-# ---------------------------------------------------------------- Resource Directory business codes (B §2.c)
+# ---------------------------------------------------------------- Resource Directory business codes
+# Codes and messages of each action: docs/api-reference.md.
 _RD_NOT_ENABLED = (
     "The resource directory for the account is not enabled. We recommend that you first enable the resource "
     "directory for the account."
@@ -212,7 +216,8 @@ InvalidParameterAccountId = _error("InvalidParameter.AccountId", 400, "The Accou
 EntityNotExistsAccount = _error("EntityNotExists.Account", 404, "This resource directory account does not exist.")
 
 
-# ---------------------------------------------------------------- control API (A9): {"error": code, "message"}
+# ---------------------------------------------------------------- control API: {"error": code, "message"}
+# See docs/behaviour.md#control-api-errors.
 class ControlError(OpenRDError):
     """Errors of the emulator's own /_openrd API; rendered as ``{"error", "message"}``, never as Alibaba XML."""
 
@@ -282,7 +287,8 @@ InvalidHandshakeStatus = _error(
     "InvalidHandshakeStatus", 409, "The status of the handshake does not allow the current operation."
 )
 
-# ---------------------------------------------------------------- folders, members, handshakes (B §2.c, A10.8)
+# ---------------------------------------------------------------- folders, members, handshakes
+# See docs/behaviour.md#the-directory.
 MissingParameterFolderName = _error("MissingParameter.Folder.Name", 400, "You must specify the resource folder name.")
 InvalidParameterFolderName = _error("InvalidParameter.Folder.Name", 400, "The Name of folder is invalid.")
 InvalidParameterFolderNameLength = _error(
@@ -330,7 +336,8 @@ InvalidParameterNoteLength = _error(
 MissingParameterHandshakeId = _error("MissingParameter.HandshakeId", 400, "You must specify HandshakeId.")
 InvalidParameterHandshakeId = _error("InvalidParameter.HandshakeId", 400, "The HandshakeId is invalid.")
 EntityNotExistsHandshake = _error("EntityNotExists.Handshake", 404, "The specified handshake does not exist.")
-# Not in Alibaba's published list (our decision, A10.8): one pending invitation per directory and account.
+# Not in Alibaba's published list (our decision, docs/behaviour.md#handshakes): one pending invitation per directory and
+# account.
 EntityAlreadyExistsHandshake = _error(
     "EntityAlreadyExists.Handshake",
     409,

@@ -3,9 +3,9 @@
 Callers never pass codes, secrets or full phone numbers: phones go through ``domain.phone.mask_phone``.
 
 Every call logs a line at INFO, so a line's cost is a call's cost: written from the calling thread with a flush
-(a system call) per line and the pid looked up per record (another), the default INFO level took a quarter of a
-signed GetAccount's throughput (bench/profile_server.py). Lines are formatted and written by a thread of their
-own, a batch per write, and records do not look up the pid (neither format prints it).
+(a system call) per line and the pid looked up per record (another), the default INFO level cost a signed
+GetAccount much of its throughput (docs/architecture.md#the-log-thread). Lines are formatted and written by a thread of
+their own, a batch per write, and records do not look up the pid (neither format prints it).
 """
 
 from __future__ import annotations

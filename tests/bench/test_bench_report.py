@@ -82,7 +82,7 @@ def _throughput(target: str, rps: float, op: str = "GetAccount (same bytes)", **
     return row | {"errors": 0, "requests": 1_000, "exhausted": False} | extra
 
 
-def test_the_issues_scale_points_are_shares_of_the_ceiling_measured_right_before_each() -> None:
+def test_the_goals_reference_points_are_shares_of_the_ceiling_measured_right_before_each() -> None:
     throughput = [
         _throughput("ceiling", 20_000),  # the ceiling app's own phase, minutes earlier
         _throughput("reference-hmac", 8_000),

@@ -65,7 +65,7 @@ def test_bench_runs_for_a_second_per_target(tmp_path: Path) -> None:
         assert reference["rps"] > 0, reference
         assert reference["errors"] == 0, reference
     assert "| p50 vs smallest | p50 vs reference |" in table
-    assert "## The issue's scale points, measured here" in table
+    assert "## The goals' reference points, measured here" in table
     memory = _row(results["memory"], target="openrd-sqlite")
     assert memory["purged"] >= 2 * 2000  # the expired codes and their old sends
     assert memory["rss_stored"]["max"] > 0

@@ -1,5 +1,5 @@
-"""The audit row of a change commits with the change (issue 6 §2): one row per call, keyed by its RequestId;
-a wrong code that counts as an attempt is recorded as a failure in that same transaction; and when the audit
+"""The audit row of a change commits with the change (docs/behaviour.md#audit-trail): one row per call, keyed by its
+RequestId; a wrong code that counts as an attempt is recorded as a failure in that same transaction; and when the audit
 row cannot be written the change is rolled back with it — never a change without its record."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Exact limits through the API: two ``openrd serve`` processes on one SQLite file, the official Tea SDK firing
 150 concurrent SendVerificationCodeForBindSecureMobilePhone calls across both, then 20 concurrent
-BindSecureMobilePhone calls with the right code (A6, A7)."""
+BindSecureMobilePhone calls with the right code (docs/behaviour.md#several-server-processes)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_150_concurrent_sends_across_two_processes_issue_exactly_100(
     assert sorted(by_phone) == sorted(phone_for(i) for i in ok)
     for i in ok:
         message = by_phone[phone_for(i)]
-        assert message["account_id"] == world.members[i]  # keyed to the target member (A10.4)
+        assert message["account_id"] == world.members[i]  # keyed to the target member (docs/behaviour.md#sms-inbox)
         assert message["code"] is not None
         assert len(message["code"]) == 6
 

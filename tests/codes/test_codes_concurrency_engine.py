@@ -1,5 +1,5 @@
-"""Limits and single use are exact under concurrency (A6): the engine itself, on PostgreSQL with threads (each its
-own unit of work) and on one SQLite file shared by two OS processes with threads in each."""
+"""Limits and single use are exact under concurrency (docs/behaviour.md#send-limits): the engine itself, on PostgreSQL
+with threads (each its own unit of work) and on one SQLite file shared by two OS processes with threads in each."""
 
 from __future__ import annotations
 
@@ -193,7 +193,7 @@ def test_one_code_accepted_once_across_two_processes_on_sqlite(sqlite_env: dict[
 def test_a_later_stamped_send_that_commits_first_still_throttles(sqlite_env: dict[str, str]) -> None:
     """What concurrent sends look like when each reads the clock before it takes the phone's lock: B reads
     12:00:01 and commits first, A read 12:00:00 and commits second. A must still be throttled, or the phone gets
-    two codes within a second (A6: at most 1 per 60 s, exact under concurrency)."""
+    two codes within a second (at most 1 per 60 s, exact under concurrency: docs/behaviour.md#send-limits)."""
     runtime = build_runtime(load_settings(sqlite_env), upgrade=False)
     deps, phone = runtime.deps, new_phones(1)[0]
 

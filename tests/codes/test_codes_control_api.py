@@ -1,5 +1,5 @@
-"""The SMS control API (A9, A10.4, A10.10) and the emulator clock driving expiry and throttles (A10.1), through the
-official Tea SDK against a live server on SQLite and PostgreSQL."""
+"""The SMS control API (docs/behaviour.md#sms-inbox) and the emulator clock driving expiry and throttles
+(docs/behaviour.md#the-two-clocks), through the official Tea SDK against a live server on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -114,7 +114,8 @@ def test_bind_message_is_keyed_to_the_member(api: Api) -> None:
     response = api.send_bind(world.user, member, phone)
     message = api.latest(phone)
     assert message["purpose"] == "BindSecureMobilePhone"
-    assert message["account_id"] == member  # keyed to the target member, not the caller's account (A10.4)
+    # Keyed to the target member, not the caller's account (docs/behaviour.md#sms-inbox)
+    assert message["account_id"] == member
     assert message["account_id"] != world.master.account_id
     assert "安全手机" in message["text"]
     assert message["code"] in message["text"]

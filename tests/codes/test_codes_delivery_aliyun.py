@@ -1,5 +1,5 @@
 """The aliyun sender: the real alibabacloud_dysmsapi20170525 SDK pointed at a local endpoint that records the signed
-SendSms request and answers like Dysmsapi (issue 3 §4)."""
+SendSms request and answers like Dysmsapi (docs/behaviour.md#sms-delivery)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Durable delivery through the webhook sender (A6, issue 3 §4) to a real local HTTP receiver: retries with
-backoff, one idempotency key, an HMAC signature, dead letters, the operator's retry, and a restart mid-backlog."""
+"""Durable delivery through the webhook sender (docs/behaviour.md#sms-delivery) to a real local HTTP receiver: retries
+with backoff, one idempotency key, an HMAC signature, dead letters, the operator's retry, and a restart mid-backlog."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """deliver_due, the lease, the retry schedule, retry_dead and DeliveryWorker on a real SQLite outbox, with a
-scripted sender and hand-moved clocks (issue 3 §4: at-least-once, never lost)."""
+scripted sender and hand-moved clocks (docs/behaviour.md#sms-delivery: at-least-once, never lost)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The code engine on a real SQLite store: what is kept at rest, what counts toward the limits, configuration,
-and the purge (A6)."""
+and the purge (docs/behaviour.md#verification-codes)."""
 
 from __future__ import annotations
 

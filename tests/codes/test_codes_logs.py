@@ -1,5 +1,6 @@
-"""No code and no full phone number in any log record (A6: codes are never logged; A5: phones masked), with each
-sender, across sends, throttles, wrong and right codes for both purposes, and deliveries."""
+"""No code and no full phone number in any log record (codes are never logged, phones masked:
+docs/behaviour.md#secrets-and-logs), with each sender, across sends, throttles, wrong and right codes for both purposes,
+and deliveries."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A hypothesis state machine: the real issue_code/check_code on a real SQLite unit of work against a simple model
-of A6/A10.4 (per-phone rolling windows, daily quota in Asia/Shanghai, validity, single use, newer voids older,
-attempt limit). Every send outcome (issued / Throttling.User with its retry-after / quota) and every check
-(accepted / rejected) must agree."""
+of docs/behaviour.md#verification-codes (per-phone rolling windows, daily quota in Asia/Shanghai, validity, single use,
+newer voids older, attempt limit). Every send outcome (issued / Throttling.User with its retry-after / quota) and every
+check (accepted / rejected) must agree."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ DIGITS = st.text("0123456789", min_size=6, max_size=6)
 KINDS = ("right", "wrong", "stale", "other-purpose", "other-account", "other-phone")
 
 POLICIES = {
-    # The contract's windows with a reachable daily quota.
+    # The documented windows (docs/behaviour.md#send-limits) with a reachable daily quota.
     "contract": CodePolicy(daily_quota=3),
     # The same rules on a compressed time scale, so the longest window and the quota are both reached often.
     "compressed": CodePolicy(daily_quota=3, per_phone_windows=((60, 1), (600, 3), (1800, 5))),
@@ -340,7 +340,7 @@ def test_code_policy_agrees_with_the_model(runtime: Runtime, name: str) -> None:
 
 
 def test_model_rejects_a_second_send_within_a_minute() -> None:
-    """The model itself, on the contract's windows: a sanity check that it can say no."""
+    """The model itself, on the documented windows: a sanity check that it can say no."""
     model = Model(CodePolicy().per_phone_windows, 100)
     model.sends["p"] = [0]
     assert model.wait_seconds("p", 59_001) == (1, 60)

@@ -1,4 +1,5 @@
-"""The pure rules of A6/A10.4: rolling per-phone windows, the quota day, the message text, the retry schedule."""
+"""The pure rules of docs/behaviour.md#verification-codes: rolling per-phone windows, the quota day, the message text,
+the retry schedule."""
 
 from __future__ import annotations
 

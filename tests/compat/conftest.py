@@ -1,4 +1,4 @@
-"""SDK contract helpers: principals seeded through the control API, official clients pointed at the live server,
+"""SDK compatibility helpers: principals seeded through the control API, official clients pointed at the live server,
 and a hand-signing wire client (built on ``openrd.api.signing``) for requests the SDKs cannot be made to send.
 
 Everything is exposed through fixtures (``world``, ``sdk``, ``wire``, ``envelope``) so the modules here need no
@@ -63,7 +63,7 @@ def _name(prefix: str) -> str:
 
 
 class World:
-    """Seeds principals through the control API (A9)."""
+    """Seeds principals through the control API (docs/behaviour.md#seeding-identities)."""
 
     def __init__(self, server: Any, http: httpx.Client) -> None:
         self.server = server
@@ -306,7 +306,7 @@ def xml_to_dict(element: ET.Element) -> Any:
 
 
 class Envelope:
-    """Assertions on the Alibaba error envelope (A3, A10.7)."""
+    """Assertions on the Alibaba error envelope (docs/behaviour.md#errors)."""
 
     def __init__(self, server: Any) -> None:
         self.server = server
@@ -395,7 +395,7 @@ def advanced_clock(world: World) -> Iterator[Any]:
 
 @pytest.fixture
 def stamps() -> Any:
-    """Timestamps relative to the real wall clock (the signature window uses it, A10.1)."""
+    """Timestamps relative to the real wall clock (the signature window uses it, docs/behaviour.md#the-two-clocks)."""
 
     def at(delta_seconds: int) -> str:
         return utc_stamp(datetime.now(UTC) + timedelta(seconds=delta_seconds))

@@ -1,5 +1,5 @@
 """curl-like bad requests: whatever arrives, the answer is an Alibaba error envelope in JSON or XML — never a 500,
-never a traceback (A3)."""
+never a traceback (docs/behaviour.md#errors)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def parse_error(response: Any) -> dict[str, Any]:
 
 
 def test_no_signature_at_all(wire: Any, envelope: Any) -> None:
-    """``curl http://host/``: V1 with nothing in it; no Format means XML (A3)."""
+    """``curl http://host/``: V1 with nothing in it; no Format means XML (docs/behaviour.md#json-and-xml)."""
     body = envelope.error(wire.raw("GET"), 400, "MissingParameter", xml=True)
     assert '"AccessKeyId"' in body["Message"]
     body = envelope.error(wire.raw("POST", "Format=JSON"), 400, "MissingParameter")

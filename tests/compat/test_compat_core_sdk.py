@@ -2,7 +2,7 @@
 
 It signs V1 with ``Format=JSON``, ``SignatureType=`` and ``RegionId``, and rewrites a ``SignatureDoesNotMatch`` whose
 echoed string-to-sign equals its own into ``InvalidAccessKeySecret`` — so that code proves our V1 string-to-sign is
-byte-identical to the SDK's (B §1.8).
+byte-identical to the SDK's (docs/behaviour.md#signatures).
 """
 
 from __future__ import annotations

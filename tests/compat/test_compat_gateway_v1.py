@@ -1,5 +1,5 @@
 """Gateway errors of the V1 (RPC, HMAC-SHA1) scheme, with hand-signed requests so each field can be tampered with
-(A2, A3, A10.2, A10.7; B §1.6, §1.8, §2.e). Every error also has its full envelope checked."""
+(docs/behaviour.md#order-of-checks, #signatures, #errors). Every error also has its full envelope checked."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def test_wrong_secret_echoes_the_exact_string_to_sign(world: Any, wire: Any, env
     prepared = wire.v1(world.root(), action, version, secret="wrong", **{"Tag.1.Value": "a b*~/+&=中"})
     body = envelope.error(wire.send(prepared), 400, "SignatureDoesNotMatch", version=version)
     assert body["Message"] == PREFIX + prepared.string_to_sign
-    assert ":" not in prepared.string_to_sign  # so clients can split the message on the first ':' (B §1.8)
+    # So clients can split the message on the first ':' (docs/behaviour.md#signatures)
+    assert ":" not in prepared.string_to_sign
 
 
 def test_parameter_changed_after_signing(world: Any, wire: Any, envelope: Any) -> None:
@@ -140,7 +141,7 @@ def test_format_is_case_insensitive(world: Any, wire: Any, envelope: Any, fmt: s
 def test_unknown_version(world: Any, wire: Any, envelope: Any, version: str) -> None:
     body = envelope.error(wire.send(wire.v1(world.root(), version=version)), 400, "InvalidVersion", version=version)
     assert body["Message"] == "Specified parameter Version is not valid."
-    assert "product=ResourceManager&" in body["Recommend"]  # a version that names no product (A10.7)
+    assert "product=ResourceManager&" in body["Recommend"]  # a version that names no product (docs/behaviour.md#errors)
 
 
 @pytest.mark.parametrize(
@@ -212,7 +213,8 @@ def test_body_over_the_limit(world: Any, wire: Any, envelope: Any, server: Any) 
 @pytest.mark.parametrize(
     ("setup", "overrides", "code"),
     [
-        # A2 order: AccessKey → timestamp → nonce → signature → token; the first failure wins.
+        # The order of checks (docs/behaviour.md#order-of-checks): AccessKey → timestamp → nonce → signature → token;
+        # the first failure wins.
         ("ghost", {"Timestamp": "garbage"}, "InvalidAccessKeyId.NotFound"),
         ("disabled", {"Timestamp": "garbage", "secret": "wrong"}, "InvalidAccessKeyId.Inactive"),
         ("root", {"Timestamp": "garbage", "secret": "wrong"}, "InvalidTimeStamp.Format"),

@@ -1,4 +1,5 @@
-"""Gateway errors of the V3 (ACS3-HMAC-SHA256) scheme with hand-signed requests (A2, A3; B §1.7, §2.e)."""
+"""Gateway errors of the V3 (ACS3-HMAC-SHA256) scheme with hand-signed requests (docs/behaviour.md#order-of-checks,
+#signatures)."""
 
 from __future__ import annotations
 

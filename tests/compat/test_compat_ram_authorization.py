@@ -1,5 +1,5 @@
 """RAM authorization as the SDKs see it: allowed calls reach the business rules, denials are 403 ``NoPermission``
-with ``AccessDeniedDetail`` (A4, A10.11; B §2.e, §2.f)."""
+with ``AccessDeniedDetail`` (docs/behaviour.md#access-denied-detail, #policy-evaluation, #policy-grammar)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def _error(sdk: Any, creds: Any, extra: dict[str, str], *, rdm: bool = False) ->
 
 
 def _allowed(sdk: Any, envelope: Any, creds: Any, extra: dict[str, str]) -> None:
-    """Authorization passed: the business rule answers (A4 order: authentication → authorization → business)."""
+    """Authorization passed: the business rule answers (authentication → authorization → business:
+    docs/behaviour.md#order-of-a-call)."""
     envelope.tea(_error(sdk, creds, extra), 404, NOT_IN_USE)
 
 

@@ -1,4 +1,5 @@
-"""STS security tokens through the Tea SDK (V3 headers and V1 ``SecurityToken``) and by hand (A2, B §1.4)."""
+"""STS security tokens through the Tea SDK (V3 headers and V1 ``SecurityToken``) and by hand
+(docs/behaviour.md#sts-tokens)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def test_expired_token(world: Any, sdk: Any, envelope: Any, advanced_clock: Any,
     assert moved["offset_seconds"] == 4000
     body = envelope.tea(_tea_error(sdk, session, extra), 400, "InvalidSecurityToken.Expired")
     assert body["Message"] == "Specified SecurityToken is expired."
-    # The signature window runs on the real clock (A10.1): the SDK's real-time stamp was still accepted above.
+    # The signature window runs on the real clock (docs/behaviour.md#the-two-clocks): the SDK's real-time stamp was
+    # still accepted above.
     advanced_clock(offset_seconds=0)
     envelope.tea(_tea_error(sdk, session, extra), 404, NOT_IN_USE)
 

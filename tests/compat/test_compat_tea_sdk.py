@@ -1,5 +1,6 @@
 """Tea SDK (alibabacloud-*) round trips against the live server: V3 default, V1 (``signature_algorithm='v2'``),
-STS tokens, both directory products, and STS GetCallerIdentity (A1-A4, A10.9)."""
+STS tokens, both directory products, and STS GetCallerIdentity (docs/behaviour.md#products-and-routing, #authentication,
+#authorization, #getcalleridentity)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def test_resource_directory_master_product(
     creds = world.root() if who == "root" else world.session()
     with pytest.raises(ClientException) as caught:
         sdk.rdm(creds, **extra).get_resource_directory()
-    # Same handler as 2020-03-31, but the envelope names the product that was called (A10.7).
+    # Same handler as 2020-03-31, but the envelope names the product that was called (docs/behaviour.md#errors).
     data = envelope.tea(caught.value, 404, NOT_IN_USE, version=RDM)
     assert "product=ResourceDirectoryMaster" in data["Recommend"]
 
@@ -58,7 +59,8 @@ def _principals(world: Any) -> dict[str, Any]:
     account = world.root()
     return {
         "root": account,
-        "user": world.user(account=account),  # no policy: GetCallerIdentity needs none (A4)
+        # No policy: GetCallerIdentity needs none (docs/behaviour.md#getcalleridentity)
+        "user": world.user(account=account),
         "session": world.session(role=world.role(account=account)),
     }
 

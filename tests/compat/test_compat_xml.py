@@ -1,4 +1,4 @@
-"""XML responses (A3; B §1.9, §1.10, §2.e): V1 ``Format=XML`` or no Format → XML, V3 → always JSON."""
+"""XML responses (docs/behaviour.md#json-and-xml): V1 ``Format=XML`` or no Format → XML, V3 → always JSON."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A9 health, reset and accounts (create, get, list, patch), on SQLite and PostgreSQL."""
+"""Control API (docs/behaviour.md#seeding-identities): health, reset and accounts (create, get, list, patch), on SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 

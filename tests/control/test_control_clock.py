@@ -1,4 +1,4 @@
-"""A9 / A10.1 emulator clock: GET, POST advance and offset, validation, reset."""
+"""The emulator clock (docs/behaviour.md#clock-and-reset): GET, POST advance and offset, validation, reset."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A9 access rules: the admin token when configured, loopback-only otherwise; health needs neither."""
+"""Control API access rules (docs/behaviour.md#control-api-access): the admin token when configured, loopback-only
+otherwise; health needs neither."""
 
 from __future__ import annotations
 
@@ -104,7 +105,8 @@ def test_health_needs_no_token(token_server: Any) -> None:
 
 
 def test_ready_needs_no_token_and_reports_ready(token_server: Any) -> None:
-    """A9: ``GET /_openrd/ready`` → 200 when the database is reachable and migrated; A10.6: no token."""
+    """``GET /_openrd/ready`` → 200 when the database is reachable and migrated; no token
+    (docs/behaviour.md#control-api-access)."""
     assert token_server.control("GET", "/ready").status_code == 200
 
 

@@ -1,4 +1,5 @@
-"""A9 RAM users, RAM roles, STS assume-role and AccessKey disabling, on SQLite and PostgreSQL."""
+"""Control API (docs/behaviour.md#seeding-identities): RAM users, RAM roles, STS assume-role and AccessKey disabling, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

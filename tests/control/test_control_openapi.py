@@ -287,7 +287,8 @@ def test_enterprise_name_fits_every_store(live: Any, value: str) -> None:
     ],
 )
 def test_clock_now_must_be_rfc3339(live: Any, now: str) -> None:
-    """``datetime.fromisoformat`` took all of these; the contract and the message say RFC 3339."""
+    """``datetime.fromisoformat`` took all of these; the message and docs/behaviour.md#control-api-errors say
+    RFC 3339."""
     assert_error(live.control("POST", "/clock", json={"now": now}), 400, "invalid")
     assert live.control("GET", "/clock").json()["offset_seconds"] == 0
 

@@ -1,4 +1,5 @@
-"""Replay protection: ``remember`` semantics, and atomicity across threads and processes (A2)."""
+"""Replay protection: ``remember`` semantics, and atomicity across threads and processes
+(docs/behaviour.md#replay-protection)."""
 
 from __future__ import annotations
 

@@ -144,7 +144,7 @@ def fails(error: type[errors.OpenRDError], call: Callable[..., Any], *args: Any,
 
 
 def fails_param(name: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    """The generic 400 InvalidParameter naming the parameter (A10.2)."""
+    """The generic 400 InvalidParameter naming the parameter (docs/behaviour.md#parameters)."""
     exc = _raises(call, *args, **kwargs)
     assert (exc.code, exc.status_code) == ("InvalidParameter", 400), exc.data
     assert exc.data["Message"] == f'The specified parameter "{name}" is not valid.', exc.data

@@ -1,4 +1,5 @@
-"""CreateFolder, GetFolder, ListFoldersForParent, DeleteFolder through the official Tea SDKs (B §2.c)."""
+"""CreateFolder, GetFolder, ListFoldersForParent, DeleteFolder through the official Tea SDKs
+(docs/behaviour.md#folders)."""
 
 from __future__ import annotations
 

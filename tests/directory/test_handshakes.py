@@ -1,6 +1,6 @@
 """Invitations through the official Tea SDKs: InviteAccountToResourceDirectory, AcceptHandshake,
 DeclineHandshake, CancelHandshake, GetHandshake, ListHandshakesForAccount, ListHandshakesForResourceDirectory
-(A8, A10.3, A10.8)."""
+(docs/behaviour.md#handshakes, #members)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def test_invite_and_accept(world: Any, check: Any, extra: dict[str, str]) -> Non
         "Welcome aboard",
     )
     assert (sent.master_account_id, sent.resource_directory_id) == (org.account_id, org.directory_id)
-    assert sent.master_account_name == org.display_name  # the login name defaults to the display name (A10.3)
+    # The login name defaults to the display name (docs/behaviour.md#directories)
+    assert sent.master_account_name == org.display_name
     assert check.time.fullmatch(sent.create_time)
     assert sent.modify_time == sent.create_time
     assert _when(sent.expire_time) - _when(sent.create_time) == timedelta(days=15)

@@ -1,5 +1,5 @@
 """InitResourceDirectory (legacy enable, China site) and DestroyResourceDirectory through the official SDKs
-(B §2.c, A10.3)."""
+(docs/behaviour.md#directories)."""
 
 from __future__ import annotations
 

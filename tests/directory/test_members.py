@@ -1,5 +1,5 @@
 """ListAccounts, ListAccountsForParent, MoveAccount, UpdateAccount, RemoveCloudAccount through the official
-Tea SDKs (B §2.b-2.c, A10.3)."""
+Tea SDKs (docs/behaviour.md#members, #member-accounts, #identifiers-and-pagination)."""
 
 from __future__ import annotations
 

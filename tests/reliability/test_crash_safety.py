@@ -1,5 +1,5 @@
-"""Crash safety (issue 6, item 2) in CI: ``scripts/crash_check.py`` for a few SIGKILL cycles on each store, and the
-checker itself shown to catch each kind of violation (so a green run is not a checker that looks at nothing).
+"""Crash safety (CONTRIBUTING.md#crash-check) in CI: ``scripts/crash_check.py`` for a few SIGKILL cycles on each store,
+and the checker itself shown to catch each kind of violation (so a green run is not a checker that looks at nothing).
 
 The longer run is by hand: ``python scripts/crash_check.py --cycles 50 --store postgresql``.
 """

@@ -1,5 +1,6 @@
-"""Scale-out correctness (issue 6, item 1): several ``openrd serve`` processes on one store — two and four on one
-PostgreSQL database, two on one SQLite file — and the official Tea SDK firing concurrent calls spread across them.
+"""Scale-out correctness (docs/behaviour.md#several-server-processes): several ``openrd serve`` processes on one store —
+two and four on one PostgreSQL database, two on one SQLite file — and the official Tea SDK firing concurrent calls
+spread across them.
 
 What each topology must show, exactly (not "about"):
 

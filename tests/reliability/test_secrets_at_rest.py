@@ -1,5 +1,5 @@
-"""Secrets at rest (issue 6, item 5, the codes part): read the raw ``verification_codes`` and ``sms_outbox`` tables
-with plain SQL after real sends and prove that no issued code is stored in plain text.
+"""Secrets at rest (docs/behaviour.md#secrets-and-logs, the codes part): read the raw ``verification_codes`` and
+``sms_outbox`` tables with plain SQL after real sends and prove that no issued code is stored in plain text.
 
 * a code is stored only as a keyed hash: the stored value is exactly HMAC-SHA256 under a key derived from
   OPENRD_SECRET_KEY over (purpose, account, phone, code) — recomputed here independently — and it is none of the

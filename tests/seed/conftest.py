@@ -2,9 +2,10 @@
 SendVerificationCodeForBindSecureMobilePhone, BindSecureMobilePhone) against a live server.
 
 Everything goes through the ``seed`` fixture (a :class:`Seed` bound to the module's ``server``): principals and
-phones seeded through the control API (A9), the official clients (seed_clients.py: :class:`TeaApi` for Tea V3,
-Tea V1 with ``signature_algorithm='v2'`` and the 2022-04-19 ResourceDirectoryMaster client, :class:`CoreApi` for
-the old core SDK), ``latest_code`` reading the SMS inbox, and ``world(site)`` building a directory to act on.
+phones seeded through the control API (docs/behaviour.md#seeding-identities), the official clients (seed_clients.py:
+:class:`TeaApi` for Tea V3, Tea V1 with ``signature_algorithm='v2'`` and the 2022-04-19 ResourceDirectoryMaster client,
+:class:`CoreApi` for the old core SDK), ``latest_code`` reading the SMS inbox, and ``world(site)`` building a directory
+to act on.
 ``configured`` is a server with a daily quota of 2 codes and a ``jp`` site profile that disallows the bind
 operations.
 """
@@ -32,7 +33,7 @@ READ_ONLY = "AliyunResourceDirectoryReadOnlyAccess"
 MA_SUFFIX = "@rdadmin.aliyunid.com"
 STORES = ["sqlite", "postgresql"]
 
-# Documented messages (B §2.c, A10.2) of the codes these tests reach.
+# Documented messages (docs/api-reference.md) of the codes these tests reach.
 MESSAGES = {
     "NotSupport.AccountInAnotherResourceDirectory": "The specified account is an Alibaba Cloud account or already "
     "exists in another resource directory.",
@@ -100,7 +101,8 @@ def new_phone(kind: str = "intl") -> str:
 
 # ------------------------------------------------------------------------------------------------ control API
 def latest_code(server: Any, phone: str) -> str:
-    """The code of the newest SMS to ``phone`` (listed from the moment its transaction commits, A10.10)."""
+    """The code of the newest SMS to ``phone`` (listed from the moment its transaction commits,
+    docs/behaviour.md#sms-inbox)."""
     response = server.control("GET", "/sms/latest", params={"phone": phone})
     assert response.status_code == 200, response.text
     code = response.json()["code"]

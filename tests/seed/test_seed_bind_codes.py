@@ -1,5 +1,6 @@
-"""BindSecureMobilePhone's verification code (A6): every rejection is 409 Invalid.VerificationCode and binds nothing;
-the phone is bound exactly once with a code of its own purpose, account and phone."""
+"""BindSecureMobilePhone's verification code (docs/behaviour.md#code-lifecycle): every rejection is 409
+Invalid.VerificationCode and binds nothing; the phone is bound exactly once with a code of its own purpose, account and
+phone."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""SendVerificationCodeForBindSecureMobilePhone and BindSecureMobilePhone share A7's target checks: one test per
-documented error, each run against both operations, every earlier check passing, and proof that nothing changed
-(no SMS queued, no phone bound). NotSupport.Site.Action and the daily quota are in test_seed_configured.py."""
+"""SendVerificationCodeForBindSecureMobilePhone and BindSecureMobilePhone share their target checks
+(docs/behaviour.md#secure-phone-binding): one test per documented error, each run against both operations, every earlier
+check passing, and proof that nothing changed (no SMS queued, no phone bound). NotSupport.Site.Action and the daily
+quota are in test_seed_configured.py."""
 
 from __future__ import annotations
 

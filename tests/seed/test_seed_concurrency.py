@@ -1,5 +1,5 @@
-"""The seed operations under concurrent calls (A6: limits exact under concurrency; codes single use; a phone bound
-exactly once; one directory per account)."""
+"""The seed operations under concurrent calls (docs/behaviour.md#several-server-processes: limits exact under
+concurrency; codes single use; a phone bound exactly once; one directory per account)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Settings that need a server of their own (``configured``: OPENRD_DAILY_CODE_QUOTA=2 and OPENRD_SITES_FILE with a
 ``jp`` site whose profile disallows the two bind operations): SendValidateCodeExceedsLimitForAccount for both send
-operations and NotSupport.Site.Action (A5, A6, A10.4, A10.5)."""
+operations and NotSupport.Site.Action (docs/behaviour.md#site-profiles, #send-limits)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ def test_bind_code_quota_is_the_management_accounts(seed: Any) -> None:
 
 
 def test_quota_counts_enable_and_bind_codes_separately_per_account(seed: Any) -> None:
-    """EnableRD codes count against the caller, bind codes against the management account (A6, A7)."""
+    """EnableRD codes count against the caller, bind codes against the management account
+    (docs/behaviour.md#send-limits)."""
     world = seed.world("intl")
     loner = seed.account("intl")
     phones = [seed.phone("intl") for _ in range(4)]

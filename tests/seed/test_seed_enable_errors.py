@@ -1,6 +1,7 @@
-"""EnableResourceDirectory: one test per documented error, reached in A7's order (every earlier check passes), and
-proof that nothing was created: no directory for the caller, no management account under the MAName, and the
-caller's genuine code still unused where one was sent."""
+"""EnableResourceDirectory: one test per documented error, reached in the documented order
+(docs/behaviour.md#enableresourcedirectory; every earlier check passes), and proof that nothing was created: no
+directory for the caller, no management account under the MAName, and the caller's genuine code still unused where one
+was sent."""
 
 from __future__ import annotations
 

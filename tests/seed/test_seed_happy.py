@@ -1,4 +1,4 @@
-"""The seed operations end to end through every official client, on both sites (A5, A7, A10.3, A10.4):
+"""The seed operations end to end through every official client, on both sites (docs/behaviour.md#seed-operations):
 Tea V3, Tea V1 (``signature_algorithm='v2'``), the old core SDK (JSON bodies) and the 2022-04-19
 ResourceDirectoryMaster client, which has all four operations."""
 

@@ -1,5 +1,6 @@
-"""RAM on the seed operations (A4, B §2.f): read-only identities are denied before any parameter or business rule;
-an STS session of a FullAccess role of the management account can send and bind through every client."""
+"""RAM on the seed operations (docs/behaviour.md#order-of-a-call): read-only identities are denied before any parameter
+or business rule; an STS session of a FullAccess role of the management account can send and bind through every
+client."""
 
 from __future__ import annotations
 

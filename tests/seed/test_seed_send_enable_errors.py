@@ -1,5 +1,6 @@
-"""SendVerificationCodeForEnableRD: one test per documented error, in A7's order (every earlier check passes), and
-proof that the rejected send queued no SMS and issued no code. The daily quota is in test_seed_configured.py."""
+"""SendVerificationCodeForEnableRD: one test per documented error, in the documented order
+(docs/behaviour.md#sendverificationcodeforenablerd; every earlier check passes), and proof that the rejected send queued
+no SMS and issued no code. The daily quota is in test_seed_configured.py."""
 
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ def test_second_send_to_the_same_phone_within_60_seconds(seed: Any, site: str) -
     phone = seed.phone(site)
     seed.v3.send_enable(caller, phone)
     first = seed.latest_code(phone)
-    other = seed.account(site)  # the throttle is keyed on the phone alone (A10.4)
+    other = seed.account(site)  # the throttle is keyed on the phone alone (docs/behaviour.md#send-limits)
     for who in (caller, other):
         exc = seed.fails(400, "Throttling.User", seed.v3.send_enable, who, phone)
         assert isinstance(exc, ThrottlingException)

@@ -1,4 +1,5 @@
-"""Who is calling and may they: AccessKeys, STS tokens, nonces, RAM authorization (A2, A4)."""
+"""Who is calling and may they: AccessKeys, STS tokens, nonces, RAM authorization (docs/behaviour.md#authentication,
+#authorization)."""
 
 from __future__ import annotations
 

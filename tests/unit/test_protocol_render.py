@@ -1,5 +1,5 @@
 """Rendering of response bodies: the JSON bytes are what the standard library's compact, non-ASCII-preserving
-encoder writes (the wire format the contract tests were written against), and enum fields render as values."""
+encoder writes (the wire format the SDK tests were written against), and enum fields render as values."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Clocks: the real one, and the emulator's controllable clock (real time plus a stored offset, A10.1)."""
+"""Clocks: the real one, and the emulator's controllable clock (real time plus a stored offset,
+docs/behaviour.md#the-two-clocks)."""
 
 from __future__ import annotations
 

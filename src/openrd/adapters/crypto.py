@@ -26,7 +26,7 @@ class FernetSecretBox:
         master = master_key.encode()
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(master, b"openrd/encryption")))
         self._hash_key = _derive(master, b"openrd/keyed-hash")
-        # Decrypting is ~20 µs; a process-local cache keeps the signature check cheap on the hot path.
+        # Decrypting is dear next to a signature check: a process-local cache keeps the hot path cheap.
         self._decrypt_cached = lru_cache(maxsize=4096)(self._decrypt)
 
     def encrypt(self, plaintext: str) -> str:

@@ -30,8 +30,8 @@ def uniform_choice(alphabet: str, length: int) -> str:
 def time_ordered_request_id(epoch_ms: int, random_bits: int) -> str:
     """A version 7 UUID (RFC 9562), upper case as Alibaba's RequestIds: 48 bits of Unix milliseconds, then 74
     random bits. Each call's audit row is keyed by its RequestId (a unique index): random UUIDs inserted at random
-    places of that index, and every send rewrote leaf pages all over it; time-ordered ones append (the audit insert
-    went from 40.5 to 38 µs over 10,000 sends on SQLite, bench/profile_dispatch.py)."""
+    places of that index, and every send rewrote leaf pages all over it; time-ordered ones append
+    (docs/architecture.md#smaller-fast-paths)."""
     value = (epoch_ms & 0xFFFF_FFFF_FFFF) << 80 | 0x7 << 76 | (random_bits >> 62 & 0xFFF) << 64
     value |= 0b10 << 62 | random_bits & (1 << 62) - 1
     return _uuid_text(value)
@@ -61,7 +61,7 @@ class SystemRandomSource:
 
     def request_id(self) -> str:
         # A RequestId is an identifier the caller sees, not a secret: it needs unique bits, not unpredictable ones,
-        # and the OS CSPRNG is a system call per draw (2 % of a signed read's server time, py-spy).
+        # and the OS CSPRNG is a system call per draw (which shows in a signed read's profile).
         return time_ordered_request_id(time.time_ns() // 1_000_000, _ids.getrandbits(74))
 
 

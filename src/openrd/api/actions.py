@@ -1,4 +1,5 @@
-"""The action registry (A1): every action the front door answers, gathered from the handler modules.
+"""The action registry (docs/behaviour.md#products-and-routing): every action the front door answers, gathered from the
+handler modules.
 
 It drives dispatch, the API reference in docs/ and the check that every action has an SDK round trip.
 """

@@ -25,7 +25,8 @@ def _decode_pairs(raw: bytes | str) -> tuple[tuple[str, str], ...]:
 
 
 def _error_format(query: tuple[tuple[str, str], ...], headers: Mapping[str, str]) -> tuple[Format, str]:
-    """How to answer an error found before dispatch: what the query asks for (A3, A10.7), read leniently."""
+    """How to answer an error found before dispatch: what the query asks for (docs/behaviour.md#json-and-xml), read
+    leniently."""
     params: dict[str, str] = {}
     for name, value in query:
         params.setdefault(name, value)
@@ -70,13 +71,13 @@ class CallThreads:
     """The threads OpenAPI calls run on when the store waits on the network (PostgreSQL), so calls overlap.
 
     A plain executor, not Starlette's ``run_in_threadpool``: anyio's per-call machinery (a cancel scope, run-var
-    and current-task lookups, its limiter) held the GIL for a fifth of the event loop's time under a PostgreSQL
-    GetAccount load (bench/profile_server.py --py-spy --gil). The threads start with the first call; ``close`` lets
-    them end (the app's shutdown), and a later call starts them again.
+    and current-task lookups, its limiter) held the GIL for a good part of the event loop's time under a
+    PostgreSQL load (docs/architecture.md#call-threads-versus-the-event-loop). The threads start with the first call;
+    ``close`` lets them end (the app's shutdown), and a later call starts them again.
 
     ``size`` is ``OPENRD_CALL_THREADS`` (8): more threads than calls a PostgreSQL round trip lets one process keep
-    busy only fight over the GIL. 40 threads (the pool's size) cost a signed GetAccount 870-1,130 µs of server CPU
-    under load, 8 cost 690-760 (bench/profile_server.py, three A/B pairs); calls beyond them wait in the queue.
+    busy only fight over the GIL and cost each call more server CPU (bench/README.md); calls beyond them wait
+    in the queue.
     """
 
     def __init__(self, size: int) -> None:
@@ -114,12 +115,13 @@ def make_front_door(
 ) -> ASGIApp:
     """The ASGI app of the OpenAPI front door at ``/``: plain ASGI, not a Starlette endpoint.
 
-    Starlette's middleware stack, router, ``Request`` and ``Response`` cost about a quarter of a signed GetAccount's
-    server time under load (py-spy, bench/); the control API and the console keep them.
+    Starlette's middleware stack, router, ``Request`` and ``Response`` cost a large share of a signed GetAccount's
+    server time under load (bench/README.md); the control API and the console keep them.
 
     Calls run on ``threads`` if given, else on the event loop: SQLite work is CPU-bound and serialised by the GIL
-    anyway, and running it on the loop saved the thread hop and the GIL convoy (+70 % req/s on signed GetAccount,
-    bench/). PostgreSQL waits on the network, so its calls overlap on threads (bootstrap.py).
+    anyway, and running it on the loop saves the thread hop and the GIL convoy
+    (docs/architecture.md#call-threads-versus-the-event-loop). PostgreSQL waits on the network, so its calls overlap on
+    threads (bootstrap.py).
 
     ``writer_busy`` (SQLite, with ``threads``): whether a call would wait for the store's writer lock now. A call
     that finds it held (another process or thread is writing, for as long as it likes) would wait on the loop and

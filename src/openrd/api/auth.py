@@ -1,4 +1,5 @@
-"""Authentication of a request in the order A2 fixes: AccessKey → timestamp → nonce → signature → STS token."""
+"""Authentication of a request in the documented order (docs/behaviour.md#order-of-checks): AccessKey → timestamp →
+nonce → signature → STS token."""
 
 from __future__ import annotations
 
@@ -39,14 +40,16 @@ def authenticated_call(
     read_only: bool,
     target: Target | None = None,
 ) -> Iterator[tuple[Principal, Deps]]:
-    """The checks of A2 in their order and the recording of the nonce, then the call itself.
+    """The checks in their documented order (docs/behaviour.md#order-of-checks) and the recording of the nonce, then the
+    call itself.
 
     Yields the principal and ``deps`` whose units of work live inside the call's transaction. A change runs in a
     savepoint of ONE transaction with the checks, so the change, the consumed nonce and the audit row commit
     together, and a change that fails is undone alone: a BEGIN/COMMIT (on SQLite, a WAL write) cost more than the
-    checks themselves (bench/profile_dispatch.py). A read runs its checks and its call as a read and records the
-    nonce at its end: on SQLite a signed read then holds the database's single write lock for one upsert and the
-    commit, not for the whole call, so reads of several server processes overlap (bench/).
+    checks themselves (docs/architecture.md#driver-level-transactions-and-savepoints). A read runs its checks and its
+    call as a read and records the nonce at its end: on SQLite a signed read then holds the database's single write lock
+    for one upsert and the commit, not for the whole call, so reads of several server processes overlap
+    (docs/architecture.md#the-sqlite-writer-lock).
 
     The nonce is recorded by a single atomic upsert after every check passed, so of two requests that carry one
     nonce at once exactly one succeeds (the other answers SignatureNonceUsed, a read after its call ran). A
@@ -105,7 +108,7 @@ def _read_call(raw: RawRequest, envelope: Envelope, deps: Deps, access: _Access)
 class _CallClock:
     """The business clock, read once per call: every time one call stamps (a code's expiry, its audit row, an STS
     token's check) is the same instant, and the emulator clock's offset, kept in the database, is read once per
-    call instead of once per use (twice per send: on PostgreSQL a round trip each, bench/profile_dispatch.py).
+    call instead of once per use (twice per send: on PostgreSQL a round trip each; docs/architecture.md#the-call-clock).
     The caller lookup brings the offset along (``prime``), so a clock that keeps it in the store reads it no more.
     """
 
@@ -128,7 +131,7 @@ class _CallClock:
 @functools.cache
 def _keeps_offset(clock_type: type) -> bool:
     """Whether a clock of this type keeps its offset in the store. Asked once per type: isinstance against a
-    runtime-checkable Protocol walks the Protocol's members each time (4 % of a signed read's server time, py-spy)."""
+    runtime-checkable Protocol walks the Protocol's members each time, which shows in a signed read's profile."""
     return issubclass(clock_type, StoredOffsetClock)
 
 
@@ -197,7 +200,7 @@ def _checks(
     wall_now = deps.wall_clock.now()
     nonce = _Nonce(envelope.access_key_id, envelope.nonce, epoch_ms(wall_now), window_s * 1000)
     storable = _storable(envelope.nonce, MAX_NONCE)
-    # One lookup for the key, its user and the nonce; the checks still fail in A2's order. A nonce the store
+    # One lookup for the key, its user and the nonce; the checks still fail in the documented order. A nonce the store
     # cannot hold is not looked up (PostgreSQL would refuse a NUL) and is refused after the timestamp.
     caller = authn.load_caller(
         uow, envelope.access_key_id, nonce=nonce.nonce if storable else "", nonce_since_ms=nonce.since_ms

@@ -30,8 +30,9 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
     audited_in_call: list[bool] = []
     try:
         params = raw.params()
-        # Version first, then Format: every later error (even a bad Format) names the product called (A10.7),
-        # and is rendered in the format the caller asked for (A3).
+        # Version first, then Format: every later error (even a bad Format) names the product called
+        # (docs/behaviour.md#errors), and is rendered in the format the caller asked for
+        # (docs/behaviour.md#json-and-xml).
         version, action_name = params.get("Version") or raw.headers.get("x-acs-version"), params.get("Action")
         fmt = response_format(params, raw.headers)
         if raw.method not in ALLOWED_METHODS:

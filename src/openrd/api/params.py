@@ -1,4 +1,4 @@
-"""Declared business parameters and their parsing into typed values (A3, A10.2).
+"""Declared business parameters and their parsing into typed values (docs/behaviour.md#parameters).
 
 A parameter is absent when it is missing or empty. Missing required → ``MissingParameter`` (or the documented
 specific code); wrong syntax → ``InvalidParameter`` naming it (or the documented specific code).
@@ -74,7 +74,7 @@ def integer(low: int, high: int) -> Callable[[str], int]:
 
 
 def boolean(raw: str) -> bool:
-    # Python SDKs send True/False, Go sends true/false (B §1.5).
+    # Python SDKs send True/False, Go sends true/false (docs/behaviour.md#parameters).
     folded = raw.lower()
     if folded not in ("true", "false"):
         raise ValueError(raw)
@@ -94,7 +94,7 @@ def choice(values: Sequence[str]) -> Callable[[str], str]:
 
 @dataclass(frozen=True)
 class TagListParam:
-    """A RepeatList of {Key, Value}: ``Tag.1.Key``, ``Tag.1.Value``, … (B §1.5)."""
+    """A RepeatList of {Key, Value}: ``Tag.1.Key``, ``Tag.1.Value``, … (docs/behaviour.md#parameters)."""
 
     wire: str
     field: str

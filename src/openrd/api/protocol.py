@@ -1,4 +1,5 @@
-"""Rendering: JSON or XML bodies, the Alibaba error envelope (A3, A10.7). Every error is rendered here, once."""
+"""Rendering: JSON or XML bodies, the Alibaba error envelope (docs/behaviour.md#the-envelope). Every error is rendered
+here, once."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import orjson
 from openrd.errors import OpenRDError
 
 JSON_TYPE = "application/json;charset=utf-8"
-XML_TYPE = "text/xml;charset=utf-8"  # exactly this, or the Tea SDK will not parse XML errors (B §1.9)
+# Exactly this, or the Tea SDK will not parse XML errors (docs/behaviour.md#json-and-xml)
+XML_TYPE = "text/xml;charset=utf-8"
 
 # Outside XML 1.0's Char production (C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF): no parser
 # takes them, not even as character references, so each becomes U+FFFD, the replacement character a UTF-8 decoder

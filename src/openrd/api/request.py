@@ -151,8 +151,8 @@ def unsupported_scheme_message(authorization: str) -> str:
 
 def parse_timestamp(value: str) -> datetime:
     """``YYYY-MM-DDThh:mm:ss[.fraction]Z`` (UTC); a fraction is kept to the microsecond. The fields sit at fixed
-    places once the pattern matched: reading them by position costs a tenth of ``strptime``
-    (bench/profile_dispatch.py)."""
+    places once the pattern matched: reading them by position is far cheaper than
+    ``strptime`` (docs/architecture.md#smaller-fast-paths)."""
     if not TIMESTAMP.fullmatch(value):
         raise errors.InvalidTimeStampFormat()
     fraction = value[20:-1]  # "" without a fraction

@@ -1,8 +1,8 @@
 """Server-side recomputation of Alibaba Cloud API request signatures (V1 RPC and V3 ACS3).
 
 Why this module exists: the official clients sign every request and we must verify those
-signatures byte for byte, so these functions mirror what the SDKs do (see the API contract,
-§1.6-§1.8):
+signatures byte for byte, so these functions mirror what the SDKs do (see
+docs/behaviour.md#signatures):
 
 * V1 (``SignatureVersion=1.0``, HMAC-SHA1) is what aliyun-python-sdk-core (``rpc_signature_composer``)
   and the Tea SDK's ``Utils.get_rpcsignature`` produce: all parameters except ``Signature``, sorted by
@@ -151,7 +151,7 @@ def v3_canonical_request(
     signed_headers: Sequence[str],
     hashed_payload: str,
 ) -> str:
-    """The ACS3 canonical request (contract §1.7 steps 2-6).
+    """The ACS3 canonical request (docs/behaviour.md#signatures; the steps mirror the Tea SDK's signer).
 
     ``path`` and ``query`` are decoded; ``headers`` is keyed by lower-case name; ``signed_headers`` is the
     list declared in the Authorization header, used in that order (a missing header contributes ``name:``).

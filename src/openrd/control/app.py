@@ -1,4 +1,4 @@
-"""The emulator's own JSON API under ``/_openrd`` (A9): seeding, clock, reset, health."""
+"""The emulator's own JSON API under ``/_openrd`` (docs/behaviour.md#control-api): seeding, clock, reset, health."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The audit trail (A9 ``GET /_openrd/audit``) and root AccessKeys for accounts openrd created itself."""
+"""The audit trail (``GET /_openrd/audit``, docs/behaviour.md#audit-trail) and root AccessKeys for accounts openrd
+created itself."""
 
 from __future__ import annotations
 

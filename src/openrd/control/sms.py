@@ -1,4 +1,4 @@
-"""The SMS inbox and dead-letter controls (A9): what was sent, to whom, in which state."""
+"""The SMS inbox and dead-letter controls (docs/behaviour.md#sms-inbox): what was sent, to whom, in which state."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from openrd.services.context import Deps
 
 
 def sms_json(record: SmsRecord, *, readable: bool) -> dict[str, Any]:
-    """``readable``: the inbox sender's messages show text and code; other senders' never do (A9)."""
+    """``readable``: the inbox sender's messages show text and code; other senders' never do
+    (docs/behaviour.md#sms-inbox)."""
     return {
         "id": record.message_id,
         "phone": record.phone,

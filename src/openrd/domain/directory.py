@@ -1,4 +1,5 @@
-"""Directory, folder and member rules and formats (B §2.b, A10.3, A10.8)."""
+"""Directory, folder and member rules and formats (docs/behaviour.md#identifiers-and-pagination, #members,
+#handshakes)."""
 
 from __future__ import annotations
 
@@ -137,7 +138,7 @@ class Standing:
 class MemberRow(NamedTuple):
     """One member in a listing (ListAccounts, ListAccountsForParent, the console): a read model built straight from
     the page query. A named tuple, not frozen dataclasses: building a Member, a MemberView and a path holder per row
-    cost a third of a 100-account ListAccounts (bench/profile_dispatch.py)."""
+    was much of a 100-account ListAccounts' time (docs/architecture.md#smaller-fast-paths)."""
 
     account_id: str
     folder_id: str

@@ -1,4 +1,5 @@
-"""Principals (account root, RAM user, assumed-role session) and their ARNs (A4, A10.9)."""
+"""Principals (account root, RAM user, assumed-role session) and their ARNs (docs/behaviour.md#principals-and-arns,
+#getcalleridentity)."""
 
 from __future__ import annotations
 
@@ -115,7 +116,8 @@ class Caller:
     user: RamUser | None
     nonce_seen: bool
     user_policies: tuple[tuple[str | None, str | None], ...] | None = None  # None: not looked up
-    clock_offset_seconds: int | None = None  # the emulator clock's offset (A10.1) as the lookup saw it
+    # The emulator clock's offset (docs/behaviour.md#the-two-clocks) as the lookup saw it
+    clock_offset_seconds: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Secure mobile phone numbers: wire syntax, validity and masking (contract A5, A10.2).
+"""Secure mobile phone numbers: wire syntax, validity and masking (docs/behaviour.md#phone-numbers).
 
 The wire form is ``<country code>-<national number>``, ASCII digits only, no ``+``
 (e.g. ``86-13900001234``). Syntax is a parameter-stage check (:func:`parse_phone_syntax`);

@@ -1,6 +1,6 @@
 """RAM policy documents: parsing, the built-in system policies, and evaluation.
 
-Pure logic, no I/O. The grammar is the RAM one (api-contract B §2.f)::
+Pure logic, no I/O. The grammar is the RAM one (docs/behaviour.md#policy-grammar)::
 
     {"Version": "1",
      "Statement": [{"Effect": "Allow" | "Deny",
@@ -8,9 +8,9 @@ Pure logic, no I/O. The grammar is the RAM one (api-contract B §2.f)::
                     "Resource" | "NotResource": str | [str],
                     "Condition": {<Operator>: {<Key>: str | [str]}}}]}
 
-Evaluation (api-contract A4, A10.11): default implicit deny; any applicable Allow grants; an applicable explicit Deny
-overrides every Allow. Actions are matched on the whole ``service:Action`` string case-insensitively, resources
-case-sensitively, both with ``*`` (any run of characters, possibly empty) and ``?`` (exactly one character).
+Evaluation (docs/behaviour.md#policy-evaluation): default implicit deny; any applicable Allow grants; an applicable
+explicit Deny overrides every Allow. Actions are matched on the whole ``service:Action`` string case-insensitively,
+resources case-sensitively, both with ``*`` (any run of characters, possibly empty) and ``?`` (exactly one character).
 ``NotAction`` / ``NotResource`` make a statement apply to everything *except* the listed patterns.
 """
 

@@ -1,4 +1,5 @@
-"""Site profiles (contract A5, A10.5): which country codes and actions a site allows, and its quota time zone.
+"""Site profiles (docs/behaviour.md#site-profiles): which country codes and actions a site allows, and its quota time
+zone.
 
 Profiles are data. The built-in ``cn`` and ``intl`` profiles can be overridden and new ones added by a
 TOML document (``OPENRD_SITES_FILE``) that the caller has already read and parsed::

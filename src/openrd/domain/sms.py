@@ -1,4 +1,5 @@
-"""SMS delivery states and the retry schedule (A6: a failed delivery never loses the message)."""
+"""SMS delivery states and the retry schedule (a failed delivery never loses the message:
+docs/behaviour.md#sms-delivery)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The verification-code policy (A6, A10.4): pure rules over times in epoch milliseconds.
+"""The verification-code policy (docs/behaviour.md#verification-codes): pure rules over times in epoch milliseconds.
 
 Alibaba documents only the daily limit (100 codes per account per calendar day). The per-phone windows, the
 validity, the attempt limit and single use follow NIST SP 800-63B and what Twilio Verify does.
@@ -41,7 +41,8 @@ class CodePolicy:
 def retry_after_seconds(sent_ms: Sequence[int], *, now_ms: int, windows: Sequence[tuple[int, int]]) -> int | None:
     """Seconds until one more send to this phone is allowed, or None if it is allowed now.
 
-    Windows are rolling and end at ``now`` (A10.4): a window of ``seconds`` allows ``limit`` sends in
+    Windows are rolling and end at ``now`` (docs/behaviour.md#send-limits): a window of ``seconds`` allows ``limit``
+    sends in
     ``(now - seconds, now]``. With ``k >= limit`` sends in it, the next is allowed when the
     ``(k - limit + 1)``-th oldest of them leaves the window. A send stamped a moment *after* ``now`` (a
     concurrent call that read the clock later but committed first) counts too: it has happened.

@@ -1,6 +1,8 @@
-"""Who is calling, and may they: AccessKey lookup, replay protection, STS tokens, RAM authorization (A2, A4).
+"""Who is calling, and may they: AccessKey lookup, replay protection, STS tokens, RAM authorization
+(docs/behaviour.md#authentication, #authorization).
 
-The wire layer (api/auth.py) verifies the signature itself; it calls these in the order A2 fixes.
+The wire layer (api/auth.py) verifies the signature itself; it calls these in the documented order
+(docs/behaviour.md#order-of-checks).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def load_access_key(uow: UnitOfWork, access_key_id: str) -> AccessKey:
 
 def load_caller(uow: UnitOfWork, access_key_id: str, *, nonce: str, nonce_since_ms: int) -> Caller:
     """The key (it must exist and be active), its user and whether ``nonce`` was seen: a signed call's first lookup.
-    The caller raises SignatureNonceUsed for a seen nonce at its place in A2's order."""
+    The caller raises SignatureNonceUsed for a seen nonce at its place in the order of checks
+    (docs/behaviour.md#order-of-checks)."""
     caller = uow.identity.caller(access_key_id, nonce=nonce, nonce_since_ms=nonce_since_ms)
     _usable(caller.key if caller else None)
     assert caller is not None

@@ -26,7 +26,7 @@ class Deps:
     uow: UnitOfWorkFactory
     store: Store
     clock: Clock  # business clock: the emulator clock (real time + offset)
-    wall_clock: Clock  # real time: signature timestamps and nonce windows (A10.1)
+    wall_clock: Clock  # real time: signature timestamps and nonce windows (docs/behaviour.md#the-two-clocks)
     rng: RandomSource
     box: SecretBox
     sites: Mapping[str, SiteProfile]
@@ -36,8 +36,8 @@ class Deps:
     record_nonce: NonceRecorder  # a signed read's nonce, recorded after its call (api/auth.py)
 
     def evolve(self, **changes: Any) -> Deps:
-        """``dataclasses.replace``, at a fifth of its cost (2.6 against 0.5 µs): every signed call makes two of
-        these (api/auth.py). Same fields, no re-validation: Deps has no ``__post_init__``."""
+        """``dataclasses.replace`` without its cost (docs/architecture.md#smaller-fast-paths): every signed call makes
+        two of these (api/auth.py). Same fields, no re-validation: Deps has no ``__post_init__``."""
         unknown = changes.keys() - _FIELDS
         if unknown:
             raise TypeError(f"Deps has no field {', '.join(sorted(unknown))}")

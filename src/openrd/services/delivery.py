@@ -195,6 +195,7 @@ class DeliveryWorker:
                 continue  # a full pass: drain the backlog before sleeping
             if self._wake.wait(self._poll) and self._linger > 0:
                 # Sends that commit close together go in one pass: a pass is two write transactions, and under
-                # load a pass per send held the write lock against the requests (bench/).
+                # load a pass per send held the write lock against the requests
+                # (docs/architecture.md#smaller-fast-paths).
                 self._stop.wait(self._linger)
             self._wake.clear()

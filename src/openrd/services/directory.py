@@ -21,7 +21,7 @@ from openrd.services.membership import (
 )
 from openrd.services.ports import FolderRepository, UnitOfWork
 
-INTL_MAX_PREFIX = 37  # China site allows 50 (B §2.c)
+INTL_MAX_PREFIX = 37  # China site allows 50 (docs/behaviour.md#member-accounts)
 MAX_MEMBERS = 1000  # the documented default quota of member accounts per directory
 
 
@@ -32,7 +32,8 @@ class DirectoryView:
 
 
 def get_resource_directory(deps: Deps, *, principal: Principal) -> DirectoryView:
-    """Any member may read its directory (A10.3); an account in none gets ResourceDirectoryNotInUse."""
+    """Any member may read its directory (docs/behaviour.md#directories); an account in none gets
+    ResourceDirectoryNotInUse."""
     with deps.uow(write=False) as uow:
         directory = directory_of(uow, principal.account_id)
         if directory is None:

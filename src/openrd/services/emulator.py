@@ -1,4 +1,4 @@
-"""Emulator-wide operations: the controllable clock's offset and the state reset (A9, A10.1)."""
+"""Emulator-wide operations: the controllable clock's offset and the state reset (docs/behaviour.md#clock-and-reset)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Enabling and destroying a directory: SendVerificationCodeForEnableRD, EnableResourceDirectory (A7),
-InitResourceDirectory and DestroyResourceDirectory (A8, A10.3)."""
+"""Enabling and destroying a directory: SendVerificationCodeForEnableRD, EnableResourceDirectory
+(docs/behaviour.md#seed-operations), InitResourceDirectory and DestroyResourceDirectory
+(docs/behaviour.md#directories)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Folders of the caller's directory: CreateFolder, GetFolder, ListFoldersForParent, DeleteFolder (B §2.c).
+"""Folders of the caller's directory: CreateFolder, GetFolder, ListFoldersForParent, DeleteFolder
+(docs/behaviour.md#folders).
 
 Every operation needs the caller's account to manage a directory; folders of other directories do not exist
 for it (404 EntityNotExists.Folder).

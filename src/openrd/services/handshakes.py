@@ -1,5 +1,6 @@
 """Invitations (handshakes): InviteAccountToResourceDirectory, AcceptHandshake, DeclineHandshake,
-CancelHandshake, GetHandshake, ListHandshakesForAccount, ListHandshakesForResourceDirectory (A8, A10.8).
+CancelHandshake, GetHandshake, ListHandshakesForAccount, ListHandshakesForResourceDirectory
+(docs/behaviour.md#handshakes).
 
 Rules where Alibaba's material is silent (ours):
 - One *pending* invitation per directory and account (409 EntityAlreadyExists.Handshake); a declined,
@@ -165,7 +166,7 @@ def get(deps: Deps, *, principal: Principal, handshake_id: str) -> HandshakeDeta
 
 
 def accept(deps: Deps, *, principal: Principal, handshake_id: str) -> Handshake:
-    """The invited account joins as a CloudAccount, ``invited``, ``InviteSuccess`` (A10.3)."""
+    """The invited account joins as a CloudAccount, ``invited``, ``InviteSuccess`` (docs/behaviour.md#members)."""
     with deps.uow() as uow:
         handshake = _invitation_of(uow.directory, principal, handshake_id)
         now_ms = epoch_ms(deps.clock.now())

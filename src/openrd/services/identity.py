@@ -81,7 +81,7 @@ def create_account(
     enterprise_name: str | None = None,
     enterprise_verified: bool = True,
 ) -> tuple[Account, Credentials]:
-    """Create an account with a root AccessKey (A9 ``POST /_openrd/accounts``)."""
+    """Create an account with a root AccessKey (``POST /_openrd/accounts``, docs/behaviour.md#seeding-identities)."""
     if not ACCOUNT_LABEL.fullmatch(display_name):
         raise errors.ControlInvalid("display_name must be 1-50 printable characters")
     login = name if name is not None else display_name
@@ -152,7 +152,7 @@ PATCHABLE = frozenset({"site", "secure_mobile_phone", "enterprise_name", "enterp
 def patch_account(
     *, uow: UnitOfWork, sites: Mapping[str, SiteProfile], account_id: str, changes: Mapping[str, Any]
 ) -> Account:
-    """Change some fields; ``None`` clears an optional field (A10.6)."""
+    """Change some fields; ``None`` clears an optional field (docs/behaviour.md#control-api-errors)."""
     unknown = set(changes) - PATCHABLE
     if unknown:
         raise errors.ControlInvalid(f"cannot change {', '.join(sorted(unknown))}")
@@ -189,7 +189,8 @@ def patch_account(
 
 
 def _policy_rows(policies: Sequence[Any]) -> list[tuple[str | None, str | None]]:
-    """Validate policies given as system policy names or documents (JSON objects or strings, A10.6)."""
+    """Validate policies given as system policy names or documents (JSON objects or strings,
+    docs/behaviour.md#seeding-identities)."""
     rows: list[tuple[str | None, str | None]] = []
     for item in policies:
         if isinstance(item, str) and system_policy(item) is not None:

@@ -1,8 +1,9 @@
 """Member accounts of the caller's directory: ListAccounts, ListAccountsForParent, MoveAccount, UpdateAccount,
-RemoveCloudAccount (B §2.c, A10.3).
+RemoveCloudAccount (docs/behaviour.md#member-accounts, #members).
 
 Type switches (UpdateAccount ``NewAccountType``) keep ``JoinMethod`` and ``Status``: they record how the
-account joined, which a switch does not change, so a member stays in the A10.3 state it joined with.
+account joined, which a switch does not change, so a member stays in the state it joined with (see
+docs/behaviour.md#members).
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ def list_accounts(
     page_size: int,
     include_tags: bool = True,
 ) -> MemberPage:
-    """Every member of the directory (the management account included, A10.3), in join order; their tags only
-    with ``include_tags``."""
+    """Every member of the directory (the management account included, docs/behaviour.md#members), in join order; their
+    tags only with ``include_tags``."""
     with deps.uow(write=False) as uow:
         directory = managed_directory(uow, principal)
         members, total = uow.directory.member_page(
@@ -157,8 +158,8 @@ def _check_switch(uow: UnitOfWork, directory: Directory, member: Member, target:
 
 
 def remove_cloud_account(deps: Deps, *, principal: Principal, account_id: str) -> None:
-    """A CloudAccount member leaves the directory (A10.3) and may join or enable another afterwards. Resource
-    accounts cannot leave (they have no life outside), nor can the management account."""
+    """A CloudAccount member leaves the directory (docs/behaviour.md#member-accounts) and may join or enable another
+    afterwards. Resource accounts cannot leave (they have no life outside), nor can the management account."""
     with deps.uow() as uow:
         directory = managed_directory(uow, principal)
         uow.directory.lock(f"directory:{directory.directory_id}")

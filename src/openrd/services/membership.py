@@ -53,7 +53,8 @@ def check_phone(
     *,
     invalid: errors.OpenRDError,
 ) -> Phone:
-    """A5 at the business stage: a valid mobile for its country code, then the site's country codes."""
+    """The phone rules at the business stage (docs/behaviour.md#phone-numbers): a valid mobile for its country code,
+    then the site's country codes."""
     phone = parse_phone_syntax(value)
     if phone is None or not is_valid_mobile(phone):
         raise invalid

@@ -23,8 +23,8 @@ LIMIT_CODES = frozenset({"Throttling.User", "SendValidateCodeExceedsLimitForAcco
 
 @functools.cache
 def _children(action: str, code: str) -> tuple[Any, Any]:
-    """The labelled series of one (action, code): ``labels()`` takes a lock and builds a key on every call, a few
-    µs per call on the hot path. Both label values come from closed sets (the registry's actions, error codes)."""
+    """The labelled series of one (action, code): ``labels()`` takes a lock and builds a key on every call, too
+    dear for the hot path. Both label values come from closed sets (the registry's actions, error codes)."""
     return REQUESTS.labels(action, code), LATENCY.labels(action)
 
 

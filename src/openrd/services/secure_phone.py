@@ -1,5 +1,5 @@
-"""SendVerificationCodeForBindSecureMobilePhone and BindSecureMobilePhone (A7): a resource account's
-secure phone, bound once, by a RAM identity of the management account."""
+"""SendVerificationCodeForBindSecureMobilePhone and BindSecureMobilePhone (docs/behaviour.md#secure-phone-binding): a
+resource account's secure phone, bound once, by a RAM identity of the management account."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ class BindTarget:
 def _check_target(
     uow: UnitOfWork, deps: Deps, *, principal: Principal, action: str, account_id: str, phone: str
 ) -> BindTarget:
-    """The checks both operations share, in A7's order; the first failure wins.
+    """The checks both operations share, in their documented order (docs/behaviour.md#secure-phone-binding); the first
+    failure wins.
 
     The caller's and the target's accounts, memberships and managed directories are read in one statement (on
     PostgreSQL five statements were five round trips); a caller that manages no directory reads the one it is in.

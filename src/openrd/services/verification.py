@@ -1,4 +1,4 @@
-"""Send a code (throttles, daily quota, outbox) and check-and-consume a code (A6, A10.4).
+"""Send a code (throttles, daily quota, outbox) and check-and-consume a code (docs/behaviour.md#verification-codes).
 
 Both run inside the caller's unit of work, so a code, its send record and its SMS commit together, and a
 bind or enable commits together with the consumption of its code.
@@ -56,7 +56,7 @@ def issue_code(
 
     The quota is checked and counted last, after the code, its SMS and the send's record are written (a refused
     send undoes them with its savepoint): on PostgreSQL the quota's row lock, which every send of the account waits
-    for, is then held for the call's audit row and the commit only, not for the whole send (bench/profile_server.py).
+    for, is then held for the call's audit row and the commit only, not for the whole send.
     The count is kept in one row per account and day, not counted from the sends (that grew with the day's sends).
     """
     now_ms = epoch_ms(now)

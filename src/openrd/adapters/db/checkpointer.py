@@ -1,8 +1,8 @@
 """WAL checkpoints of a SQLite database in a thread of their own, off the requests' path.
 
 SQLite copies the write-ahead log back into the database (a checkpoint) in whichever commit finds the log past
-``wal_autocheckpoint`` pages, so every few thousand writes one request waited for the copy and its fsync: the
-SendVerificationCode p99 was 44-49 ms with those checkpoints and 31-33 ms without (bench/profile_server.py Send).
+``wal_autocheckpoint`` pages, so every few thousand writes one request waited for the copy and its fsync, which
+showed in SendVerificationCode's p99 (bench/README.md).
 This thread runs a PASSIVE checkpoint every ``interval`` seconds on a connection of its own; the sqlite3 module
 releases the GIL while SQLite copies, and PASSIVE never waits for, nor blocks, readers and writers. The log then
 stays short and the requests' autocheckpoint (engine.py) is left as the backstop it is meant to be.

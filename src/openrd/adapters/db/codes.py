@@ -73,8 +73,8 @@ _CONSUME = Prepared(
 )
 _SMS_COLUMNS = [c.name for c in t.sms_outbox.columns]
 _ADD_SMS = Prepared(insert(t.sms_outbox).values(_values(t.sms_outbox)))
-# Each dispatcher pass runs these two (bench/profile_server.py: through SQLAlchemy, with the pass's message ids in
-# an expanding IN, they were a quarter of the dispatcher's time under a send load on PostgreSQL).
+# Each dispatcher pass runs these two, prepared: through SQLAlchemy, with the pass's message ids in an expanding
+# IN, they were much of the dispatcher's time under a send load (docs/architecture.md#compiled-statements).
 _o = t.sms_outbox
 _DUE = (
     select(_o.c.message_id)

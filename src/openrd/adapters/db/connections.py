@@ -23,7 +23,7 @@ class ConnectionCache:
 
     Checking a connection out of SQLAlchemy's pool and back in (a new ``Connection``, the pool's events, its reset
     rollback, and on PostgreSQL a read's switch to autocommit and back) cost more than a whole signed GetAccount's
-    SQL on SQLite, and ~130 µs of a PostgreSQL one's Python (bench/profile_dispatch.py). A connection here sits
+    SQL on SQLite (docs/architecture.md#kept-connections). A connection here sits
     between transactions exactly as the pool would keep it: no transaction open, its kind's options set.
 
     ``ping_idle_after`` (PostgreSQL): a connection kept idle for longer is pinged before it is used, as the pool

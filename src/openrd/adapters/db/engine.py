@@ -12,11 +12,11 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 BEGIN_MODE = "openrd_begin"  # execution option: "IMMEDIATE" for write transactions on SQLite
-# On PostgreSQL, calls run on at most 40 threads per process (api/app.py, CallThreads): a pool that keeps
-# that many connections (OPENRD_DATABASE_POOL_SIZE's default) never closes and reopens one under load. A pool of
-# 10 closed every connection beyond it at check-in, and PostgreSQL forks a backend per connection: GetAccount p99
-# at c=16 was ~75 ms against ~40 ms with this pool, and at c=64 ~760 req/s against 800-1,000
-# (bench/profile_server.py). Connections open only when needed.
+# On PostgreSQL, calls run on OPENRD_CALL_THREADS threads per process (8 by default; api/app.py, CallThreads),
+# beside the SMS dispatcher, maintenance and the console: a pool of OPENRD_DATABASE_POOL_SIZE (40 by default)
+# keeps more connections than they use, so it never closes and reopens one under load. A small pool closes every
+# connection beyond it at check-in, and PostgreSQL forks a backend per connection (bench/README.md).
+# Connections open only when needed.
 PG_POOL_SIZE, PG_POOL_OVERFLOW = 40, 10  # the overflow: the SMS dispatcher, maintenance, the console
 PING_IDLE_AFTER_SECONDS = 1.0  # a pooled PostgreSQL connection idle for longer is pinged before it is used
 _IDLE_SINCE = "openrd_idle_since"  # connection record info: monotonic time the connection went back to the pool
@@ -36,9 +36,9 @@ def _ping_idle_connections(engine: Engine, idle_after: float) -> None:
     """Ping a pooled connection before use only when it sat idle for more than ``idle_after`` seconds.
 
     SQLAlchemy's ``pool_pre_ping`` pings at every checkout: a network round trip per unit of work, one in eight of
-    a signed GetAccount's on PostgreSQL (bench/profile_dispatch.py). A connection that was in use a moment ago is
-    as alive as a ping would show; one that sat idle may have been dropped (a database restart, an idle timeout on
-    the way). A connection that dies while busy fails its statement, and SQLAlchemy then invalidates every pooled
+    a signed GetAccount's on PostgreSQL (docs/architecture.md#kept-connections). A connection that was in use a moment
+    ago is as alive as a ping would show; one that sat idle may have been dropped (a database restart, an idle timeout
+    on the way). A connection that dies while busy fails its statement, and SQLAlchemy then invalidates every pooled
     connection older than the failure, so the next checkouts connect afresh.
     """
 
@@ -97,7 +97,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         # Checkpoint every 10,000 WAL pages, not SQLite's 1,000: every write call rewrites the same hot index
-        # pages, which a checkpoint then copies once instead of ten times (SendVerificationCode -10-25 %, bench/).
+        # pages, which a checkpoint then copies once instead of ten times (docs/architecture.md#smaller-fast-paths).
         cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.execute("PRAGMA journal_size_limit=67108864")  # and the WAL file is truncated back to 64 MiB
         cursor.execute("PRAGMA busy_timeout=30000")

@@ -87,9 +87,8 @@ def _page_of(*columns: Any, where: Any) -> Any:
 
 def _page_with_tags(in_folder: bool, where: Any) -> Prepared:
     """The page, its tags (a row per tag; a row with no tag for an untagged member) and the total in one statement,
-    for PostgreSQL, where each statement is a network round trip: ListAccounts 2,472/2,991 -> 1,814/2,670 µs
-    (bench/profile_dispatch.py, alternating). On SQLite, where a statement is a function call, the three
-    statements apart are faster (542 against 625 µs): the joined rows cost more Python than the statements."""
+    for PostgreSQL, where each statement is a network round trip. On SQLite, where a statement is a function call,
+    the three statements apart are faster: the joined rows cost more Python than the statements (bench/README.md)."""
     page = _page_of(*_PAGE_COLUMNS, where=where).select_from(_PAGE_JOIN).subquery("page")
     return Prepared(
         select(*page.c, _mt.c.key, _mt.c.value, _KEPT_COUNT[in_folder].scalar_subquery().label("total"))

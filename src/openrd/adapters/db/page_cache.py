@@ -1,8 +1,7 @@
 """Member pages kept in the process between changes of the member tables (SQLite).
 
 A 100-account ListAccounts spent most of its time turning the page's 900 values into Python objects
-(bench/profile_dispatch.py: 647-736 µs a call, a GetAccount 250 µs; kept pages: 379-418 µs, and 1,020 -> 1,410-1,550
-req/s through the server, bench/profile_server.py). Between two changes of ``members``, ``accounts``
+(docs/architecture.md#the-member-page-cache). Between two changes of ``members``, ``accounts``
 or ``member_tags`` the same page reads the same rows, so a read keeps them, keyed by the revision that triggers
 on those tables count in ``member_revision`` (migration 0010). The revision is read in the read's own snapshot
 (one statement in place of the page's three), so every server process sharing the database sees a change at its

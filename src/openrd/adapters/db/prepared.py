@@ -1,8 +1,8 @@
 """Hot statements compiled once and run on the driver connection.
 
 SQLAlchemy Core remains the single description of every statement, but executing a Core statement costs
-~0.2 ms of Python per call on top of what SQLite needs to run it (~0.05 ms) — most of a signed read's time
-(bench/profile_dispatch.py). A ``Prepared`` statement is compiled once per dialect to SQL text and its parameter
+several times what SQLite needs to run it, most of a signed read's time (docs/architecture.md#compiled-statements).
+A ``Prepared`` statement is compiled once per dialect to SQL text and its parameter
 order, then run on the same connection, inside the same transaction, through the DB-API directly. Driver errors
 are re-raised as SQLAlchemy's, so the unit of work treats them exactly as before (IntegrityError → 409).
 

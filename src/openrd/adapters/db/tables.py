@@ -117,7 +117,7 @@ verification_codes = Table(
     metadata,
     Column("code_id", String(32), primary_key=True),
     Column("purpose", String(32), nullable=False),
-    Column("account_id", String(16), nullable=False),  # the account the code is keyed to (A10.4)
+    Column("account_id", String(16), nullable=False),  # the account the code is keyed to (docs/behaviour.md#sms-inbox)
     Column("phone", String(32), nullable=False),
     Column("code_hash", String(128), nullable=False),  # keyed hash bound to (purpose, account, phone, code)
     Column("status", String(8), nullable=False),

@@ -26,10 +26,10 @@ class SqlUnitOfWork(RepositoryAccess):
     """One connection, and for a write one transaction, with the repositories bound to it (repository_set.py).
 
     A read (``write=False``) opens no transaction through SQLAlchemy, whose BEGIN and COMMIT cost as much as a
-    signed read's statements (bench/profile_dispatch.py). On PostgreSQL it runs in autocommit: each statement reads
-    the latest committed state, as each statement of a READ COMMITTED transaction does anyway, without the two round
-    trips. On SQLite it opens a read transaction on the driver (one snapshot for all its statements: a snapshot per
-    statement costs SQLite more), which a statement run through SQLAlchemy joins (engine.py).
+    signed read's statements (docs/architecture.md#driver-level-transactions-and-savepoints). On PostgreSQL it runs in
+    autocommit: each statement reads the latest committed state, as each statement of a READ COMMITTED transaction does
+    anyway, without the two round trips. On SQLite it opens a read transaction on the driver (one snapshot for all its
+    statements: a snapshot per statement costs SQLite more), which a statement run through SQLAlchemy joins (engine.py).
     """
 
     def __init__(
@@ -156,7 +156,8 @@ class NestedUnitOfWork(RepositoryAccess):
     wrong attempt).
 
     The savepoint statements go to the driver directly, as BEGIN does (engine.py): SQLAlchemy's ``begin_nested``
-    compiled and dispatched them at a cost close to a whole transaction's (bench/profile_dispatch.py --profile).
+    compiled and dispatched them at a cost close to a whole transaction's
+    (docs/architecture.md#driver-level-transactions-and-savepoints).
     """
 
     def __init__(self, outer: SqlUnitOfWork) -> None:

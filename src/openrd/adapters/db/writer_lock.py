@@ -1,18 +1,19 @@
 """SQLite's single writer, queued for by the threads of this process and by the other processes on the database.
 
 SQLite lets one connection write at a time and makes the others wait in its busy handler, which sleeps 1, 2, 5,
-10 … up to 100 ms between tries, whatever the writer's transaction takes (often 50 µs). Under load that turned a
+10 … up to 100 ms between tries, whatever the writer's transaction takes (far less). Under load that turned a
 short queue into long stalls: with two server processes every signed call writes (its nonce), and the second
-worker answered slower than one alone, p99 58-500 ms (bench/). Writers here take this lock first and hold it
-for their transaction, so SQLite's own lock is free by the time they ask for it:
+worker answered slower than one alone (docs/architecture.md#the-sqlite-writer-lock). Writers here take this lock first
+and hold it for their transaction, so SQLite's own lock is free by the time they ask for it:
 
 - a mutex for the threads of this process (the event loop, the SMS dispatcher, the maintenance jobs);
 - an exclusive ``flock`` on a file beside the database for the other processes (``openrd serve --workers N``,
   the CLI). The kernel drops it when its holder dies, so a killed worker leaves no stale lock behind.
 
-A process that waits for the file lock polls it, sleeping 50 µs at first and never more than 0.5 ms, so the lock
-changes hands within about a transaction's time; past the deadline the caller answers 503 as before. A writer
-that bypasses this lock (sqlite3 at a shell) is still waited for by SQLite's busy handler.
+A process that waits for the file lock polls it, sleeping ``FIRST_POLL_SECONDS`` at first and never more than
+``LONGEST_POLL_SECONDS``, so the lock changes hands within about a transaction's time; past the deadline the caller
+answers 503 as before. A writer that bypasses this lock (sqlite3 at a shell) is still waited for by SQLite's busy
+handler.
 """
 
 from __future__ import annotations

@@ -72,7 +72,8 @@ def get_account(ctx: CallContext, req: GetAccountRequest) -> dict[str, Any]:
         "ResourceDirectoryPath": f"{detail.folder.path}/{req.account_id}",
     }
     if req.include_tags:
-        body["Tags"] = tag_list(detail.view.tags)  # a plain list here, unlike ListAccounts (B §1.9)
+        # A plain list here, unlike ListAccounts (docs/behaviour.md#member-accounts)
+        body["Tags"] = tag_list(detail.view.tags)
     return {"RequestId": ctx.request_id, "Account": body}
 
 

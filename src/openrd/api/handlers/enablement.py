@@ -47,7 +47,7 @@ class EnableRequest:
 def enable(ctx: CallContext, req: EnableRequest) -> dict[str, Any]:
     new_ma = None
     if req.mode == "NewManagementAccount":
-        # Conditional requirements are still the parameter stage (A10.2).
+        # Conditional requirements are still the parameter stage (docs/behaviour.md#parameters).
         if req.ma_name is None:
             raise errors.MissingParameter("MAName")
         if req.code is None:

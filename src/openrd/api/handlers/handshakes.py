@@ -1,5 +1,6 @@
 """InviteAccountToResourceDirectory, AcceptHandshake, DeclineHandshake, CancelHandshake, GetHandshake,
-ListHandshakesForAccount, ListHandshakesForResourceDirectory. Shapes follow the 2.6.2 SDK models (A10.8)."""
+ListHandshakesForAccount, ListHandshakesForResourceDirectory. Shapes follow the 2.6.2 SDK models
+(docs/behaviour.md#response-shapes)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ class InviteRequest:
 
 
 def invite(ctx: CallContext, req: InviteRequest) -> dict[str, Any]:
-    # What TargetEntity must look like depends on TargetType: still the parameter stage (A10.2).
+    # What TargetEntity must look like depends on TargetType: still the parameter stage (docs/behaviour.md#parameters).
     if not _TARGET_SYNTAX[req.target_type].fullmatch(req.target_entity):
         raise errors.InvalidParameterTargetEntity()
     invitation = Invitation(req.target_type, req.target_entity, req.note, req.parent_folder_id, req.tags)

@@ -19,13 +19,13 @@ _RD = errors.EntityNotExistsResourceDirectory
 
 
 def page_fields(page_number: int, page_size: int, total: int) -> dict[str, int]:
-    """Pagination echoed back as JSON integers (B §2.b)."""
+    """Pagination echoed back as JSON integers (docs/behaviour.md#identifiers-and-pagination)."""
     return {"PageNumber": page_number, "PageSize": page_size, "TotalCount": total}
 
 
 def _listed(page: MemberPage, *, include_tags: bool, with_path: bool) -> list[dict[str, Any]]:
     """The page's accounts as the wire shows them: one loop with everything it reads bound locally, as this runs
-    for every row of a 100-account page (a call per row with keyword arguments cost 5 % of ListAccounts)."""
+    for every row of a 100-account page (a call per row with keyword arguments shows in ListAccounts' profile)."""
     directory_id, paths, fmt = page.directory_id, page.folder_paths, time
     out: list[dict[str, Any]] = []
     for m in page.members:
@@ -33,7 +33,7 @@ def _listed(page: MemberPage, *, include_tags: bool, with_path: bool) -> list[di
             "AccountId": m.account_id,
             "DisplayName": m.display_name,
             "FolderId": m.folder_id,
-            # StrEnum members render as their values in JSON and XML; `.value` cost 3 µs a row on a 100-row page.
+            # StrEnum members render as their values in JSON and XML: no `.value` per row.
             "JoinMethod": m.join_method,
             "JoinTime": fmt(m.join_ms),
             "ModifyTime": fmt(m.modify_ms),
@@ -44,7 +44,8 @@ def _listed(page: MemberPage, *, include_tags: bool, with_path: bool) -> list[di
         if with_path:
             body["ResourceDirectoryPath"] = f"{paths[m.folder_id]}/{m.account_id}"  # rd-…/r-…/fd-…/<account id>
         if include_tags:
-            body["Tags"] = {"Tag": tag_list(m.tags)}  # wrapped here, a plain list in GetAccount (B §1.9)
+            # Wrapped here, a plain list in GetAccount (docs/behaviour.md#member-accounts)
+            body["Tags"] = {"Tag": tag_list(m.tags)}
         out.append(body)
     return out
 
@@ -126,7 +127,7 @@ class UpdateAccountRequest:
 
 
 def update_account(ctx: CallContext, req: UpdateAccountRequest) -> dict[str, Any]:
-    # Exactly one of the two; the documented code for neither or both is this 409 (B §2.c).
+    # Exactly one of the two; the documented code for neither or both is this 409 (docs/behaviour.md#member-accounts).
     if (req.new_display_name is None) == (req.new_account_type is None):
         raise errors.MissingDisplayNameOrAccountType()
     update = AccountUpdate(

@@ -1,5 +1,5 @@
 """Wire shapes shared by several actions. Key names and nesting are exact: the Tea SDK silently drops a body
-whose shape does not match its model (B §1.9)."""
+whose shape does not match its model (docs/behaviour.md#success-bodies)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""STS 2015-04-01 GetCallerIdentity (A10.9)."""
+"""STS 2015-04-01 GetCallerIdentity (docs/behaviour.md#getcalleridentity)."""
 
 from __future__ import annotations
 

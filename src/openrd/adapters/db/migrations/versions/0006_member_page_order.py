@@ -1,6 +1,6 @@
 """Member pages in their full order from the index: (directory, join time, account id) and (folder, join time,
 account id). The old indexes ended at the join time, so every ListAccounts page sorted its rows again by account
-id, the tie-breaker of the page order (a temporary B-tree on SQLite; bench/profile_dispatch.py).
+id, the tie-breaker of the page order (a temporary B-tree on SQLite).
 
 Revision ID: 0006
 Revises: 0005

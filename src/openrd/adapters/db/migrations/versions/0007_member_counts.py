@@ -1,6 +1,6 @@
 """Member counts kept by the database: ``member_count`` on each directory and each folder, maintained by triggers
 on ``members``, so a ListAccounts page reads its TotalCount from one row instead of counting the directory's
-members (an index scan that grew with the directory: 0.3 ms at 10,000 members, bench/).
+members (an index scan that grew with the directory).
 
 Triggers, not application code: every way a member row comes or goes (the API, the control API's reset, bulk
 loads such as the benchmark's) keeps the counts right. On PostgreSQL a trigger locks the directory's row first,

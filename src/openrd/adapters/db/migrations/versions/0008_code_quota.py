@@ -1,6 +1,6 @@
 """The daily quota's count kept in ``code_quota``, one row per quota account and day, so a send counts itself with
-one upsert instead of counting the day's ``code_sends`` (an index scan that grew with every send: 120 µs on average
-over 6,000 sends of one account, 40 % of a send's SQL time, bench/profile_dispatch.py). ``code_sends`` keeps the
+one upsert instead of counting the day's ``code_sends`` (an index scan that grew with every send of
+the account and day). ``code_sends`` keeps the
 per-phone throttle's history; its quota index goes.
 
 Revision ID: 0008

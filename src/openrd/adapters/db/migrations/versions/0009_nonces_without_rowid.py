@@ -1,8 +1,8 @@
 """``request_nonces`` on SQLite as a WITHOUT ROWID table: the rows live in the primary key's b-tree, so recording a
 nonce (every signed call) writes two b-trees (the key and ``seen_ms``), not three (the rowid table, its key's
-index, ``seen_ms``): 50.8 -> 36.2 µs per nonce commit over 200,000 stored nonces (one page fewer into the WAL, and
-later into the database by the checkpoint). PostgreSQL has no such table kind; nothing changes there. The nonces are
-copied: the replay window holds across the upgrade.
+index, ``seen_ms``): one page fewer into the WAL per nonce commit, and later into the database by the
+checkpoint (docs/architecture.md#smaller-fast-paths). PostgreSQL has no such table kind; nothing changes there. The
+nonces are copied: the replay window holds across the upgrade.
 
 Revision ID: 0009
 Revises: 0008
