@@ -7,24 +7,12 @@ from typing import Any
 
 from openrd import errors
 from openrd.api.context import CallContext
-from openrd.api.handlers.secure_phone import ACCOUNT_ID
 from openrd.api.handlers.shapes import member_base, tag_list
 from openrd.api.params import Param, TagListParam, boolean, choice, string
 from openrd.api.registry import ACCOUNT_TARGET, directory_action
+from openrd.api.wire import ACCOUNT_ID, ACCOUNT_ID_PARAM, PARENT_FOLDER, member_display_name
 from openrd.domain import directory as rules
-from openrd.domain import names
 from openrd.services import directory
-
-FOLDER_ID = rules.FOLDER_ID.pattern.strip("^$")
-
-
-def member_display_name(raw: str) -> str:
-    """A member's display name; too long is its own error, counted in characters."""
-    if len(raw) > names.MAX_MEMBER_DISPLAY_NAME:
-        raise errors.InvalidParameterAccountDisplayNameLength()
-    if not names.valid_member_display_name(raw):
-        raise ValueError(raw)
-    return raw
 
 
 def _name_prefix(raw: str) -> str:
@@ -76,17 +64,6 @@ def get_account(ctx: CallContext, req: GetAccountRequest) -> dict[str, Any]:
     return {"RequestId": ctx.request_id, "Account": body}
 
 
-ACCOUNT_ID_PARAM = Param(
-    "AccountId",
-    "account_id",
-    "string",
-    required=True,
-    parse=string(16, ACCOUNT_ID),
-    missing=errors.MissingParameterAccountId,
-    invalid=errors.InvalidParameterAccountId,
-    doc="16 digits",
-)
-
 ROWS = (
     directory_action(
         "CreateResourceAccount",
@@ -111,14 +88,7 @@ ROWS = (
                 invalid=errors.InvalidParameterAccountNamePrefix,
                 doc="2-50 (International 2-37)",
             ),
-            Param(
-                "ParentFolderId",
-                "parent_folder_id",
-                "string",
-                parse=string(16, FOLDER_ID),
-                invalid=errors.InvalidParameterParentFolderId,
-                doc="default: the root folder",
-            ),
+            PARENT_FOLDER,
             Param(
                 "PayerAccountId",
                 "payer_account_id",

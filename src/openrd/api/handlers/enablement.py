@@ -11,12 +11,10 @@ from openrd.api.context import CallContext
 from openrd.api.handlers.shapes import NoParams, directory_summary, time
 from openrd.api.params import Param, choice, string
 from openrd.api.registry import RDM, directory_action
+from openrd.api.wire import CODE, PHONE
 from openrd.domain.directory import valid_management_account_name
-from openrd.domain.phone import PHONE_SYNTAX
 from openrd.services import directory, enablement
 
-PHONE = PHONE_SYNTAX.pattern
-CODE = string(64)
 ENABLE_MODES = ("CurrentAccount", "NewManagementAccount")
 
 

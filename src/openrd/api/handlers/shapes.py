@@ -47,5 +47,10 @@ def member_base(view: MemberView) -> dict[str, Any]:
     }
 
 
+def page_fields(page_number: int, page_size: int, total: int) -> dict[str, int]:
+    """Pagination echoed back as JSON integers."""
+    return {"PageNumber": page_number, "PageSize": page_size, "TotalCount": total}
+
+
 def tag_list(tags: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in tags]
