@@ -33,7 +33,7 @@ from openrd.domain.policy import (
 )
 from openrd.domain.request_context import RequestContext
 from openrd.domain.resources import ResourceKind, Target, account_arn, folder_arn, service_arn
-from openrd.services.identity import epoch_ms
+from openrd.domain.times import epoch_ms
 from openrd.services.ports import Clock, SecretBox, UnitOfWork
 
 log = logging.getLogger("openrd.auth")

@@ -10,8 +10,9 @@ from openrd.domain import directory as rules
 from openrd.domain.accounts import Account
 from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberStatus, MemberType, MemberView
 from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
-from openrd.services.identity import epoch_ms, new_account_id
+from openrd.services.identity import new_account_id
 from openrd.services.membership import (
     check_site_action,
     directory_of,

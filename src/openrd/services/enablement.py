@@ -9,10 +9,11 @@ from openrd import errors
 from openrd.domain.accounts import Account
 from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberStatus, MemberType
 from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
 from openrd.domain.verification import Purpose
 from openrd.services import verification
 from openrd.services.context import Deps
-from openrd.services.identity import epoch_ms, new_account_id
+from openrd.services.identity import new_account_id
 from openrd.services.membership import check_enterprise, check_phone, check_site_action, require_account, site_of
 from openrd.services.ports import UnitOfWork
 

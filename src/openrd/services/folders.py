@@ -12,9 +12,9 @@ from openrd import errors
 from openrd.domain import directory as rules
 from openrd.domain.directory import Folder
 from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
 from openrd.services.directory import folder_in
-from openrd.services.identity import epoch_ms
 from openrd.services.membership import managed_directory
 from openrd.services.ports import UnitOfWork
 

@@ -32,10 +32,10 @@ from openrd.domain.directory import (
     MemberType,
 )
 from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
 from openrd.services.directory import MAX_MEMBERS, folder_in
 from openrd.services.folders import offset
-from openrd.services.identity import epoch_ms
 from openrd.services.membership import managed_directory, require_account
 from openrd.services.ports import FolderRepository, HandshakeRepository, UnitOfWork
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openrd.domain.directory import Directory, MemberView
-from openrd.domain.verification import rfc3339_ms
+from openrd.domain.times import rfc3339_ms
 
 
 @dataclass(frozen=True)
