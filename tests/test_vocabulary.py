@@ -1,12 +1,17 @@
-"""One vocabulary: a handler module never borrows from a sibling handler; what several share lives in
-``api/wire.py`` (parameters) or ``api/handlers/shapes.py`` (answer shapes)."""
+"""One vocabulary: a handler module never borrows from a sibling handler (what several share lives in
+``api/wire.py``, parameters, or ``api/handlers/shapes.py``, answer shapes), and names do not shadow each other."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
+import pytest
+
 import openrd.api.handlers
+from openrd import errors
+from openrd.testing import ControlApiError, OpenRD
 
 HANDLERS = Path(openrd.api.handlers.__file__).parent
 PACKAGE = "openrd.api.handlers"
@@ -51,3 +56,17 @@ def test_the_check_sees_a_sibling_import(tmp_path: Path) -> None:
     )
     imported = _imported_modules(borrower)
     assert {f"{PACKAGE}.members", f"{PACKAGE}.accounts", f"{PACKAGE}.enablement"} <= imported
+
+
+@pytest.mark.parametrize("module", ["openrd.testing", "openrd.testing.client"])
+def test_the_old_control_api_error_name_still_works_with_a_warning(module: str) -> None:
+    imported = importlib.import_module(module)
+    with pytest.warns(DeprecationWarning, match="ControlApiError"):
+        old = imported.OpenRDError
+    assert old is ControlApiError
+    assert not issubclass(ControlApiError, errors.OpenRDError)  # not the OpenAPI's error envelope
+
+
+def test_the_control_api_error_is_raised_for_a_refused_call(openrd_server: OpenRD) -> None:
+    with pytest.raises(ControlApiError, match="404"):
+        openrd_server.account("0000000000000000")
