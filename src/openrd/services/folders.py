@@ -14,9 +14,8 @@ from openrd.domain.directory import Folder
 from openrd.domain.identity import Principal
 from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
-from openrd.services.directory import folder_in
-from openrd.services.membership import managed_directory
 from openrd.services.ports import UnitOfWork
+from openrd.services.standing import folder_in, managed_directory
 
 # Alibaba documents a folder quota (QuotaExceeded.Folder.Count) but not its size; ours matches the member quota.
 MAX_FOLDERS = 1000

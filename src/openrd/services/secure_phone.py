@@ -14,14 +14,14 @@ from openrd.domain.sites import SiteProfile
 from openrd.domain.verification import Purpose
 from openrd.services import verification
 from openrd.services.context import Deps
-from openrd.services.membership import (
+from openrd.services.ports import UnitOfWork
+from openrd.services.standing import (
     check_enterprise,
     check_phone,
     check_site_action,
     require_account,
     site_of,
 )
-from openrd.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)

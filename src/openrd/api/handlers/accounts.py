@@ -12,7 +12,7 @@ from openrd.api.params import Param, TagListParam, boolean, choice, string
 from openrd.api.registry import ACCOUNT_TARGET, directory_action
 from openrd.api.wire import ACCOUNT_ID, ACCOUNT_ID_PARAM, PARENT_FOLDER, member_display_name
 from openrd.domain import directory as rules
-from openrd.services import directory
+from openrd.services import accounts
 
 
 def _name_prefix(raw: str) -> str:
@@ -34,7 +34,7 @@ class CreateResourceAccountRequest:
 
 
 def create_resource_account(ctx: CallContext, req: CreateResourceAccountRequest) -> dict[str, Any]:
-    view = directory.create_resource_account(
+    view = accounts.create_resource_account(
         ctx.deps,
         principal=ctx.principal,
         display_name=req.display_name,
@@ -52,7 +52,7 @@ class GetAccountRequest:
 
 
 def get_account(ctx: CallContext, req: GetAccountRequest) -> dict[str, Any]:
-    detail = directory.get_account(ctx.deps, principal=ctx.principal, account_id=req.account_id)
+    detail = accounts.get_account(ctx.deps, principal=ctx.principal, account_id=req.account_id)
     body = member_base(detail.view) | {
         "EmailStatus": "",
         "IdentityInformation": detail.view.enterprise_name or "",
