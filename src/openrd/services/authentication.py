@@ -39,10 +39,6 @@ from openrd.services.ports import Clock, SecretBox, UnitOfWork
 log = logging.getLogger("openrd.auth")
 
 
-def load_access_key(uow: UnitOfWork, access_key_id: str) -> AccessKey:
-    return _usable(uow.identity.get_access_key(access_key_id))
-
-
 def load_caller(uow: UnitOfWork, access_key_id: str, *, nonce: str, nonce_since_ms: int) -> Caller:
     """The key (it must exist and be active), its user and whether ``nonce`` was seen: a signed call's first lookup.
     The caller raises SignatureNonceUsed for a seen nonce at its place in A2's order."""
