@@ -34,11 +34,11 @@ from openrd.control.ops import ops_routes
 from openrd.control.sms import sms_routes
 from openrd.domain.sites import BUILTIN_SITES, SiteConfigError, SiteProfile, sites_from_mapping
 from openrd.domain.sms import RetryPolicy
+from openrd.domain.times import epoch_ms
 from openrd.domain.verification import CodePolicy
 from openrd.logs import configure_logging
 from openrd.services import delivery, verification
 from openrd.services.context import Deps
-from openrd.services.identity import epoch_ms
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
+from openrd.domain.times import rfc3339
+
 LINGER_SECONDS = 0.05  # a line reaches the stream at most this much later than it was logged
 
 # HTTP clients log each request's whole URL at INFO (httpx: "HTTP Request: POST http://user:pass@host/?api_key=…"):
@@ -34,9 +36,7 @@ _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC)
-            .isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
+            "time": rfc3339(datetime.fromtimestamp(record.created, UTC)),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

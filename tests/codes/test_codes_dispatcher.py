@@ -18,8 +18,8 @@ from openrd.adapters.clock import FixedClock
 from openrd.bootstrap import Runtime, build_runtime
 from openrd.config import load_settings
 from openrd.domain.sms import OutboundSms, RetryPolicy
+from openrd.domain.times import epoch_ms
 from openrd.services import delivery
-from openrd.services.identity import epoch_ms
 from openrd.services.ports import DeliveryError
 
 START = datetime(2024, 5, 1, 4, 0, tzinfo=UTC)

@@ -19,9 +19,9 @@ from openrd.adapters.rng import SystemRandomSource
 from openrd.bootstrap import Runtime, build_runtime
 from openrd.config import load_settings
 from openrd.domain.sites import BUILTIN_SITES
+from openrd.domain.times import epoch_ms
 from openrd.domain.verification import Purpose
 from openrd.services import verification
-from openrd.services.identity import epoch_ms
 
 NOW = datetime(2024, 5, 1, 4, 0, tzinfo=UTC)
 

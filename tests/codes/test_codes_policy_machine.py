@@ -22,9 +22,9 @@ from openrd.adapters.clock import FixedClock
 from openrd.bootstrap import Runtime, build_runtime
 from openrd.config import load_settings
 from openrd.domain.sites import BUILTIN_SITES
+from openrd.domain.times import epoch_ms
 from openrd.domain.verification import CodePolicy, Purpose
 from openrd.services import verification
-from openrd.services.identity import epoch_ms
 
 # 15:50 UTC = 23:50 in Shanghai: a run of clock moves crosses the quota day's midnight.
 START = datetime(2024, 3, 1, 15, 50, tzinfo=UTC)

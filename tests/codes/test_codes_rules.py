@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from openrd.domain.sites import BUILTIN_SITES
 from openrd.domain.sms import RetryPolicy
+from openrd.domain.times import rfc3339_ms
 from openrd.domain.verification import (
     CodePolicy,
     Purpose,
@@ -18,7 +19,6 @@ from openrd.domain.verification import (
     message_text,
     quota_day,
     retry_after_seconds,
-    rfc3339_ms,
 )
 
 WINDOWS = ((60, 1), (3600, 5), (86400, 10))

@@ -52,7 +52,7 @@ def test_reset_wipes_everything(live: Any) -> None:
     assert live.control("GET", "/accounts").json() == {"accounts": []}
     assert live.control("GET", "/clock").json()["offset_seconds"] == 0
     with live.runtime.deps.uow(write=False) as uow, pytest.raises(errors.InvalidAccessKeyIdNotFound):
-        authentication.load_access_key(uow, created["access_key_id"])
+        authentication.load_caller(uow, created["access_key_id"], nonce="", nonce_since_ms=0)
 
 
 def test_create_account_defaults(live: Any) -> None:
@@ -70,7 +70,7 @@ def test_create_account_defaults(live: Any) -> None:
     assert account["secure_mobile_phone"] is None
     assert account["enterprise_name"] is None
     with live.runtime.deps.uow(write=False) as uow:
-        key = authentication.load_access_key(uow, body["access_key_id"])
+        key = authentication.load_caller(uow, body["access_key_id"], nonce="", nonce_since_ms=0).key
     assert (key.secret, key.account_id, key.user_id) == (body["access_key_secret"], body["account_id"], None)
 
 

@@ -47,7 +47,7 @@ def test_create_ram_user(live: Any, account: dict[str, Any]) -> None:
     assert body["arn"] == f"acs:ram::{aid}:user/dev"
     assert body["access_key_id"] != account["access_key_id"]
     with live.runtime.deps.uow(write=False) as uow:
-        key = authentication.load_access_key(uow, body["access_key_id"])
+        key = authentication.load_caller(uow, body["access_key_id"], nonce="", nonce_since_ms=0).key
         principal = authentication.resolve_principal(
             uow, key=key, security_token=None, box=live.runtime.deps.box, clock=FixedClock(at_ms(0))
         )
@@ -154,7 +154,7 @@ def test_assume_role(live: Any, account: dict[str, Any]) -> None:
 
     deps = live.runtime.deps
     with deps.uow(write=False) as uow:
-        key = authentication.load_access_key(uow, body["access_key_id"])
+        key = authentication.load_caller(uow, body["access_key_id"], nonce="", nonce_since_ms=0).key
         principal = authentication.resolve_principal(
             uow, key=key, security_token=body["security_token"], box=deps.box, clock=FixedClock(at_ms(0))
         )
@@ -243,7 +243,7 @@ def test_disable_access_key(live: Any, account: dict[str, Any]) -> None:
     with live.runtime.deps.uow(write=False) as uow:
         assert uow.identity.get_access_key(account["access_key_id"]).status is AccessKeyStatus.INACTIVE  # type: ignore[union-attr]
         with pytest.raises(errors.InvalidAccessKeyIdInactive):
-            authentication.load_access_key(uow, account["access_key_id"])
+            authentication.load_caller(uow, account["access_key_id"], nonce="", nonce_since_ms=0)
     # disabling again is harmless
     assert live.control("POST", f"/access-keys/{account['access_key_id']}/disable").status_code == 204
 
@@ -252,7 +252,10 @@ def test_disable_only_touches_that_key(live: Any, account: dict[str, Any]) -> No
     other = live.make_account()
     assert live.control("POST", f"/access-keys/{account['access_key_id']}/disable").status_code == 204
     with live.runtime.deps.uow(write=False) as uow:
-        assert authentication.load_access_key(uow, other["access_key_id"]).status is AccessKeyStatus.ACTIVE
+        assert (
+            authentication.load_caller(uow, other["access_key_id"], nonce="", nonce_since_ms=0).key.status
+            is AccessKeyStatus.ACTIVE
+        )
 
 
 def test_disable_unknown_access_key(live: Any) -> None:

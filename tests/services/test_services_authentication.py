@@ -73,7 +73,7 @@ def world(deps: Deps) -> dict[str, Any]:
 
 def _key(deps: Deps, access_key_id: str) -> AccessKey:
     with deps.uow(write=False) as uow:
-        return authentication.load_access_key(uow, access_key_id)
+        return authentication.load_caller(uow, access_key_id, nonce="", nonce_since_ms=0).key
 
 
 def _resolve(deps: Deps, access_key_id: str, token: str | None, now_ms: int = NOW_MS) -> Principal:

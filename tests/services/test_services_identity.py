@@ -42,7 +42,7 @@ def test_create_account_defaults_and_root_key(deps: Deps) -> None:
     assert creds.access_key_id.startswith("LTAI")
 
     with deps.uow(write=False) as uow:
-        key = authentication.load_access_key(uow, creds.access_key_id)
+        key = authentication.load_caller(uow, creds.access_key_id, nonce="", nonce_since_ms=0).key
         principal = authentication.resolve_principal(
             uow, key=key, security_token=None, box=deps.box, clock=FixedClock(at_ms(0))
         )
@@ -105,7 +105,7 @@ def test_ram_user_key_and_policies(deps: Deps) -> None:
         uow=deps.uow(), rng=deps.rng, account_id=account_id, name="dev", policies=["AdministratorAccess", doc]
     )
     with deps.uow(write=False) as uow:
-        key = authentication.load_access_key(uow, creds.access_key_id)
+        key = authentication.load_caller(uow, creds.access_key_id, nonce="", nonce_since_ms=0).key
         assert key.user_id == user.user_id
         assert key.secret == creds.access_key_secret
         rows = list(uow.identity.policies_of("user", user.user_id))
@@ -136,7 +136,7 @@ def test_assume_role_expiration_follows_the_given_now(deps: Deps) -> None:
     assert sts.expiration == NOW + timedelta(seconds=900)
     assert sts.access_key_id.startswith("STS.")
     with deps.uow(write=False) as uow:
-        key = authentication.load_access_key(uow, sts.access_key_id)
+        key = authentication.load_caller(uow, sts.access_key_id, nonce="", nonce_since_ms=0).key
     assert key.is_sts
     assert key.secret == sts.access_key_secret
 
@@ -145,14 +145,14 @@ def test_disable_access_key(deps: Deps) -> None:
     _, creds = _account(deps)
     identity.disable_access_key(uow=deps.uow(), access_key_id=creds.access_key_id)
     with deps.uow(write=False) as uow, pytest.raises(errors.InvalidAccessKeyIdInactive):
-        authentication.load_access_key(uow, creds.access_key_id)
+        authentication.load_caller(uow, creds.access_key_id, nonce="", nonce_since_ms=0)
     with pytest.raises(errors.ControlNotFound):
         identity.disable_access_key(uow=deps.uow(), access_key_id="LTAInothere")
 
 
 def test_unknown_access_key(deps: Deps) -> None:
     with deps.uow(write=False) as uow, pytest.raises(errors.InvalidAccessKeyIdNotFound):
-        authentication.load_access_key(uow, "LTAInothere")
+        authentication.load_caller(uow, "LTAInothere", nonce="", nonce_since_ms=0)
 
 
 def test_patch_account_site_change_revalidates_the_phone(deps: Deps) -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from openrd.api.protocol import Format, render_success, to_json
 from openrd.domain.directory import JoinMethod, MemberStatus
-from openrd.domain.verification import rfc3339_ms
+from openrd.domain.times import rfc3339_ms
 
 scalars = st.one_of(
     st.none(),

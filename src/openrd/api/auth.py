@@ -16,9 +16,9 @@ from openrd.api import signing
 from openrd.api.request import Envelope, RawRequest, parse_timestamp
 from openrd.domain.identity import AccessKey, Principal
 from openrd.domain.resources import Target
+from openrd.domain.times import epoch_ms
 from openrd.services import authentication as authn
 from openrd.services.context import Deps
-from openrd.services.identity import epoch_ms
 from openrd.services.ports import Clock, RepositoryAccess, StoredOffsetClock, UnitOfWork
 
 # What the store can hold (the access_keys / request_nonces columns). PostgreSQL also refuses NUL characters; either

@@ -13,8 +13,6 @@ from typing import Any
 
 from openrd import errors
 
-MISSING: Any = object()
-
 # C0 controls and DEL: no parameter's documentation allows them, free text included (notes, names, tags); most have
 # no XML 1.0 form, and once stored they would reach every XML answer and console that shows the value.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
@@ -127,6 +125,3 @@ class TagListParam:
 
 
 AnyParam = Param | TagListParam
-
-PAGE_NUMBER = Param("PageNumber", "page_number", "integer", parse=integer(1, 10**9), default=1, doc=">= 1, default 1")
-PAGE_SIZE = Param("PageSize", "page_size", "integer", parse=integer(1, 100), default=10, doc="1-100, default 10")

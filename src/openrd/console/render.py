@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from openrd import __version__
 from openrd.domain.directory import AuditEvent
-from openrd.domain.verification import rfc3339_ms
+from openrd.domain.times import rfc3339_ms
 from openrd.services.console import ConsoleSnapshot
 
 

@@ -6,7 +6,6 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +18,7 @@ from openrd import __version__, errors
 from openrd.control.guard import Handler, guarded
 from openrd.control.openapi import openapi_document
 from openrd.control.openapi_schemas import ENTERPRISE_NAME_MAX, LIST_LIMIT, RFC3339
+from openrd.domain.times import rfc3339
 from openrd.services import emulator, identity
 from openrd.services.context import Deps
 from openrd.services.identity import AccountView
@@ -26,10 +26,6 @@ from openrd.services.identity import AccountView
 log = logging.getLogger("openrd.control")
 LIMIT = re.compile(r"[0-9]{1,4}", re.ASCII)
 ENTERPRISE_NAME_REFUSED = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def account_json(view: AccountView) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from openrd import errors
 from openrd.control.app import query_limit
 from openrd.control.guard import guarded
 from openrd.domain.directory import AuditEvent
-from openrd.domain.verification import rfc3339_ms
+from openrd.domain.times import rfc3339_ms
 from openrd.services import audit, identity
 from openrd.services.context import Deps
 

@@ -14,7 +14,7 @@ from openrd.control.app import query_limit
 from openrd.control.guard import guarded
 from openrd.domain.phone import parse_phone_syntax
 from openrd.domain.sms import SmsRecord, SmsStatus
-from openrd.domain.verification import rfc3339_ms
+from openrd.domain.times import rfc3339_ms
 from openrd.services import delivery
 from openrd.services.context import Deps
 

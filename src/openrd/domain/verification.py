@@ -9,8 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import lru_cache
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 
@@ -90,19 +89,6 @@ _TEXT = {
 def message_text(*, language: str, purpose: Purpose, code: str, ttl_seconds: int) -> str:
     template = _TEXT.get((language, purpose)) or _TEXT[("en", purpose)]
     return template.format(code=code, minutes=max(1, ttl_seconds // 60))
-
-
-@lru_cache(maxsize=16384)
-def rfc3339_ms(moment_ms: int) -> str:
-    """Memoised: a page of 100 accounts formats 200 stored times, the same ones call after call."""
-    seconds, millis = divmod(moment_ms, 1000)
-    return f"{_rfc3339_second(seconds)}.{millis:03d}Z"
-
-
-@lru_cache(maxsize=4096)
-def _rfc3339_second(seconds: int) -> str:
-    """Memoised by second too: fresh times (a new code's expiry) mostly share a few seconds."""
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 @dataclass(frozen=True)

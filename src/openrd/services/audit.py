@@ -11,8 +11,8 @@ from types import TracebackType
 from openrd import errors
 from openrd.domain.directory import AuditEvent
 from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
-from openrd.services.identity import epoch_ms
 from openrd.services.ports import RepositoryAccess, UnitOfWork
 
 log = logging.getLogger("openrd.audit")

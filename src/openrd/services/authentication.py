@@ -35,14 +35,11 @@ from openrd.domain.policy import (
 )
 from openrd.domain.request_context import RequestContext
 from openrd.domain.resources import ResourceKind, Target, account_arn, folder_arn, service_arn
-from openrd.services.identity import epoch_ms
+from openrd.domain.times import epoch_ms
 from openrd.services.ports import Clock, SecretBox, UnitOfWork
+from openrd.services.standing import directory_of
 
 log = logging.getLogger("openrd.auth")
-
-
-def load_access_key(uow: UnitOfWork, access_key_id: str) -> AccessKey:
-    return _usable(uow.identity.get_access_key(access_key_id))
 
 
 def load_caller(uow: UnitOfWork, access_key_id: str, *, nonce: str, nonce_since_ms: int) -> Caller:
@@ -179,7 +176,7 @@ def resource_arn(uow: UnitOfWork, principal: Principal, ram_action: str, target:
     (policy evaluation treats ``None`` as "any resource a Deny names, none an Allow names")."""
     if target is None:
         return service_arn(ram_action.partition(":")[0], principal.account_id)
-    directory = _directory_of(uow, principal.account_id)
+    directory = directory_of(uow, principal.account_id)
     if directory is None:
         return None
     owner = directory.master_account_id
@@ -218,7 +215,7 @@ def request_context(
         if principal.kind is PrincipalKind.ROLE_SESSION
         else principal.arn
     )
-    directory = _directory_of(uow, principal.account_id)
+    directory = directory_of(uow, principal.account_id)
     rd_path = None
     if directory is not None:
         member = uow.directory.get_member(principal.account_id)
@@ -240,12 +237,3 @@ def _folder_path(uow: UnitOfWork, directory: Directory, folder_id: str) -> str |
         return directory.root_path
     folder = uow.directory.get_folder(folder_id)
     return folder.path if folder is not None else None
-
-
-def _directory_of(uow: UnitOfWork, account_id: str) -> Directory | None:
-    """The directory an account manages, or the one it is a member of."""
-    managed = uow.directory.directory_managed_by(account_id)
-    if managed is not None:
-        return managed
-    member = uow.directory.get_member(account_id)
-    return uow.directory.get_directory(member.directory_id) if member is not None else None

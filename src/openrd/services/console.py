@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from openrd.domain.directory import AuditEvent, Directory, MemberRow
 from openrd.domain.phone import mask_phone
+from openrd.domain.times import epoch_ms
 from openrd.services.emulator import clock_offset
-from openrd.services.identity import epoch_ms
 from openrd.services.ports import Clock, UnitOfWork
 
 INBOX_LIMIT = 50

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from openrd import errors
 from openrd.domain.phone import mask_phone
 from openrd.domain.sms import OutboundSms, RetryPolicy, SmsRecord
-from openrd.services.identity import epoch_ms
+from openrd.domain.times import epoch_ms
 from openrd.services.metrics import SMS_DELIVERIES
 from openrd.services.ports import Clock, DeliveryError, SmsSender, UnitOfWork, UnitOfWorkFactory
 

@@ -1,6 +1,5 @@
-"""Enabling and destroying a directory: SendVerificationCodeForEnableRD, EnableResourceDirectory
-(docs/behaviour.md#seed-operations), InitResourceDirectory and DestroyResourceDirectory
-(docs/behaviour.md#directories)."""
+"""A directory's life: SendVerificationCodeForEnableRD, EnableResourceDirectory, InitResourceDirectory,
+DestroyResourceDirectory, and reading it: GetResourceDirectory (docs/behaviour.md#the-directory)."""
 
 from __future__ import annotations
 
@@ -10,12 +9,20 @@ from openrd import errors
 from openrd.domain.accounts import Account
 from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberStatus, MemberType
 from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
 from openrd.domain.verification import Purpose
 from openrd.services import verification
 from openrd.services.context import Deps
-from openrd.services.identity import epoch_ms, new_account_id
-from openrd.services.membership import check_enterprise, check_phone, check_site_action, require_account, site_of
+from openrd.services.identity import new_account_id
 from openrd.services.ports import UnitOfWork
+from openrd.services.standing import (
+    check_enterprise,
+    check_phone,
+    check_site_action,
+    directory_of,
+    require_account,
+    site_of,
+)
 
 SEND_ACTION = "SendVerificationCodeForEnableRD"
 
@@ -169,3 +176,19 @@ def destroy(deps: Deps, *, principal: Principal) -> None:
         if uow.directory.count_members(directory.directory_id, excluding=directory.master_account_id):
             raise errors.DeleteConflictResourceDirectoryAccount()
         uow.directory.delete_directory(directory.directory_id)
+
+
+@dataclass(frozen=True)
+class DirectoryView:
+    directory: Directory
+    identity_information: str
+
+
+def get_resource_directory(deps: Deps, *, principal: Principal) -> DirectoryView:
+    """Any member may read its directory; an account in none gets ResourceDirectoryNotInUse."""
+    with deps.uow(write=False) as uow:
+        directory = directory_of(uow, principal.account_id)
+        if directory is None:
+            raise errors.ResourceDirectoryNotInUse()
+        master = require_account(uow, directory.master_account_id)
+        return DirectoryView(directory, master.enterprise_name or "")

@@ -13,11 +13,10 @@ from openrd import errors
 from openrd.domain import directory as rules
 from openrd.domain.directory import Folder
 from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
-from openrd.services.directory import folder_in
-from openrd.services.identity import epoch_ms
-from openrd.services.membership import managed_directory
 from openrd.services.ports import UnitOfWork
+from openrd.services.standing import folder_in, managed_directory
 
 # Alibaba documents a folder quota (QuotaExceeded.Folder.Count) but not its size; ours matches the member quota.
 MAX_FOLDERS = 1000

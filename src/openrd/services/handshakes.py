@@ -33,12 +33,12 @@ from openrd.domain.directory import (
     MemberType,
 )
 from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
+from openrd.services.accounts import MAX_MEMBERS
 from openrd.services.context import Deps
-from openrd.services.directory import MAX_MEMBERS, folder_in
 from openrd.services.folders import offset
-from openrd.services.identity import epoch_ms
-from openrd.services.membership import managed_directory, require_account
 from openrd.services.ports import FolderRepository, HandshakeRepository, UnitOfWork
+from openrd.services.standing import folder_in, managed_directory, require_account
 
 TTL_MS = int(timedelta(days=rules.HANDSHAKE_TTL_DAYS).total_seconds() * 1000)
 TARGET_ACCOUNT, TARGET_EMAIL = "Account", "Email"

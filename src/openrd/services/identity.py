@@ -17,11 +17,8 @@ from openrd.domain.names import ACCOUNT_LABEL
 from openrd.domain.phone import is_valid_mobile, parse_phone_syntax
 from openrd.domain.policy import MAX_DOCUMENT_LENGTH, PolicyDocumentError, parse_policy_document, system_policy
 from openrd.domain.sites import SiteProfile
+from openrd.domain.times import epoch_ms
 from openrd.services.ports import RandomSource, SecretBox, UnitOfWork
-
-
-def epoch_ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,11 @@ from dataclasses import dataclass, replace
 from openrd import errors
 from openrd.domain.directory import Directory, Member, MemberRow, MemberType, MemberView
 from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
-from openrd.services.directory import folder_in, member_of_managed
 from openrd.services.folders import offset
-from openrd.services.identity import epoch_ms
-from openrd.services.membership import managed_directory, require_account
 from openrd.services.ports import UnitOfWork
+from openrd.services.standing import folder_in, managed_directory, member_of_managed, require_account
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ from openrd.domain.sites import SiteProfile
 from openrd.domain.verification import Purpose
 from openrd.services import verification
 from openrd.services.context import Deps
-from openrd.services.membership import (
+from openrd.services.ports import UnitOfWork
+from openrd.services.standing import (
     check_enterprise,
     check_phone,
     check_site_action,
     require_account,
     site_of,
 )
-from openrd.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _check_target(
     if standing is None:  # the caller's own account vanished (reset under a running client), as require_account
         raise errors.InvalidAccessKeyIdNotFound()
     caller = standing.account
-    directory = standing.manages  # else the directory it belongs to, as membership.directory_of finds it
+    directory = standing.manages  # else the directory it belongs to, as standing.directory_of finds it
     if directory is None and standing.member is not None:
         directory = uow.directory.get_directory(standing.member.directory_id)
     if directory is None or directory.master_account_id == caller.account_id:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from openrd import errors
 from openrd.domain.sites import SiteProfile
+from openrd.domain.times import epoch_ms
 from openrd.domain.verification import (
     CodePolicy,
     Purpose,
@@ -20,7 +21,6 @@ from openrd.domain.verification import (
     quota_day,
     retry_after_seconds,
 )
-from openrd.services.identity import epoch_ms
 from openrd.services.ports import RandomSource, SecretBox, UnitOfWork
 
 # Compared against when no code exists, so a missing code costs the same as a wrong one.

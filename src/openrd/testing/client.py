@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +18,20 @@ class Credentials:
     arn: str = ""
 
 
-class OpenRDError(AssertionError):
+class ControlApiError(AssertionError):
     """The control API refused a seeding call; the message carries its answer."""
+
+
+def __getattr__(name: str) -> Any:
+    # The old name read like openrd.errors.OpenRDError, the OpenAPI's error envelope, which this is not.
+    if name == "OpenRDError":
+        warnings.warn(
+            "openrd.testing.client.OpenRDError is deprecated; use openrd.testing.ControlApiError",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return ControlApiError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class OpenRD:
@@ -40,7 +53,7 @@ class OpenRD:
     def _call(self, method: str, path: str, *, expect: int, **kwargs: Any) -> Any:
         response = self._http.request(method, path, **kwargs)
         if response.status_code != expect:
-            raise OpenRDError(f"{method} /_openrd{path} → {response.status_code}: {response.text}")
+            raise ControlApiError(f"{method} /_openrd{path} → {response.status_code}: {response.text}")
         return response.json() if response.content else None
 
     # -- seeding
@@ -91,7 +104,9 @@ class OpenRD:
         """The code of the newest SMS sent to ``phone`` (inbox sender)."""
         message = self._call("GET", "/sms/latest", expect=200, params={"phone": phone})
         if not message.get("code"):
-            raise OpenRDError(f"the newest message to {phone} carries no readable code (is OPENRD_SMS_SENDER=inbox?)")
+            raise ControlApiError(
+                f"the newest message to {phone} carries no readable code (is OPENRD_SMS_SENDER=inbox?)"
+            )
         return str(message["code"])
 
     def audit(self, account_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:

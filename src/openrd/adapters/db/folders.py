@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select
 
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
@@ -55,6 +55,3 @@ class SqlFolderRepository(DirectoryConnection):
 
     def delete_folder(self, folder_id: str) -> None:
         self.conn.execute(delete(t.folders).where(t.folders.c.folder_id == folder_id))
-
-    def rename_folder(self, folder_id: str, name: str) -> None:
-        self.conn.execute(update(t.folders).where(t.folders.c.folder_id == folder_id).values(name=name))

@@ -7,24 +7,12 @@ from typing import Any
 
 from openrd import errors
 from openrd.api.context import CallContext
-from openrd.api.handlers.secure_phone import ACCOUNT_ID
 from openrd.api.handlers.shapes import member_base, tag_list
 from openrd.api.params import Param, TagListParam, boolean, choice, string
 from openrd.api.registry import ACCOUNT_TARGET, directory_action
+from openrd.api.wire import ACCOUNT_ID, ACCOUNT_ID_PARAM, PARENT_FOLDER, member_display_name
 from openrd.domain import directory as rules
-from openrd.domain import names
-from openrd.services import directory
-
-FOLDER_ID = rules.FOLDER_ID.pattern.strip("^$")
-
-
-def member_display_name(raw: str) -> str:
-    """A member's display name; too long is its own error, counted in characters."""
-    if len(raw) > names.MAX_MEMBER_DISPLAY_NAME:
-        raise errors.InvalidParameterAccountDisplayNameLength()
-    if not names.valid_member_display_name(raw):
-        raise ValueError(raw)
-    return raw
+from openrd.services import accounts
 
 
 def _name_prefix(raw: str) -> str:
@@ -46,7 +34,7 @@ class CreateResourceAccountRequest:
 
 
 def create_resource_account(ctx: CallContext, req: CreateResourceAccountRequest) -> dict[str, Any]:
-    view = directory.create_resource_account(
+    view = accounts.create_resource_account(
         ctx.deps,
         principal=ctx.principal,
         display_name=req.display_name,
@@ -64,7 +52,7 @@ class GetAccountRequest:
 
 
 def get_account(ctx: CallContext, req: GetAccountRequest) -> dict[str, Any]:
-    detail = directory.get_account(ctx.deps, principal=ctx.principal, account_id=req.account_id)
+    detail = accounts.get_account(ctx.deps, principal=ctx.principal, account_id=req.account_id)
     body = member_base(detail.view) | {
         "EmailStatus": "",
         "IdentityInformation": detail.view.enterprise_name or "",
@@ -76,17 +64,6 @@ def get_account(ctx: CallContext, req: GetAccountRequest) -> dict[str, Any]:
         body["Tags"] = tag_list(detail.view.tags)
     return {"RequestId": ctx.request_id, "Account": body}
 
-
-ACCOUNT_ID_PARAM = Param(
-    "AccountId",
-    "account_id",
-    "string",
-    required=True,
-    parse=string(16, ACCOUNT_ID),
-    missing=errors.MissingParameterAccountId,
-    invalid=errors.InvalidParameterAccountId,
-    doc="16 digits",
-)
 
 ROWS = (
     directory_action(
@@ -112,14 +89,7 @@ ROWS = (
                 invalid=errors.InvalidParameterAccountNamePrefix,
                 doc="2-50 (International 2-37)",
             ),
-            Param(
-                "ParentFolderId",
-                "parent_folder_id",
-                "string",
-                parse=string(16, FOLDER_ID),
-                invalid=errors.InvalidParameterParentFolderId,
-                doc="default: the root folder",
-            ),
+            PARENT_FOLDER,
             Param(
                 "PayerAccountId",
                 "payer_account_id",

@@ -11,12 +11,10 @@ from openrd.api.context import CallContext
 from openrd.api.handlers.shapes import NoParams, directory_summary, time
 from openrd.api.params import Param, choice, string
 from openrd.api.registry import RDM, directory_action
+from openrd.api.wire import CODE, PHONE
 from openrd.domain.directory import valid_management_account_name
-from openrd.domain.phone import PHONE_SYNTAX
-from openrd.services import directory, enablement
+from openrd.services import enablement
 
-PHONE = PHONE_SYNTAX.pattern
-CODE = string(64)
 ENABLE_MODES = ("CurrentAccount", "NewManagementAccount")
 
 
@@ -68,7 +66,7 @@ def destroy(ctx: CallContext, _req: NoParams) -> dict[str, Any]:
 
 
 def get_resource_directory(ctx: CallContext, _req: NoParams) -> dict[str, Any]:
-    view = directory.get_resource_directory(ctx.deps, principal=ctx.principal)
+    view = enablement.get_resource_directory(ctx.deps, principal=ctx.principal)
     d = view.directory
     body = {
         "ResourceDirectoryId": d.directory_id,

@@ -7,11 +7,10 @@ from typing import Any
 
 from openrd import errors
 from openrd.api.context import CallContext
-from openrd.api.handlers.accounts import FOLDER_ID
-from openrd.api.handlers.members import KEYWORD, PARENT_FOLDER, page_fields
-from openrd.api.handlers.shapes import time
-from openrd.api.params import PAGE_NUMBER, PAGE_SIZE, Param, string
+from openrd.api.handlers.shapes import page_fields, time
+from openrd.api.params import Param, string
 from openrd.api.registry import FOLDER_TARGET, PARENT_FOLDER_TARGET, directory_action
+from openrd.api.wire import FOLDER_ID, KEYWORD, PAGE_NUMBER, PAGE_SIZE, PARENT_FOLDER
 from openrd.domain import names
 from openrd.domain.directory import Folder
 from openrd.services import folders

@@ -10,11 +10,10 @@ from typing import Any
 
 from openrd import errors
 from openrd.api.context import CallContext
-from openrd.api.handlers.members import PARENT_FOLDER, page_fields
-from openrd.api.handlers.secure_phone import ACCOUNT_ID
-from openrd.api.handlers.shapes import time
-from openrd.api.params import PAGE_NUMBER, PAGE_SIZE, Param, TagListParam, choice, string
+from openrd.api.handlers.shapes import page_fields, time
+from openrd.api.params import Param, TagListParam, choice, string
 from openrd.api.registry import directory_action
+from openrd.api.wire import ACCOUNT_ID, PAGE_NUMBER, PAGE_SIZE, PARENT_FOLDER
 from openrd.domain import directory as rules
 from openrd.domain.accounts import LOGIN_NAME
 from openrd.domain.directory import Handshake

@@ -7,20 +7,23 @@ from typing import Any
 
 from openrd import errors
 from openrd.api.context import CallContext
-from openrd.api.handlers.accounts import ACCOUNT_ID_PARAM, FOLDER_ID, member_display_name
-from openrd.api.handlers.shapes import member_base, tag_list, time
-from openrd.api.params import PAGE_NUMBER, PAGE_SIZE, Param, TagListParam, boolean, choice, string
+from openrd.api.handlers.shapes import member_base, page_fields, tag_list, time
+from openrd.api.params import Param, TagListParam, boolean, choice, string
 from openrd.api.registry import ACCOUNT_TARGET, PARENT_FOLDER_TARGET, directory_action
+from openrd.api.wire import (
+    ACCOUNT_ID_PARAM,
+    FOLDER_ID,
+    KEYWORD,
+    PAGE_NUMBER,
+    PAGE_SIZE,
+    PARENT_FOLDER,
+    member_display_name,
+)
 from openrd.domain.directory import MemberType
 from openrd.services import members
 from openrd.services.members import AccountUpdate, MemberPage
 
 _RD = errors.EntityNotExistsResourceDirectory
-
-
-def page_fields(page_number: int, page_size: int, total: int) -> dict[str, int]:
-    """Pagination echoed back as JSON integers (docs/behaviour.md#identifiers-and-pagination)."""
-    return {"PageNumber": page_number, "PageSize": page_size, "TotalCount": total}
 
 
 def _listed(page: MemberPage, *, include_tags: bool, with_path: bool) -> list[dict[str, Any]]:
@@ -151,16 +154,7 @@ def remove_cloud_account(ctx: CallContext, req: RemoveCloudAccountRequest) -> di
 
 
 INCLUDE_TAGS = Param("IncludeTags", "include_tags", "boolean", parse=boolean, default=False)
-KEYWORD = Param("QueryKeyword", "keyword", "string", parse=string(128), doc="part of a display name, or an ID")
 TAG_FILTER = TagListParam("Tag", "tags", aliases=("Tags",), doc="filter: members carrying every tag given")
-PARENT_FOLDER = Param(
-    "ParentFolderId",
-    "parent_folder_id",
-    "string",
-    parse=string(16, FOLDER_ID),
-    invalid=errors.InvalidParameterParentFolderId,
-    doc="default: the root folder",
-)
 ACCOUNT_TYPES = (MemberType.CLOUD.value, MemberType.RESOURCE.value)
 
 ROWS = (

@@ -7,13 +7,11 @@ from typing import Any
 
 from openrd import errors
 from openrd.api.context import CallContext
-from openrd.api.handlers.enablement import CODE, PHONE
 from openrd.api.handlers.shapes import time
 from openrd.api.params import Param, string
 from openrd.api.registry import ACCOUNT_TARGET, directory_action
+from openrd.api.wire import ACCOUNT_ID, CODE, PHONE
 from openrd.services import secure_phone
-
-ACCOUNT_ID = r"[0-9]{16}"
 
 
 @dataclass(frozen=True)

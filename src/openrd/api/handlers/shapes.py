@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openrd.domain.directory import Directory, MemberView
-from openrd.domain.verification import rfc3339_ms
+from openrd.domain.times import rfc3339_ms
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,11 @@ def member_base(view: MemberView) -> dict[str, Any]:
         "Status": m.status.value,
         "Type": m.type.value,
     }
+
+
+def page_fields(page_number: int, page_size: int, total: int) -> dict[str, int]:
+    """Pagination echoed back as JSON integers."""
+    return {"PageNumber": page_number, "PageSize": page_size, "TotalCount": total}
 
 
 def tag_list(tags: Iterable[tuple[str, str]]) -> list[dict[str, str]]:

@@ -1,4 +1,5 @@
-"""Where an account stands: the directory it manages or belongs to. Shared by every directory use case."""
+"""Where the caller stands, and the checks every directory use case shares: the caller's account, the directory it
+manages or belongs to, a folder or member of that directory, its site's rules."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Mapping
 
 from openrd import errors
 from openrd.domain.accounts import Account
-from openrd.domain.directory import Directory
+from openrd.domain.directory import Directory, Folder, MemberView
 from openrd.domain.identity import Principal
 from openrd.domain.phone import Phone, is_valid_mobile, parse_phone_syntax
 from openrd.domain.sites import SiteProfile
@@ -35,6 +36,23 @@ def managed_directory(uow: UnitOfWork, principal: Principal) -> Directory:
     if directory is None:
         raise errors.EntityNotExistsResourceDirectory()
     return directory
+
+
+def folder_in(uow: UnitOfWork, directory: Directory, folder_id: str | None) -> Folder:
+    """A folder of this directory (the root when none is given); EntityNotExists.Folder otherwise."""
+    folder = uow.directory.get_folder(folder_id or directory.root_folder_id)
+    if folder is None or folder.directory_id != directory.directory_id:
+        raise errors.EntityNotExistsFolder()
+    return folder
+
+
+def member_of_managed(uow: UnitOfWork, principal: Principal, account_id: str) -> tuple[Directory, MemberView]:
+    """A member of the directory the caller manages; EntityNotExists.Account otherwise."""
+    directory = managed_directory(uow, principal)
+    view = uow.directory.member_view(account_id)
+    if view is None or view.member.directory_id != directory.directory_id:
+        raise errors.EntityNotExistsAccount()
+    return directory, view
 
 
 def site_of(sites: Mapping[str, SiteProfile], account: Account) -> SiteProfile:

@@ -1,4 +1,4 @@
-"""Reading the directory and its member accounts: GetResourceDirectory, CreateResourceAccount, GetAccount."""
+"""One member account of the caller's directory: CreateResourceAccount and GetAccount."""
 
 from __future__ import annotations
 
@@ -8,46 +8,23 @@ from dataclasses import dataclass
 from openrd import errors
 from openrd.domain import directory as rules
 from openrd.domain.accounts import Account
-from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberStatus, MemberType, MemberView
+from openrd.domain.directory import Folder, JoinMethod, Member, MemberStatus, MemberType, MemberView
 from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
-from openrd.services.identity import epoch_ms, new_account_id
-from openrd.services.membership import (
+from openrd.services.identity import new_account_id
+from openrd.services.ports import FolderRepository
+from openrd.services.standing import (
     check_site_action,
-    directory_of,
+    folder_in,
     managed_directory,
+    member_of_managed,
     require_account,
     site_of,
 )
-from openrd.services.ports import FolderRepository, UnitOfWork
 
-INTL_MAX_PREFIX = 37  # China site allows 50 (docs/behaviour.md#member-accounts)
 MAX_MEMBERS = 1000  # the documented default quota of member accounts per directory
-
-
-@dataclass(frozen=True)
-class DirectoryView:
-    directory: Directory
-    identity_information: str
-
-
-def get_resource_directory(deps: Deps, *, principal: Principal) -> DirectoryView:
-    """Any member may read its directory (docs/behaviour.md#directories); an account in none gets
-    ResourceDirectoryNotInUse."""
-    with deps.uow(write=False) as uow:
-        directory = directory_of(uow, principal.account_id)
-        if directory is None:
-            raise errors.ResourceDirectoryNotInUse()
-        master = require_account(uow, directory.master_account_id)
-        return DirectoryView(directory, master.enterprise_name or "")
-
-
-def folder_in(uow: UnitOfWork, directory: Directory, folder_id: str | None) -> Folder:
-    """A folder of this directory (the root when none is given); EntityNotExists.Folder otherwise."""
-    folder = uow.directory.get_folder(folder_id or directory.root_folder_id)
-    if folder is None or folder.directory_id != directory.directory_id:
-        raise errors.EntityNotExistsFolder()
-    return folder
+INTL_MAX_PREFIX = 37  # China site allows 50 (docs/behaviour.md#member-accounts)
 
 
 def create_resource_account(
@@ -107,14 +84,6 @@ class AccountDetail:
     view: MemberView
     folder: Folder
     location: str
-
-
-def member_of_managed(uow: UnitOfWork, principal: Principal, account_id: str) -> tuple[Directory, MemberView]:
-    directory = managed_directory(uow, principal)
-    view = uow.directory.member_view(account_id)
-    if view is None or view.member.directory_id != directory.directory_id:
-        raise errors.EntityNotExistsAccount()
-    return directory, view
 
 
 def get_account(deps: Deps, *, principal: Principal, account_id: str) -> AccountDetail:

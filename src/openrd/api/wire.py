@@ -1,0 +1,47 @@
+"""Wire parameters shared by several actions: their syntax and their declarations, in one place so every action
+spells a parameter the same way. A parameter one action alone takes stays beside its handler."""
+
+from __future__ import annotations
+
+from openrd import errors
+from openrd.api.params import Param, integer, string
+from openrd.domain import directory as rules
+from openrd.domain import names
+from openrd.domain.phone import PHONE_SYNTAX
+
+ACCOUNT_ID = r"[0-9]{16}"
+FOLDER_ID = rules.FOLDER_ID.pattern.strip("^$")
+PHONE = PHONE_SYNTAX.pattern
+CODE = string(64)
+
+
+def member_display_name(raw: str) -> str:
+    """A member's display name; too long is its own error, counted in characters."""
+    if len(raw) > names.MAX_MEMBER_DISPLAY_NAME:
+        raise errors.InvalidParameterAccountDisplayNameLength()
+    if not names.valid_member_display_name(raw):
+        raise ValueError(raw)
+    return raw
+
+
+ACCOUNT_ID_PARAM = Param(
+    "AccountId",
+    "account_id",
+    "string",
+    required=True,
+    parse=string(16, ACCOUNT_ID),
+    missing=errors.MissingParameterAccountId,
+    invalid=errors.InvalidParameterAccountId,
+    doc="16 digits",
+)
+PARENT_FOLDER = Param(
+    "ParentFolderId",
+    "parent_folder_id",
+    "string",
+    parse=string(16, FOLDER_ID),
+    invalid=errors.InvalidParameterParentFolderId,
+    doc="default: the root folder",
+)
+KEYWORD = Param("QueryKeyword", "keyword", "string", parse=string(128), doc="part of a display name, or an ID")
+PAGE_NUMBER = Param("PageNumber", "page_number", "integer", parse=integer(1, 10**9), default=1, doc=">= 1, default 1")
+PAGE_SIZE = Param("PageSize", "page_size", "integer", parse=integer(1, 100), default=10, doc="1-100, default 10")
