@@ -212,7 +212,7 @@ InvalidParameterAccountId = _error("InvalidParameter.AccountId", 400, "The Accou
 EntityNotExistsAccount = _error("EntityNotExists.Account", 404, "This resource directory account does not exist.")
 
 
-# ---------------------------------------------------------------- control API (A9): {"error": code, "message"}
+# ---------------------------------------------------------------- control API: {"error": code, "message"}
 class ControlError(OpenRDError):
     """Errors of the emulator's own /_openrd API; rendered as ``{"error", "message"}``, never as Alibaba XML."""
 
@@ -248,6 +248,66 @@ class ControlTooLarge(ControlError):
 class ControlUnsupportedMediaType(ControlError):
     code, status = "unsupported_media_type", 415
     message = "A request body must be JSON, sent with Content-Type: application/json."
+
+
+# ---------------------------------------------------------------- the emulator's own services
+class ServiceError(Exception):
+    """A refusal by a service the emulator's own entry points call (seeding, clock, SMS inbox): no Alibaba code,
+    no HTTP status; the control API maps each kind to its ``{"error", "message"}`` answer in one place."""
+
+    def __init__(self, message: str) -> None:
+        self.text = message
+        super().__init__(message)
+
+
+class InvalidInput(ServiceError):
+    """A value breaks a documented rule."""
+
+
+class InvalidPolicy(InvalidInput):
+    """A policy is neither a system policy's name nor a valid policy document."""
+
+
+class InvalidClock(InvalidInput):
+    """A clock change is ambiguous or moves the clock too far."""
+
+
+class NotFound(ServiceError):
+    """The named object does not exist."""
+
+
+class AccountNotFound(NotFound):
+    def __init__(self, account_id: str) -> None:
+        super().__init__(f"account {account_id} does not exist")
+
+
+class RoleNotFound(NotFound):
+    def __init__(self, role_arn: str) -> None:
+        super().__init__(f"role {role_arn} does not exist")
+
+
+class AccessKeyNotFound(NotFound):
+    def __init__(self, access_key_id: str) -> None:
+        super().__init__(f"AccessKey {access_key_id} does not exist")
+
+
+class MessageNotFound(NotFound):
+    def __init__(self, message_id: str) -> None:
+        super().__init__(f"message {message_id} does not exist")
+
+
+class Conflict(ServiceError):
+    """The object exists already, or is in the wrong state."""
+
+
+class RamIdentityExists(Conflict):
+    def __init__(self, kind: str, name: str, account_id: str) -> None:
+        super().__init__(f"RAM {kind} {name!r} already exists in account {account_id}")
+
+
+class MessageNotDead(Conflict):
+    def __init__(self) -> None:
+        super().__init__("only dead messages can be retried")
 
 
 EntityNotExistsFolder = _error("EntityNotExists.Folder", 404, "The resource directory folder does not exist.")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from openrd import errors
 from openrd.domain.phone import mask_phone
 from openrd.domain.sms import OutboundSms, RetryPolicy, SmsRecord
+from openrd.services.context import Deps
 from openrd.services.identity import epoch_ms
 from openrd.services.metrics import SMS_DELIVERIES
 from openrd.services.ports import Clock, DeliveryError, SmsSender, UnitOfWork, UnitOfWorkFactory
@@ -123,12 +124,13 @@ def _report(sender: SmsSender, message: SmsRecord, failure: DeliveryError | None
     )
 
 
-def retry_dead(*, uow: UnitOfWork, message_id: str) -> None:
-    with uow:
+def retry_dead(deps: Deps, *, message_id: str) -> None:
+    """Queue a dead message for delivery again, due at once."""
+    with deps.uow() as uow:
         if uow.outbox.get(message_id) is None:
-            raise errors.ControlNotFound(f"message {message_id} does not exist")
-        if not uow.outbox.requeue(message_id, now_ms=0):  # due at once
-            raise errors.ControlConflict("only dead messages can be retried")
+            raise errors.MessageNotFound(message_id)
+        if not uow.outbox.requeue(message_id, now_ms=0):
+            raise errors.MessageNotDead()
 
 
 class DeliveryWorker:
