@@ -7,6 +7,11 @@ Hierarchy::
     ├── ThrottlingError              carries retry_after → the x-acs-retry-after header
     └── NoPermission                 carries the AccessDeniedDetail object
 
+    ServiceError                     not an OpenRDError: the refusals of the emulator's own services (seeding,
+    ├── InvalidInput                 clock, SMS inbox); the control API answers each kind in one place
+    ├── NotFound                     (control/http.py)
+    └── Conflict
+
 Messages are the documented ones (api-contract B §2.c / §2.e). No HTTP types live here: the status is data.
 """
 

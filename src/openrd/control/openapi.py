@@ -1,10 +1,11 @@
 """The control API's OpenAPI 3.1 document, served at ``GET /_openrd/openapi.json``.
 
 It describes every route under ``/_openrd`` and ``/metrics`` except the console page (HTML and server-sent events,
-for people, not programs) and nothing of the Alibaba front door at ``/``. Where the domain has the rule (name and
-phone patterns, session and clock limits, policy names, SMS states) the document takes its constant; the site
-names are the server's own. The suite checks the document against the routes the app registers and fuzzes the live
-server from it with schemathesis (tests/control/test_control_openapi.py).
+for people, not programs) and nothing of the Alibaba front door at ``/``. The operations are a table
+(openapi_operations.py); request bodies and query parameters are generated from the declarations the routes parse
+them with (requests.py), so a route and its description cannot drift; the answers' shapes take the domain's
+constants (openapi_schemas.py); the site names are the server's own. The suite checks the document against the
+routes the app registers and fuzzes the live server from it with schemathesis (tests/control/test_control_openapi.py).
 """
 
 from __future__ import annotations

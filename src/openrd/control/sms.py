@@ -35,21 +35,16 @@ def sms_json(record: SmsRecord, *, readable: bool) -> dict[str, Any]:
     }
 
 
-def list_messages(deps: Deps, *, phone: str | None, status: str | None, limit: int) -> list[SmsRecord]:
-    with deps.uow(write=False) as uow:
-        return list(uow.outbox.list(phone=phone, status=status, limit=limit))
-
-
 def sms_routes(deps: Deps) -> list[Route]:
     async def messages(request: Request) -> Response:
         wanted = SMS_QUERY.parse(request.query_params)
-        records = await call(list_messages, deps, phone=wanted.phone, status=wanted.status, limit=wanted.limit)
+        records = await call(delivery.messages, deps, phone=wanted.phone, status=wanted.status, limit=wanted.limit)
         readable = deps.sender.keeps_text
         return JSONResponse({"messages": [sms_json(r, readable=readable) for r in records]})
 
     async def latest(request: Request) -> Response:
         wanted = LATEST_SMS_QUERY.parse(request.query_params)
-        records = await call(list_messages, deps, phone=wanted.phone, status=None, limit=wanted.limit)
+        records = await call(delivery.messages, deps, phone=wanted.phone, status=None, limit=wanted.limit)
         if not records:
             raise errors.ControlNotFound("no message for that phone" if wanted.phone else "no message yet")
         return JSONResponse(sms_json(records[0], readable=deps.sender.keeps_text))

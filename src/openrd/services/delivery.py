@@ -124,6 +124,12 @@ def _report(sender: SmsSender, message: SmsRecord, failure: DeliveryError | None
     )
 
 
+def messages(deps: Deps, *, phone: str | None, status: str | None, limit: int) -> list[SmsRecord]:
+    """The outbox, newest first: for one phone and in one state, or all."""
+    with deps.uow(write=False) as uow:
+        return list(uow.outbox.list(phone=phone, status=status, limit=limit))
+
+
 def retry_dead(deps: Deps, *, message_id: str) -> None:
     """Queue a dead message for delivery again, due at once."""
     with deps.uow() as uow:
