@@ -281,38 +281,26 @@ class NotFound(ServiceError):
     """The named object does not exist."""
 
 
-class AccountNotFound(NotFound):
-    def __init__(self, account_id: str) -> None:
-        super().__init__(f"account {account_id} does not exist")
+class AccountNotFound(NotFound): ...
 
 
-class RoleNotFound(NotFound):
-    def __init__(self, role_arn: str) -> None:
-        super().__init__(f"role {role_arn} does not exist")
+class RoleNotFound(NotFound): ...
 
 
-class AccessKeyNotFound(NotFound):
-    def __init__(self, access_key_id: str) -> None:
-        super().__init__(f"AccessKey {access_key_id} does not exist")
+class AccessKeyNotFound(NotFound): ...
 
 
-class MessageNotFound(NotFound):
-    def __init__(self, message_id: str) -> None:
-        super().__init__(f"message {message_id} does not exist")
+class MessageNotFound(NotFound): ...
 
 
 class Conflict(ServiceError):
     """The object exists already, or is in the wrong state."""
 
 
-class RamIdentityExists(Conflict):
-    def __init__(self, kind: str, name: str, account_id: str) -> None:
-        super().__init__(f"RAM {kind} {name!r} already exists in account {account_id}")
+class RamIdentityExists(Conflict): ...
 
 
-class MessageNotDead(Conflict):
-    def __init__(self) -> None:
-        super().__init__("only dead messages can be retried")
+class MessageNotDead(Conflict): ...
 
 
 EntityNotExistsFolder = _error("EntityNotExists.Folder", 404, "The resource directory folder does not exist.")

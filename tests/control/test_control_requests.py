@@ -116,10 +116,10 @@ def test_the_document_describes_each_body_from_its_declaration(body: Body[Any]) 
     [
         (errors.InvalidPolicy("invalid policy document: no Statement"), 400, "invalid"),
         (errors.InvalidClock("the clock offset must stay within 100 years"), 400, "invalid"),
-        (errors.AccountNotFound("1234567890123456"), 404, "not_found"),
-        (errors.MessageNotFound("m1"), 404, "not_found"),
-        (errors.RamIdentityExists("role", "ops", "1234567890123456"), 409, "conflict"),
-        (errors.MessageNotDead(), 409, "conflict"),
+        (errors.AccountNotFound("account 1234567890123456 does not exist"), 404, "not_found"),
+        (errors.MessageNotFound("message m1 does not exist"), 404, "not_found"),
+        (errors.RamIdentityExists("RAM role 'ops' already exists in account 1234567890123456"), 409, "conflict"),
+        (errors.MessageNotDead("only dead messages can be retried"), 409, "conflict"),
     ],
 )
 def test_a_service_refusal_becomes_its_control_answer(error: errors.ServiceError, status: int, code: str) -> None:

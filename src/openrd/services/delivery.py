@@ -134,9 +134,9 @@ def retry_dead(deps: Deps, *, message_id: str) -> None:
     """Queue a dead message for delivery again, due at once."""
     with deps.uow() as uow:
         if uow.outbox.get(message_id) is None:
-            raise errors.MessageNotFound(message_id)
+            raise errors.MessageNotFound(f"message {message_id} does not exist")
         if not uow.outbox.requeue(message_id, now_ms=0):
-            raise errors.MessageNotDead()
+            raise errors.MessageNotDead("only dead messages can be retried")
 
 
 class DeliveryWorker:

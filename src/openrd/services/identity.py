@@ -209,7 +209,7 @@ def _policy_rows(policies: Sequence[str]) -> list[tuple[str | None, str | None]]
 def _require_account(uow: UnitOfWork, account_id: str) -> Account:
     account = uow.accounts.get(account_id)
     if account is None:
-        raise errors.AccountNotFound(account_id)
+        raise errors.AccountNotFound(f"account {account_id} does not exist")
     return account
 
 
@@ -228,7 +228,7 @@ def create_ram_user(
     with deps.uow() as uow:
         _require_account(uow, account_id)
         if uow.identity.find_user(account_id, name) is not None:
-            raise errors.RamIdentityExists("user", name, account_id)
+            raise errors.RamIdentityExists(f"RAM user {name!r} already exists in account {account_id}")
         user = RamUser(user_id=str(2 + int(rng.digits(1)) % 8) + rng.digits(15), account_id=account_id, name=name)
         uow.identity.add_user(user)
         for policy_name, document in rows:
@@ -253,7 +253,7 @@ def create_ram_role(deps: Deps, *, account_id: str, name: str, policies: Sequenc
     with deps.uow() as uow:
         _require_account(uow, account_id)
         if uow.identity.find_role(account_id, name) is not None:
-            raise errors.RamIdentityExists("role", name, account_id)
+            raise errors.RamIdentityExists(f"RAM role {name!r} already exists in account {account_id}")
         role = RamRole(role_id="3" + deps.rng.digits(18), account_id=account_id, name=name)
         uow.identity.add_role(role)
         for policy_name, document in rows:
@@ -278,7 +278,7 @@ def assume_role(deps: Deps, *, role_arn: str, session_name: str, duration_second
     with deps.uow() as uow:
         role = uow.identity.find_role(account_id, role_name)
         if role is None:
-            raise errors.RoleNotFound(role_arn)
+            raise errors.RoleNotFound(f"role {role_arn} does not exist")
         credentials = _new_access_key(rng, sts=True)
         token = "CAIS" + rng.token(96)
         session = StsSession(
@@ -306,7 +306,7 @@ def assume_role(deps: Deps, *, role_arn: str, session_name: str, duration_second
 def disable_access_key(deps: Deps, *, access_key_id: str) -> None:
     with deps.uow() as uow:
         if not uow.identity.set_access_key_status(access_key_id, AccessKeyStatus.INACTIVE.value):
-            raise errors.AccessKeyNotFound(access_key_id)
+            raise errors.AccessKeyNotFound(f"AccessKey {access_key_id} does not exist")
 
 
 def create_root_access_key(deps: Deps, *, account_id: str) -> Credentials:
