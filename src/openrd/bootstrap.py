@@ -28,8 +28,9 @@ from openrd.adapters.sms import make_sender
 from openrd.api.app import CallThreads, make_front_door
 from openrd.config import ConfigError, Settings, load_settings
 from openrd.console.app import console_routes
-from openrd.control.app import identity_routes, not_routed
+from openrd.control.app import control_routes
 from openrd.control.audit import audit_routes
+from openrd.control.http import not_routed
 from openrd.control.ops import ops_routes
 from openrd.control.sms import sms_routes
 from openrd.domain.sites import BUILTIN_SITES, SiteConfigError, SiteProfile, sites_from_mapping
@@ -165,7 +166,7 @@ def make_worker(deps: Deps) -> delivery.DeliveryWorker:
 def build_app(runtime: Runtime) -> Starlette:
     deps = runtime.deps
     routes = [
-        *identity_routes(deps),
+        *control_routes(deps),
         *sms_routes(deps),
         *audit_routes(deps),
         *console_routes(deps),

@@ -102,14 +102,13 @@ def api_reference() -> None:
 def _start_clock(settings: Settings) -> None:
     """OPENRD_CLOCK_START: the emulator clock reads this time when the server starts, then runs on."""
     from openrd.bootstrap import build_runtime
-    from openrd.errors import ControlInvalid
+    from openrd.errors import InvalidInput
     from openrd.services import emulator
 
     runtime = build_runtime(settings, upgrade=False)
     try:
-        offset = emulator.offset_for(settings.clock_start or "", real_now=runtime.deps.wall_clock.now())
-        emulator.set_clock(uow=runtime.deps.uow(), offset_seconds=offset)
-    except ControlInvalid as exc:
+        offset = emulator.set_clock(runtime.deps, now=emulator.parse_moment(settings.clock_start or ""))
+    except InvalidInput as exc:
         raise click.ClickException(f"OPENRD_CLOCK_START: {exc.text}") from None
     finally:
         runtime.close()

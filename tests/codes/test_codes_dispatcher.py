@@ -163,12 +163,12 @@ def test_a_lease_hides_a_message_until_it_expires(runtime: Runtime) -> None:
 def test_retry_dead_requeues_only_dead_messages(runtime: Runtime) -> None:
     run = Pass(runtime, ScriptedSender([DeliveryError("refused", permanent=True)]), RetryPolicy())
     queue(runtime)
-    with pytest.raises(errors.ControlConflict):
-        delivery.retry_dead(uow=runtime.deps.uow(), message_id="m1")  # pending, not dead
+    with pytest.raises(errors.MessageNotDead):
+        delivery.retry_dead(runtime.deps, message_id="m1")  # pending, not dead
     run()
-    with pytest.raises(errors.ControlNotFound):
-        delivery.retry_dead(uow=runtime.deps.uow(), message_id="nope")
-    delivery.retry_dead(uow=runtime.deps.uow(), message_id="m1")
+    with pytest.raises(errors.MessageNotFound):
+        delivery.retry_dead(runtime.deps, message_id="nope")
+    delivery.retry_dead(runtime.deps, message_id="m1")
     assert status(runtime)[:2] == ("pending", 0)
     assert run() == [delivery.DeliveryOutcome("m1", delivered=True)]
 

@@ -208,8 +208,7 @@ def test_a_stored_control_character_is_replaced_in_the_xml(world: Any, sdk: Any,
     reads back as parsable XML: each character XML cannot hold arrives as U+FFFD, the rest as it was."""
     master = _management_account(world, sdk, server)
     deps = server.runtime.deps
-    changes = {"enterprise_name": "ACME\x01Ltd\r\n"}
-    identity.patch_account(uow=deps.uow(), sites=deps.sites, account_id=master.account_id, changes=changes)
+    identity.patch_account(deps, account_id=master.account_id, enterprise_name="ACME\x01Ltd\r\n")
     answer = _core_xml(sdk, server, master, "GetAccount", AccountId=master.account_id)
     assert answer.tag == "GetAccountResponse"
     assert answer.findtext("Account/IdentityInformation") == "ACME\ufffdLtd\r\n"

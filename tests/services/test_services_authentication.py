@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,33 +29,32 @@ class FixedClock:
         return int(self.current.timestamp() * 1000)
 
 
-def _deny_doc(action: str) -> dict[str, Any]:
-    return {"Version": "1", "Statement": [{"Effect": "Deny", "Action": action, "Resource": "*"}]}
+def _deny_doc(action: str) -> str:
+    return json.dumps({"Version": "1", "Statement": [{"Effect": "Deny", "Action": action, "Resource": "*"}]})
+
+
+def at_now(deps: Deps) -> Deps:
+    """The services read the emulator clock from ``deps``: here it stands at NOW."""
+    return deps.evolve(clock=FixedClock(NOW))
 
 
 @pytest.fixture
 def world(deps: Deps) -> dict[str, Any]:
     """An account with a RAM user, a RAM role and an assumed-role session."""
-    account, root = identity.create_account(
-        uow=deps.uow(), rng=deps.rng, sites=deps.sites, now=NOW, display_name="Acme"
-    )
+    account, root = identity.create_account(at_now(deps), display_name="Acme")
     aid = account.account_id
     user, user_creds = identity.create_ram_user(
-        uow=deps.uow(),
-        rng=deps.rng,
+        deps,
         account_id=aid,
         name="dev",
         policies=["AliyunResourceDirectoryFullAccess", _deny_doc("resourcemanager:DeleteAccount")],
     )
-    bare, bare_creds = identity.create_ram_user(uow=deps.uow(), rng=deps.rng, account_id=aid, name="bare")
+    bare, bare_creds = identity.create_ram_user(deps, account_id=aid, name="bare")
     role = identity.create_ram_role(
-        uow=deps.uow(), rng=deps.rng, account_id=aid, name="Auditor", policies=["AliyunResourceDirectoryReadOnlyAccess"]
+        deps, account_id=aid, name="Auditor", policies=["AliyunResourceDirectoryReadOnlyAccess"]
     )
     sts = identity.assume_role(
-        uow=deps.uow(),
-        rng=deps.rng,
-        box=deps.box,
-        now=NOW,
+        at_now(deps),
         role_arn=f"acs:ram::{aid}:role/Auditor",
         session_name="alice-session",
         duration_seconds=3600,
@@ -133,10 +133,7 @@ def test_sts_token_expires_on_the_given_clock(deps: Deps, world: dict[str, Any])
 
 def test_sts_token_for_another_access_key(deps: Deps, world: dict[str, Any]) -> None:
     other = identity.assume_role(
-        uow=deps.uow(),
-        rng=deps.rng,
-        box=deps.box,
-        now=NOW,
+        at_now(deps),
         role_arn=f"acs:ram::{world['account_id']}:role/Auditor",
         session_name="bob-session",
     )

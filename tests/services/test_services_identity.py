@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,22 +16,22 @@ from openrd.services.context import Deps
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
+def at_now(deps: Deps) -> Deps:
+    """The services read the emulator clock from ``deps``: here it stands at NOW."""
+    return deps.evolve(clock=FixedClock(NOW))
+
+
 def _account(deps: Deps, **fields: object) -> tuple[str, identity.Credentials]:
     fields.setdefault("display_name", "Acme")
     account, creds = identity.create_account(
-        uow=deps.uow(),
-        rng=deps.rng,
-        sites=deps.sites,
-        now=NOW,
+        at_now(deps),
         **fields,  # type: ignore[arg-type]
     )
     return account.account_id, creds
 
 
 def test_create_account_defaults_and_root_key(deps: Deps) -> None:
-    account, creds = identity.create_account(
-        uow=deps.uow(), rng=deps.rng, sites=deps.sites, now=NOW, display_name="Acme"
-    )
+    account, creds = identity.create_account(at_now(deps), display_name="Acme")
     assert len(account.account_id) == 16
     assert account.account_id.isdigit()
     assert account.account_id[0] != "0"
@@ -51,15 +52,12 @@ def test_create_account_defaults_and_root_key(deps: Deps) -> None:
     assert key.status is AccessKeyStatus.ACTIVE
     assert principal.kind is PrincipalKind.ROOT
     assert principal.arn == f"acs:ram::{account.account_id}:root"
-    assert identity.get_account(uow=deps.uow(write=False), account_id=account.account_id) == account
+    assert identity.get_account(deps, account_id=account.account_id) == account
 
 
 def test_create_account_keeps_given_fields(deps: Deps) -> None:
     account, _ = identity.create_account(
-        uow=deps.uow(),
-        rng=deps.rng,
-        sites=deps.sites,
-        now=NOW,
+        at_now(deps),
         display_name="Acme CN",
         name="admin@acme.example",
         site="cn",
@@ -84,17 +82,17 @@ def test_create_account_keeps_given_fields(deps: Deps) -> None:
     ],
 )
 def test_create_account_rejects_bad_input_and_writes_nothing(deps: Deps, fields: dict[str, object]) -> None:
-    with pytest.raises(errors.ControlInvalid):
-        identity.create_account(uow=deps.uow(), rng=deps.rng, sites=deps.sites, now=NOW, **fields)  # type: ignore[arg-type]
-    assert list(identity.list_accounts(uow=deps.uow(write=False))) == []
+    with pytest.raises(errors.InvalidInput):
+        identity.create_account(at_now(deps), **fields)  # type: ignore[arg-type]
+    assert list(identity.list_accounts(deps)) == []
 
 
 def test_accounts_get_unknown_and_list(deps: Deps) -> None:
-    with pytest.raises(errors.ControlNotFound):
-        identity.get_account(uow=deps.uow(write=False), account_id="1234567890123456")
+    with pytest.raises(errors.NotFound):
+        identity.get_account(deps, account_id="1234567890123456")
     first, _ = _account(deps, display_name="First")
     second, _ = _account(deps, display_name="Second")
-    listed = [a.account_id for a in identity.list_accounts(uow=deps.uow(write=False))]
+    listed = [a.account_id for a in identity.list_accounts(deps)]
     assert sorted(listed) == sorted([first, second])
 
 
@@ -102,7 +100,7 @@ def test_ram_user_key_and_policies(deps: Deps) -> None:
     account_id, _ = _account(deps)
     doc = {"Version": "1", "Statement": [{"Effect": "Deny", "Action": "resourcemanager:Delete*", "Resource": "*"}]}
     user, creds = identity.create_ram_user(
-        uow=deps.uow(), rng=deps.rng, account_id=account_id, name="dev", policies=["AdministratorAccess", doc]
+        deps, account_id=account_id, name="dev", policies=["AdministratorAccess", json.dumps(doc)]
     )
     with deps.uow(write=False) as uow:
         key = authentication.load_caller(uow, creds.access_key_id, nonce="", nonce_since_ms=0).key
@@ -116,19 +114,16 @@ def test_ram_user_key_and_policies(deps: Deps) -> None:
 
 def test_role_conflict_is_case_insensitive(deps: Deps) -> None:
     account_id, _ = _account(deps)
-    identity.create_ram_role(uow=deps.uow(), rng=deps.rng, account_id=account_id, name="Ops")
-    with pytest.raises(errors.ControlConflict):
-        identity.create_ram_role(uow=deps.uow(), rng=deps.rng, account_id=account_id, name="OPS")
+    identity.create_ram_role(deps, account_id=account_id, name="Ops")
+    with pytest.raises(errors.Conflict):
+        identity.create_ram_role(deps, account_id=account_id, name="OPS")
 
 
 def test_assume_role_expiration_follows_the_given_now(deps: Deps) -> None:
     account_id, _ = _account(deps)
-    identity.create_ram_role(uow=deps.uow(), rng=deps.rng, account_id=account_id, name="Ops")
+    identity.create_ram_role(deps, account_id=account_id, name="Ops")
     sts = identity.assume_role(
-        uow=deps.uow(),
-        rng=deps.rng,
-        box=deps.box,
-        now=NOW,
+        at_now(deps),
         role_arn=f"acs:ram::{account_id}:role/ops",
         session_name="alice",
         duration_seconds=900,
@@ -143,11 +138,11 @@ def test_assume_role_expiration_follows_the_given_now(deps: Deps) -> None:
 
 def test_disable_access_key(deps: Deps) -> None:
     _, creds = _account(deps)
-    identity.disable_access_key(uow=deps.uow(), access_key_id=creds.access_key_id)
+    identity.disable_access_key(deps, access_key_id=creds.access_key_id)
     with deps.uow(write=False) as uow, pytest.raises(errors.InvalidAccessKeyIdInactive):
         authentication.load_caller(uow, creds.access_key_id, nonce="", nonce_since_ms=0)
-    with pytest.raises(errors.ControlNotFound):
-        identity.disable_access_key(uow=deps.uow(), access_key_id="LTAInothere")
+    with pytest.raises(errors.NotFound):
+        identity.disable_access_key(deps, access_key_id="LTAInothere")
 
 
 def test_unknown_access_key(deps: Deps) -> None:
@@ -157,13 +152,11 @@ def test_unknown_access_key(deps: Deps) -> None:
 
 def test_patch_account_site_change_revalidates_the_phone(deps: Deps) -> None:
     account_id, _ = _account(deps, site="cn", secure_mobile_phone="86-13900001234")
-    with pytest.raises(errors.ControlInvalid):
-        identity.patch_account(uow=deps.uow(), sites=deps.sites, account_id=account_id, changes={"site": "intl"})
-    unchanged = identity.get_account(uow=deps.uow(write=False), account_id=account_id)
+    with pytest.raises(errors.InvalidInput):
+        identity.patch_account(deps, account_id=account_id, site="intl")
+    unchanged = identity.get_account(deps, account_id=account_id)
     assert unchanged.site == "cn"
-    moved = identity.patch_account(
-        uow=deps.uow(), sites=deps.sites, account_id=account_id, changes={"site": "intl", "secure_mobile_phone": None}
-    )
+    moved = identity.patch_account(deps, account_id=account_id, site="intl", secure_mobile_phone=None)
     assert (moved.site, moved.secure_mobile_phone) == ("intl", None)
 
 

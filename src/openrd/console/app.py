@@ -22,14 +22,15 @@ from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from openrd import errors
 from openrd.console.render import AuditFilters, ConsoleRenderer
 from openrd.console.stream import StreamTiming, snapshot_events
-from openrd.control.app import clock_handler
+from openrd.control.emulator import clock_handler
 from openrd.control.guard import guarded
+from openrd.control.http import error_response
 from openrd.services import console
 from openrd.services.context import Deps
 
@@ -94,10 +95,8 @@ def with_browser_token(request: Request, admin_token: str | None, *, query_token
     return Request(scope, request.receive)
 
 
-def console_routes(deps: Deps) -> list[Route]:
-    renderer = ConsoleRenderer()
-    assets = load_assets()
-    urls = {
+def page_urls(assets: dict[str, Asset]) -> dict[str, str]:
+    return {
         "css": f"{PAGE}/static/console.css?v={assets['console.css'].version}",
         "js": f"{PAGE}/static/console.js?v={assets['console.js'].version}",
         "events": f"{PAGE}/events",
@@ -105,17 +104,11 @@ def console_routes(deps: Deps) -> list[Route]:
         "page": PAGE,
     }
 
+
+def page_handler(deps: Deps, renderer: ConsoleRenderer, urls: dict[str, str]) -> Handler:
     # Reading and rendering both run in the thread pool: database I/O and Jinja stay off the event loop.
-    def read_snapshot() -> console.ConsoleSnapshot:
-        return console.snapshot(
-            uow=deps.uow(write=False), wall_clock=deps.wall_clock, codes_readable=deps.sender.keeps_text
-        )
-
     def render_page(filters: AuditFilters) -> str:
-        return renderer.page(read_snapshot(), filters=filters, urls=urls)
-
-    def render_payload() -> dict[str, Any]:
-        return renderer.payload(read_snapshot())
+        return renderer.page(console.snapshot(deps), filters=filters, urls=urls)
 
     async def page(request: Request) -> Response:
         if deps.settings.admin_token is not None and TOKEN_PARAM in request.query_params:
@@ -135,9 +128,16 @@ def console_routes(deps: Deps) -> list[Route]:
         html = await run_in_threadpool(render_page, AuditFilters.from_query(request.query_params))
         return HTMLResponse(html, headers=SECURITY_HEADERS)
 
+    return page
+
+
+def events_handler(deps: Deps, renderer: ConsoleRenderer) -> Handler:
+    def render_payload() -> dict[str, Any]:
+        return renderer.payload(console.snapshot(deps))
+
     async def events(request: Request) -> Response:
         async def read_marker() -> str:
-            return await run_in_threadpool(console.change_marker, uow=deps.uow(write=False))
+            return await run_in_threadpool(console.change_marker, deps)
 
         async def read_payload() -> dict[str, Any]:
             return await run_in_threadpool(render_payload)
@@ -152,6 +152,10 @@ def console_routes(deps: Deps) -> list[Route]:
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
 
+    return events
+
+
+def asset_handler(assets: dict[str, Asset]) -> Handler:
     async def asset(request: Request) -> Response:
         found = assets.get(request.path_params["name"])
         if found is None:
@@ -161,28 +165,39 @@ def console_routes(deps: Deps) -> list[Route]:
             return Response(status_code=304, headers=headers)
         return Response(found.body, media_type=found.media_type, headers=headers)
 
-    def browser_guarded(handler: Handler, *, page_route: bool = False) -> Handler:
-        inner = guarded(deps, handler)
-        token = deps.settings.admin_token
+    return asset
 
-        async def endpoint(request: Request) -> Response:
-            if token is not None and not page_route and TOKEN_PARAM in request.query_params:
-                # A token in this URL would sit in logs and history for as long as the stream runs.
-                refused = errors.ControlUnauthorized(f"Open {PAGE}?token=… once; this route takes its cookie only.")
-                return JSONResponse({"error": refused.code, "message": refused.text}, status_code=refused.status)
-            response = await inner(with_browser_token(request, token, query_token=page_route))
-            if page_route and response.status_code in (401, 403):
-                # guarded answers in JSON; a person opening the page gets the same verdict as a page.
-                message = json.loads(bytes(response.body)).get("message", "")
-                html = renderer.denied(status=response.status_code, message=message)
-                return HTMLResponse(html, status_code=response.status_code, headers=SECURITY_HEADERS)
-            return response
 
-        return endpoint
+def browser_guarded(deps: Deps, renderer: ConsoleRenderer, handler: Handler, *, page_route: bool = False) -> Handler:
+    """``guarded`` for a browser: the token may come as the console cookie (or, on the page, ``?token=``), and
+    the page answers a refusal as a page."""
+    inner = guarded(deps, handler)
+    token = deps.settings.admin_token
 
+    async def endpoint(request: Request) -> Response:
+        if token is not None and not page_route and TOKEN_PARAM in request.query_params:
+            # A token in this URL would sit in logs and history for as long as the stream runs.
+            return error_response(
+                errors.ControlUnauthorized(f"Open {PAGE}?token=… once; this route takes its cookie only.")
+            )
+        response = await inner(with_browser_token(request, token, query_token=page_route))
+        if page_route and response.status_code in (401, 403):
+            # guarded answers in JSON; a person opening the page gets the same verdict as a page.
+            message = json.loads(bytes(response.body)).get("message", "")
+            html = renderer.denied(status=response.status_code, message=message)
+            return HTMLResponse(html, status_code=response.status_code, headers=SECURITY_HEADERS)
+        return response
+
+    return endpoint
+
+
+def console_routes(deps: Deps) -> list[Route]:
+    renderer = ConsoleRenderer()
+    assets = load_assets()
+    page = page_handler(deps, renderer, page_urls(assets))
     return [
-        Route(PAGE, browser_guarded(page, page_route=True), methods=["GET"]),
-        Route(f"{PAGE}/events", browser_guarded(events), methods=["GET"]),
-        Route(f"{PAGE}/clock", browser_guarded(clock_handler(deps)), methods=["POST"]),
-        Route(f"{PAGE}/static/{{name}}", browser_guarded(asset), methods=["GET"]),
+        Route(PAGE, browser_guarded(deps, renderer, page, page_route=True), methods=["GET"]),
+        Route(f"{PAGE}/events", browser_guarded(deps, renderer, events_handler(deps, renderer)), methods=["GET"]),
+        Route(f"{PAGE}/clock", browser_guarded(deps, renderer, clock_handler(deps)), methods=["POST"]),
+        Route(f"{PAGE}/static/{{name}}", browser_guarded(deps, renderer, asset_handler(assets)), methods=["GET"]),
     ]

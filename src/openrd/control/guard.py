@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Message, Receive
 
 from openrd import errors
 from openrd.config import Settings
+from openrd.control.http import error_response, internal_error
 from openrd.services.context import Deps
 
 log = logging.getLogger("openrd.control")
@@ -140,7 +141,8 @@ class RequestRules:
 
 
 def guarded(deps: Deps, handler: Handler) -> Handler:
-    """The rules above for every path but health and ready; every ControlError becomes ``{"error","message"}``."""
+    """The rules above for every path but health and ready; every control error and every service's refusal
+    becomes ``{"error","message"}`` (``http.error_response``)."""
     rules = RequestRules.from_settings(deps.settings)
 
     async def endpoint(request: Request) -> Response:
@@ -154,10 +156,10 @@ def guarded(deps: Deps, handler: Handler) -> Handler:
                 # Ids never hold NUL, and PostgreSQL refuses it in a query: nothing by that name exists.
                 raise errors.ControlNotFound("no object has an id with a NUL character")
             return await handler(request)
-        except errors.OpenRDError as error:
-            return JSONResponse({"error": error.code, "message": error.text}, status_code=error.status)
+        except (errors.OpenRDError, errors.ServiceError) as error:
+            return error_response(error)
         except Exception:
             log.exception("control API internal error")
-            return JSONResponse({"error": "internal", "message": "Internal error; see the server log."}, 500)
+            return internal_error()
 
     return endpoint

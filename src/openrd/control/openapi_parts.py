@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from openrd.control.openapi_schemas import JSON, LIST_LIMIT, Schema, ref
+from openrd.control.fields import Schema
+
+JSON = "application/json"
+
+
+def ref(kind: str, name: str) -> Schema:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def schema(name: str) -> Schema:
+    return ref("schemas", name)
 
 
 def json_response(description: str, schema: Schema, *, links: dict[str, Schema] | None = None) -> Schema:
@@ -77,18 +87,5 @@ def with_body_errors(paths: dict[str, Schema]) -> dict[str, Schema]:
     return paths
 
 
-def path_id(description: str, schema: Schema) -> Schema:
-    return {"name": "id", "in": "path", "required": True, "description": description, "schema": schema}
-
-
-def query(name: str, description: str, schema: Schema) -> Schema:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
-
-
-def optional_filter(pattern: str) -> Schema:
-    """A query filter whose empty value counts as absent."""
-    return {"type": "string", "pattern": f"^({pattern.removeprefix('^').removesuffix('$')})?$"}
-
-
-def limit(default: int) -> Schema:
-    return {"type": "integer", "minimum": 1, "maximum": LIST_LIMIT, "default": default}
+def path_id(description: str, value: Schema) -> Schema:
+    return {"name": "id", "in": "path", "required": True, "description": description, "schema": value}

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from openrd.domain.directory import AuditEvent, Directory, MemberRow
 from openrd.domain.phone import mask_phone
 from openrd.domain.times import epoch_ms
+from openrd.services.context import Deps
 from openrd.services.emulator import clock_offset
-from openrd.services.ports import Clock, UnitOfWork
+from openrd.services.ports import UnitOfWork
 
 INBOX_LIMIT = 50
 AUDIT_LIMIT = 200
@@ -155,18 +156,12 @@ def _members(tree: FolderNode) -> set[str]:
     return found
 
 
-def snapshot(
-    *,
-    uow: UnitOfWork,
-    wall_clock: Clock,
-    codes_readable: bool,
-    inbox_limit: int = INBOX_LIMIT,
-    audit_limit: int = AUDIT_LIMIT,
-) -> ConsoleSnapshot:
-    """Everything the page shows, from one read transaction (pass ``deps.uow(write=False)``)."""
-    with uow:
+def snapshot(deps: Deps, *, inbox_limit: int = INBOX_LIMIT, audit_limit: int = AUDIT_LIMIT) -> ConsoleSnapshot:
+    """Everything the page shows, from one read transaction."""
+    codes_readable = deps.sender.keeps_text
+    with deps.uow(write=False) as uow:
         offset = clock_offset(uow)
-        now = wall_clock.now() + timedelta(seconds=offset)
+        now = deps.wall_clock.now() + timedelta(seconds=offset)
         inbox = tuple(
             InboxRow(
                 message_id=record.message_id,
@@ -209,14 +204,14 @@ def snapshot(
     )
 
 
-def change_marker(*, uow: UnitOfWork) -> str:
+def change_marker(deps: Deps) -> str:
     """A few indexed reads that move whenever the page would: newest SMS and status counts, newest audit event
     (every API call writes one, so directory changes show here), the clock offset and the directory list.
 
     Control-API-only edits (a new account, a patched phone) leave no audit event; the console also refreshes
     on a slower timer to catch those.
     """
-    with uow:
+    with deps.uow(write=False) as uow:
         parts = (
             [(r.message_id, r.created_ms) for r in uow.outbox.list(phone=None, status=None, limit=1)],
             sorted(uow.outbox.counts_by_status().items()),

@@ -17,6 +17,7 @@ from openrd import errors
 from openrd.domain.phone import mask_phone
 from openrd.domain.sms import OutboundSms, RetryPolicy, SmsRecord
 from openrd.domain.times import epoch_ms
+from openrd.services.context import Deps
 from openrd.services.metrics import SMS_DELIVERIES
 from openrd.services.ports import Clock, DeliveryError, SmsSender, UnitOfWork, UnitOfWorkFactory
 
@@ -123,12 +124,19 @@ def _report(sender: SmsSender, message: SmsRecord, failure: DeliveryError | None
     )
 
 
-def retry_dead(*, uow: UnitOfWork, message_id: str) -> None:
-    with uow:
+def messages(deps: Deps, *, phone: str | None, status: str | None, limit: int) -> list[SmsRecord]:
+    """The outbox, newest first: for one phone and in one state, or all."""
+    with deps.uow(write=False) as uow:
+        return list(uow.outbox.list(phone=phone, status=status, limit=limit))
+
+
+def retry_dead(deps: Deps, *, message_id: str) -> None:
+    """Queue a dead message for delivery again, due at once."""
+    with deps.uow() as uow:
         if uow.outbox.get(message_id) is None:
-            raise errors.ControlNotFound(f"message {message_id} does not exist")
-        if not uow.outbox.requeue(message_id, now_ms=0):  # due at once
-            raise errors.ControlConflict("only dead messages can be retried")
+            raise errors.MessageNotFound(f"message {message_id} does not exist")
+        if not uow.outbox.requeue(message_id, now_ms=0):
+            raise errors.MessageNotDead("only dead messages can be retried")
 
 
 class DeliveryWorker:

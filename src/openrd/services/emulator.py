@@ -1,11 +1,12 @@
-"""Emulator-wide operations: the controllable clock's offset and the state reset (docs/behaviour.md#clock-and-reset)."""
+"""Emulator-wide operations: the controllable clock's offset and the state reset (docs/behaviour.md#control-api)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from openrd import errors
-from openrd.services.ports import Store, UnitOfWork, UnitOfWorkFactory
+from openrd.services.context import Deps
+from openrd.services.ports import UnitOfWork
 
 CLOCK_OFFSET_KEY = "clock_offset_seconds"
 MAX_OFFSET_SECONDS = 100 * 365 * 86400
@@ -16,34 +17,45 @@ def clock_offset(uow: UnitOfWork) -> int:
     return int(value) if value else 0
 
 
-def read_clock_offset(*, uow_factory: UnitOfWorkFactory) -> int:
-    with uow_factory(write=False) as uow:
+def read_clock_offset(deps: Deps) -> int:
+    with deps.uow(write=False) as uow:
         return clock_offset(uow)
 
 
-def set_clock(*, uow: UnitOfWork, advance_seconds: int | None = None, offset_seconds: int | None = None) -> int:
-    """Move the emulator clock: relative (``advance_seconds``) or absolute (``offset_seconds``); returns the offset."""
-    if (advance_seconds is None) == (offset_seconds is None):
-        raise errors.ControlInvalid("give exactly one of advance_seconds, offset_seconds or now")
-    with uow:
+def set_clock(
+    deps: Deps,
+    *,
+    advance_seconds: int | None = None,
+    offset_seconds: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Move the emulator clock: relative (``advance_seconds``), absolute (``offset_seconds``), or so that it reads
+    ``now`` at this moment (whole seconds); exactly one of them. Returns the new offset."""
+    if sum(given is not None for given in (advance_seconds, offset_seconds, now)) != 1:
+        raise errors.InvalidClock("give exactly one of advance_seconds, offset_seconds or now")
+    if now is not None:
+        if now.tzinfo is None:
+            raise errors.InvalidClock("now needs a time zone (Z for UTC)")
+        offset_seconds = round((now - deps.wall_clock.now()).total_seconds())
+    with deps.uow() as uow:
         offset = offset_seconds if offset_seconds is not None else clock_offset(uow) + (advance_seconds or 0)
         if abs(offset) > MAX_OFFSET_SECONDS:
-            raise errors.ControlInvalid("the clock offset must stay within 100 years")
+            raise errors.InvalidClock("the clock offset must stay within 100 years")
         uow.state.put(CLOCK_OFFSET_KEY, str(offset))
     return offset
 
 
-def offset_for(moment: str, *, real_now: datetime) -> int:
-    """The offset that makes the emulator clock read ``moment`` (RFC 3339) now, in whole seconds."""
+def parse_moment(text: str) -> datetime:
+    """An RFC 3339 time as configured (``OPENRD_CLOCK_START``), for ``set_clock(now=...)``."""
     try:
-        target = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise errors.ControlInvalid("now must be an RFC 3339 time such as 2026-01-01T00:00:00Z") from None
-    if target.tzinfo is None:
-        raise errors.ControlInvalid("now needs a time zone (Z for UTC)")
-    return round((target - real_now).total_seconds())
+        raise errors.InvalidClock("now must be an RFC 3339 time such as 2026-01-01T00:00:00Z") from None
+    if moment.tzinfo is None:
+        raise errors.InvalidClock("now needs a time zone (Z for UTC)")
+    return moment
 
 
-def reset(*, store: Store) -> None:
+def reset(deps: Deps) -> None:
     """Wipe every table, the clock offset included."""
-    store.reset()
+    deps.store.reset()

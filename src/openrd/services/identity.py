@@ -1,12 +1,15 @@
-"""Accounts, RAM users and roles, AccessKeys and STS sessions — the identity world the control API seeds."""
+"""Accounts, RAM users and roles, AccessKeys and STS sessions — the identity world the control API seeds.
+
+Every use case takes ``deps`` and typed keyword arguments, and refuses with the service errors of ``errors``
+(``InvalidInput``, ``NotFound``, ``Conflict`` and their kinds); the control API maps those to its answers."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from enum import Enum
+from typing import Final
 
 from openrd import errors
 from openrd.domain import identity as ident
@@ -18,7 +21,8 @@ from openrd.domain.phone import is_valid_mobile, parse_phone_syntax
 from openrd.domain.policy import MAX_DOCUMENT_LENGTH, PolicyDocumentError, parse_policy_document, system_policy
 from openrd.domain.sites import SiteProfile
 from openrd.domain.times import epoch_ms
-from openrd.services.ports import RandomSource, SecretBox, UnitOfWork
+from openrd.services.context import Deps
+from openrd.services.ports import RandomSource, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -47,30 +51,42 @@ def _new_access_key(rng: RandomSource, *, sts: bool = False) -> Credentials:
     return Credentials(prefix + rng.alnum(24), rng.alnum(30))
 
 
+class Unchanged(Enum):
+    """A field ``patch_account`` leaves as it is (``None`` clears an optional field instead)."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED: Final = Unchanged.UNCHANGED
+
+
 def validate_phone_for_site(value: str, site: SiteProfile) -> str:
     phone = parse_phone_syntax(value)
     if phone is None:
-        raise errors.ControlInvalid(f"secure_mobile_phone must look like 86-13900001234, not {value!r}")
+        raise errors.InvalidInput(f"secure_mobile_phone must look like 86-13900001234, not {value!r}")
     if not site.allows_country_code(phone.country_code):
-        raise errors.ControlInvalid(f"site {site.name!r} does not accept country code {phone.country_code}")
+        raise errors.InvalidInput(f"site {site.name!r} does not accept country code {phone.country_code}")
     if not is_valid_mobile(phone):
-        raise errors.ControlInvalid("secure_mobile_phone is not a valid mobile number for its country code")
+        raise errors.InvalidInput("secure_mobile_phone is not a valid mobile number for its country code")
     return str(phone)
 
 
-def _site(sites: Mapping[str, SiteProfile], name: object) -> SiteProfile:
-    profile = sites.get(name) if isinstance(name, str) else None
+def site_profile(sites: Mapping[str, SiteProfile], name: str | None) -> SiteProfile:
+    profile = sites.get(name) if name is not None else None
     if profile is None:
-        raise errors.ControlInvalid(f"site must be one of {', '.join(sorted(sites))}, not {name!r}")
+        raise errors.InvalidInput(f"site must be one of {', '.join(sorted(sites))}, not {name!r}")
     return profile
 
 
+def _check_display_name(value: str) -> str:
+    if not ACCOUNT_LABEL.fullmatch(value):
+        raise errors.InvalidInput("display_name must be 1-50 printable characters")
+    return value
+
+
 def create_account(
+    deps: Deps,
     *,
-    uow: UnitOfWork,
-    rng: RandomSource,
-    sites: Mapping[str, SiteProfile],
-    now: datetime,
     display_name: str,
     name: str | None = None,
     site: str = "intl",
@@ -78,27 +94,26 @@ def create_account(
     enterprise_name: str | None = None,
     enterprise_verified: bool = True,
 ) -> tuple[Account, Credentials]:
-    """Create an account with a root AccessKey (``POST /_openrd/accounts``, docs/behaviour.md#seeding-identities)."""
-    if not ACCOUNT_LABEL.fullmatch(display_name):
-        raise errors.ControlInvalid("display_name must be 1-50 printable characters")
+    """Create an account with a root AccessKey (``POST /_openrd/accounts``, docs/behaviour.md#control-api)."""
+    _check_display_name(display_name)
     login = name if name is not None else display_name
     if not LOGIN_NAME.fullmatch(login):
-        raise errors.ControlInvalid("name must be 1-100 of letters, digits, '_', '.', '@', '-'")
-    profile = _site(sites, site)
+        raise errors.InvalidInput("name must be 1-100 of letters, digits, '_', '.', '@', '-'")
+    profile = site_profile(deps.sites, site)
     phone = validate_phone_for_site(secure_mobile_phone, profile) if secure_mobile_phone else None
-    with uow:
+    with deps.uow() as uow:
         account = Account(
-            account_id=new_account_id(uow, rng),
+            account_id=new_account_id(uow, deps.rng),
             name=login,
             display_name=display_name,
             site=profile.name,
             secure_mobile_phone=phone,
             enterprise_name=enterprise_name or None,
             enterprise_verified=enterprise_verified,
-            created_ms=epoch_ms(now),
+            created_ms=epoch_ms(deps.clock.now()),
         )
         uow.accounts.add(account)
-        credentials = _new_access_key(rng)
+        credentials = _new_access_key(deps.rng)
         uow.identity.add_access_key(
             AccessKey(
                 credentials.access_key_id, credentials.access_key_secret, account.account_id, AccessKeyStatus.ACTIVE
@@ -107,16 +122,13 @@ def create_account(
     return account, credentials
 
 
-def get_account(*, uow: UnitOfWork, account_id: str) -> Account:
-    with uow:
-        account = uow.accounts.get(account_id)
-    if account is None:
-        raise errors.ControlNotFound(f"account {account_id} does not exist")
-    return account
+def get_account(deps: Deps, *, account_id: str) -> Account:
+    with deps.uow(write=False) as uow:
+        return _require_account(uow, account_id)
 
 
-def list_accounts(*, uow: UnitOfWork, limit: int = 100, offset: int = 0) -> Sequence[Account]:
-    with uow:
+def list_accounts(deps: Deps, *, limit: int = 100, offset: int = 0) -> Sequence[Account]:
+    with deps.uow(write=False) as uow:
         return uow.accounts.list(limit=limit, offset=offset)
 
 
@@ -128,103 +140,92 @@ class AccountView:
     member: Member | None
 
 
-def view_account(*, uow: UnitOfWork, account_id: str) -> AccountView:
-    with uow:
-        account = uow.accounts.get(account_id)
-        if account is None:
-            raise errors.ControlNotFound(f"account {account_id} does not exist")
+def view_account(deps: Deps, *, account_id: str) -> AccountView:
+    with deps.uow(write=False) as uow:
+        account = _require_account(uow, account_id)
         return AccountView(account, uow.directory.get_member(account_id))
 
 
-def view_accounts(*, uow: UnitOfWork, limit: int = 100, offset: int = 0) -> list[AccountView]:
-    with uow:
+def view_accounts(deps: Deps, *, limit: int = 100, offset: int = 0) -> list[AccountView]:
+    with deps.uow(write=False) as uow:
         accounts = uow.accounts.list(limit=limit, offset=offset)
         members = uow.directory.members_of([a.account_id for a in accounts])
     return [AccountView(a, members.get(a.account_id)) for a in accounts]
 
 
-PATCHABLE = frozenset({"site", "secure_mobile_phone", "enterprise_name", "enterprise_verified", "display_name"})
-
-
 def patch_account(
-    *, uow: UnitOfWork, sites: Mapping[str, SiteProfile], account_id: str, changes: Mapping[str, Any]
+    deps: Deps,
+    *,
+    account_id: str,
+    site: str | Unchanged = UNCHANGED,
+    display_name: str | Unchanged = UNCHANGED,
+    secure_mobile_phone: str | Unchanged | None = UNCHANGED,
+    enterprise_name: str | Unchanged | None = UNCHANGED,
+    enterprise_verified: bool | Unchanged = UNCHANGED,
 ) -> Account:
-    """Change some fields; ``None`` clears an optional field (docs/behaviour.md#control-api-errors)."""
-    unknown = set(changes) - PATCHABLE
-    if unknown:
-        raise errors.ControlInvalid(f"cannot change {', '.join(sorted(unknown))}")
-    with uow:
-        account = uow.accounts.get(account_id)
-        if account is None:
-            raise errors.ControlNotFound(f"account {account_id} does not exist")
-        site = _site(sites, changes.get("site", account.site))
-        updated = replace(account, site=site.name)
-        if "display_name" in changes:
-            value = changes["display_name"]
-            if not isinstance(value, str) or not ACCOUNT_LABEL.fullmatch(value):
-                raise errors.ControlInvalid("display_name must be 1-50 printable characters")
-            updated = replace(updated, display_name=value)
-        if "secure_mobile_phone" in changes:
-            value = changes["secure_mobile_phone"]
-            if value is not None and not isinstance(value, str):
-                raise errors.ControlInvalid("secure_mobile_phone must be a string or null")
-            updated = replace(updated, secure_mobile_phone=validate_phone_for_site(value, site) if value else None)
+    """Change the fields given; ``None`` (or an empty string) clears the phone or the enterprise name. A site
+    change re-checks the phone against the new site."""
+    with deps.uow() as uow:
+        account = _require_account(uow, account_id)
+        profile = site_profile(deps.sites, account.site if site is UNCHANGED else site)
+        updated = replace(account, site=profile.name)
+        if display_name is not UNCHANGED:
+            updated = replace(updated, display_name=_check_display_name(display_name))
+        if secure_mobile_phone is not UNCHANGED:
+            phone = validate_phone_for_site(secure_mobile_phone, profile) if secure_mobile_phone else None
+            updated = replace(updated, secure_mobile_phone=phone)
         elif updated.secure_mobile_phone and updated.site != account.site:
-            validate_phone_for_site(updated.secure_mobile_phone, site)
-        if "enterprise_name" in changes:
-            value = changes["enterprise_name"]
-            if value is not None and not isinstance(value, str):
-                raise errors.ControlInvalid("enterprise_name must be a string or null")
-            updated = replace(updated, enterprise_name=value or None)
-        if "enterprise_verified" in changes:
-            value = changes["enterprise_verified"]
-            if not isinstance(value, bool):
-                raise errors.ControlInvalid("enterprise_verified must be true or false")
-            updated = replace(updated, enterprise_verified=value)
+            validate_phone_for_site(updated.secure_mobile_phone, profile)
+        if enterprise_name is not UNCHANGED:
+            updated = replace(updated, enterprise_name=enterprise_name or None)
+        if enterprise_verified is not UNCHANGED:
+            updated = replace(updated, enterprise_verified=enterprise_verified)
         uow.accounts.update(updated)
     return updated
 
 
-def _policy_rows(policies: Sequence[Any]) -> list[tuple[str | None, str | None]]:
-    """Validate policies given as system policy names or documents (JSON objects or strings,
-    docs/behaviour.md#seeding-identities)."""
+def _policy_rows(policies: Sequence[str]) -> list[tuple[str | None, str | None]]:
+    """Validate policies given as system policy names or policy documents (JSON text)."""
     rows: list[tuple[str | None, str | None]] = []
     for item in policies:
-        if isinstance(item, str) and system_policy(item) is not None:
+        if system_policy(item) is not None:
             rows.append((item, None))
             continue
-        if isinstance(item, str) and not item.lstrip().startswith("{"):
-            raise errors.ControlInvalid(f"unknown system policy {item!r}")
-        if not isinstance(item, str | dict):
-            raise errors.ControlInvalid("each policy is a system policy name or a policy document")
-        document = item if isinstance(item, str) else json.dumps(item, separators=(",", ":"), ensure_ascii=False)
-        if len(document) > MAX_DOCUMENT_LENGTH:
-            raise errors.ControlInvalid(f"a policy document is at most {MAX_DOCUMENT_LENGTH} characters")
+        if not item.lstrip().startswith("{"):
+            raise errors.InvalidPolicy(f"unknown system policy {item!r}")
+        if len(item) > MAX_DOCUMENT_LENGTH:
+            raise errors.InvalidPolicy(f"a policy document is at most {MAX_DOCUMENT_LENGTH} characters")
         try:
-            parse_policy_document(document)
+            parse_policy_document(item)
         except PolicyDocumentError as exc:
-            raise errors.ControlInvalid(f"invalid policy document: {exc}") from None
-        rows.append((None, document))
+            raise errors.InvalidPolicy(f"invalid policy document: {exc}") from None
+        rows.append((None, item))
     return rows
 
 
 def _require_account(uow: UnitOfWork, account_id: str) -> Account:
     account = uow.accounts.get(account_id)
     if account is None:
-        raise errors.ControlNotFound(f"account {account_id} does not exist")
+        raise errors.AccountNotFound(f"account {account_id} does not exist")
     return account
 
 
-def create_ram_user(
-    *, uow: UnitOfWork, rng: RandomSource, account_id: str, name: str, policies: Sequence[Any] = ()
-) -> tuple[RamUser, Credentials]:
+def _check_ram_name(name: str) -> None:
     if not ident.RAM_NAME.fullmatch(name):
-        raise errors.ControlInvalid("name must be 1-64 of letters, digits, '.', '_', '-'")
+        raise errors.InvalidInput("name must be 1-64 of letters, digits, '.', '_', '-'")
+
+
+def create_ram_user(
+    deps: Deps, *, account_id: str, name: str, policies: Sequence[str] = ()
+) -> tuple[RamUser, Credentials]:
+    """A RAM user with an AccessKey; ``policies``: system policy names or policy documents as JSON text."""
+    _check_ram_name(name)
     rows = _policy_rows(policies)
-    with uow:
+    rng = deps.rng
+    with deps.uow() as uow:
         _require_account(uow, account_id)
         if uow.identity.find_user(account_id, name) is not None:
-            raise errors.ControlConflict(f"RAM user {name!r} already exists in account {account_id}")
+            raise errors.RamIdentityExists(f"RAM user {name!r} already exists in account {account_id}")
         user = RamUser(user_id=str(2 + int(rng.digits(1)) % 8) + rng.digits(15), account_id=account_id, name=name)
         uow.identity.add_user(user)
         for policy_name, document in rows:
@@ -242,48 +243,39 @@ def create_ram_user(
     return user, credentials
 
 
-def create_ram_role(
-    *, uow: UnitOfWork, rng: RandomSource, account_id: str, name: str, policies: Sequence[Any] = ()
-) -> RamRole:
-    if not ident.RAM_NAME.fullmatch(name):
-        raise errors.ControlInvalid("name must be 1-64 of letters, digits, '.', '_', '-'")
+def create_ram_role(deps: Deps, *, account_id: str, name: str, policies: Sequence[str] = ()) -> RamRole:
+    """A RAM role (names compare case-insensitively); ``policies`` as for ``create_ram_user``."""
+    _check_ram_name(name)
     rows = _policy_rows(policies)
-    with uow:
+    with deps.uow() as uow:
         _require_account(uow, account_id)
         if uow.identity.find_role(account_id, name) is not None:
-            raise errors.ControlConflict(f"RAM role {name!r} already exists in account {account_id}")
-        role = RamRole(role_id="3" + rng.digits(18), account_id=account_id, name=name)
+            raise errors.RamIdentityExists(f"RAM role {name!r} already exists in account {account_id}")
+        role = RamRole(role_id="3" + deps.rng.digits(18), account_id=account_id, name=name)
         uow.identity.add_role(role)
         for policy_name, document in rows:
             uow.identity.attach_policy("role", role.role_id, name=policy_name, document=document)
     return role
 
 
-def assume_role(
-    *,
-    uow: UnitOfWork,
-    rng: RandomSource,
-    box: SecretBox,
-    now: datetime,
-    role_arn: str,
-    session_name: str,
-    duration_seconds: int = 3600,
-) -> StsCredentials:
+def assume_role(deps: Deps, *, role_arn: str, session_name: str, duration_seconds: int = 3600) -> StsCredentials:
+    """STS credentials for a role, expiring ``duration_seconds`` after the emulator clock's now."""
     parsed = ident.parse_role_arn(role_arn)
     if parsed is None:
-        raise errors.ControlInvalid("role_arn must look like acs:ram::<account id>:role/<role name>")
+        raise errors.InvalidInput("role_arn must look like acs:ram::<account id>:role/<role name>")
     if not ident.SESSION_NAME.fullmatch(session_name):
-        raise errors.ControlInvalid("session_name must be 2-64 of letters, digits, '.', '@', '-', '_'")
+        raise errors.InvalidInput("session_name must be 2-64 of letters, digits, '.', '@', '-', '_'")
     if not ident.MIN_SESSION_SECONDS <= duration_seconds <= ident.MAX_SESSION_SECONDS:
-        raise errors.ControlInvalid(
+        raise errors.InvalidInput(
             f"duration_seconds must be between {ident.MIN_SESSION_SECONDS} and {ident.MAX_SESSION_SECONDS}"
         )
     account_id, role_name = parsed
-    expiration = now + timedelta(seconds=duration_seconds)
-    with uow:
+    expiration = deps.clock.now() + timedelta(seconds=duration_seconds)
+    rng = deps.rng
+    with deps.uow() as uow:
         role = uow.identity.find_role(account_id, role_name)
         if role is None:
-            raise errors.ControlNotFound(f"role {role_arn} does not exist")
+            raise errors.RoleNotFound(f"role {role_arn} does not exist")
         credentials = _new_access_key(rng, sts=True)
         token = "CAIS" + rng.token(96)
         session = StsSession(
@@ -295,7 +287,7 @@ def assume_role(
             access_key_id=credentials.access_key_id,
             expires_ms=epoch_ms(expiration),
         )
-        uow.identity.add_session(session, token_hash=box.keyed_hash("sts-token", token))
+        uow.identity.add_session(session, token_hash=deps.box.keyed_hash("sts-token", token))
         uow.identity.add_access_key(
             AccessKey(
                 credentials.access_key_id,
@@ -308,17 +300,17 @@ def assume_role(
     return StsCredentials(credentials.access_key_id, credentials.access_key_secret, token, expiration)
 
 
-def disable_access_key(*, uow: UnitOfWork, access_key_id: str) -> None:
-    with uow:
+def disable_access_key(deps: Deps, *, access_key_id: str) -> None:
+    with deps.uow() as uow:
         if not uow.identity.set_access_key_status(access_key_id, AccessKeyStatus.INACTIVE.value):
-            raise errors.ControlNotFound(f"AccessKey {access_key_id} does not exist")
+            raise errors.AccessKeyNotFound(f"AccessKey {access_key_id} does not exist")
 
 
-def create_root_access_key(*, uow: UnitOfWork, rng: RandomSource, account_id: str) -> Credentials:
+def create_root_access_key(deps: Deps, *, account_id: str) -> Credentials:
     """A root AccessKey for an existing account, e.g. a management account EnableResourceDirectory created."""
-    with uow:
+    with deps.uow() as uow:
         _require_account(uow, account_id)
-        credentials = _new_access_key(rng)
+        credentials = _new_access_key(deps.rng)
         uow.identity.add_access_key(
             AccessKey(credentials.access_key_id, credentials.access_key_secret, account_id, AccessKeyStatus.ACTIVE)
         )
