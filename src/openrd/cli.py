@@ -102,8 +102,8 @@ def api_reference() -> None:
 def _start_clock(settings: Settings) -> None:
     """OPENRD_CLOCK_START: the emulator clock reads this time when the server starts, then runs on."""
     from openrd.bootstrap import build_runtime
-    from openrd.errors import InvalidInput
     from openrd.services import emulator
+    from openrd.services.errors import InvalidInput
 
     runtime = build_runtime(settings, upgrade=False)
     try:

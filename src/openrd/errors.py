@@ -7,10 +7,8 @@ Hierarchy::
     ├── ThrottlingError              carries retry_after → the x-acs-retry-after header
     └── NoPermission                 carries the AccessDeniedDetail object
 
-    ServiceError                     not an OpenRDError: the refusals of the emulator's own services (seeding,
-    ├── InvalidInput                 clock, SMS inbox); the control API answers each kind in one place
-    ├── NotFound                     (control/http.py)
-    └── Conflict
+The refusals of the emulator's own services (seeding, clock, SMS inbox), which have no Alibaba code, are in
+``services/errors.py``.
 
 Messages are the documented ones (docs/api-reference.md, docs/behaviour.md#errors). No HTTP types live here: the status
 is data.
@@ -257,54 +255,6 @@ class ControlTooLarge(ControlError):
 class ControlUnsupportedMediaType(ControlError):
     code, status = "unsupported_media_type", 415
     message = "A request body must be JSON, sent with Content-Type: application/json."
-
-
-# ---------------------------------------------------------------- the emulator's own services
-class ServiceError(Exception):
-    """A refusal by a service the emulator's own entry points call (seeding, clock, SMS inbox): no Alibaba code,
-    no HTTP status; the control API maps each kind to its ``{"error", "message"}`` answer in one place."""
-
-    def __init__(self, message: str) -> None:
-        self.text = message
-        super().__init__(message)
-
-
-class InvalidInput(ServiceError):
-    """A value breaks a documented rule."""
-
-
-class InvalidPolicy(InvalidInput):
-    """A policy is neither a system policy's name nor a valid policy document."""
-
-
-class InvalidClock(InvalidInput):
-    """A clock change is ambiguous or moves the clock too far."""
-
-
-class NotFound(ServiceError):
-    """The named object does not exist."""
-
-
-class AccountNotFound(NotFound): ...
-
-
-class RoleNotFound(NotFound): ...
-
-
-class AccessKeyNotFound(NotFound): ...
-
-
-class MessageNotFound(NotFound): ...
-
-
-class Conflict(ServiceError):
-    """The object exists already, or is in the wrong state."""
-
-
-class RamIdentityExists(Conflict): ...
-
-
-class MessageNotDead(Conflict): ...
 
 
 EntityNotExistsFolder = _error("EntityNotExists.Folder", 404, "The resource directory folder does not exist.")

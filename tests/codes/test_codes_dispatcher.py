@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from codes_support import store_env, wait_for
 
-from openrd import errors
 from openrd.adapters.clock import FixedClock
 from openrd.bootstrap import Runtime, build_runtime
 from openrd.config import load_settings
 from openrd.domain.sms import OutboundSms, RetryPolicy
 from openrd.domain.times import epoch_ms
 from openrd.services import delivery
+from openrd.services import errors as service_errors
 from openrd.services.ports import DeliveryError
 
 START = datetime(2024, 5, 1, 4, 0, tzinfo=UTC)
@@ -163,10 +163,10 @@ def test_a_lease_hides_a_message_until_it_expires(runtime: Runtime) -> None:
 def test_retry_dead_requeues_only_dead_messages(runtime: Runtime) -> None:
     run = Pass(runtime, ScriptedSender([DeliveryError("refused", permanent=True)]), RetryPolicy())
     queue(runtime)
-    with pytest.raises(errors.MessageNotDead):
+    with pytest.raises(service_errors.MessageNotDead):
         delivery.retry_dead(runtime.deps, message_id="m1")  # pending, not dead
     run()
-    with pytest.raises(errors.MessageNotFound):
+    with pytest.raises(service_errors.MessageNotFound):
         delivery.retry_dead(runtime.deps, message_id="nope")
     delivery.retry_dead(runtime.deps, message_id="m1")
     assert status(runtime)[:2] == ("pending", 0)

@@ -27,6 +27,7 @@ from openrd.control.requests import (
     NewAccount,
 )
 from openrd.domain.sites import BUILTIN_SITES
+from openrd.services import errors as service_errors
 from openrd.services.identity import UNCHANGED
 
 SITES = sorted(BUILTIN_SITES)
@@ -114,15 +115,21 @@ def test_the_document_describes_each_body_from_its_declaration(body: Body[Any]) 
 @pytest.mark.parametrize(
     ("error", "status", "code"),
     [
-        (errors.InvalidPolicy("invalid policy document: no Statement"), 400, "invalid"),
-        (errors.InvalidClock("the clock offset must stay within 100 years"), 400, "invalid"),
-        (errors.AccountNotFound("account 1234567890123456 does not exist"), 404, "not_found"),
-        (errors.MessageNotFound("message m1 does not exist"), 404, "not_found"),
-        (errors.RamIdentityExists("RAM role 'ops' already exists in account 1234567890123456"), 409, "conflict"),
-        (errors.MessageNotDead("only dead messages can be retried"), 409, "conflict"),
+        (service_errors.InvalidPolicy("invalid policy document: no Statement"), 400, "invalid"),
+        (service_errors.InvalidClock("the clock offset must stay within 100 years"), 400, "invalid"),
+        (service_errors.AccountNotFound("account 1234567890123456 does not exist"), 404, "not_found"),
+        (service_errors.MessageNotFound("message m1 does not exist"), 404, "not_found"),
+        (
+            service_errors.RamIdentityExists("RAM role 'ops' already exists in account 1234567890123456"),
+            409,
+            "conflict",
+        ),
+        (service_errors.MessageNotDead("only dead messages can be retried"), 409, "conflict"),
     ],
 )
-def test_a_service_refusal_becomes_its_control_answer(error: errors.ServiceError, status: int, code: str) -> None:
+def test_a_service_refusal_becomes_its_control_answer(
+    error: service_errors.ServiceError, status: int, code: str
+) -> None:
     response = error_response(error)
     assert response.status_code == status
     assert json.loads(bytes(response.body)) == {"error": code, "message": error.text}

@@ -11,6 +11,7 @@ from openrd import errors
 from openrd.adapters.clock import FixedClock
 from openrd.domain.identity import AccessKeyStatus, PrincipalKind
 from openrd.services import authentication, identity
+from openrd.services import errors as service_errors
 from openrd.services.context import Deps
 
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -82,13 +83,13 @@ def test_create_account_keeps_given_fields(deps: Deps) -> None:
     ],
 )
 def test_create_account_rejects_bad_input_and_writes_nothing(deps: Deps, fields: dict[str, object]) -> None:
-    with pytest.raises(errors.InvalidInput):
+    with pytest.raises(service_errors.InvalidInput):
         identity.create_account(at_now(deps), **fields)  # type: ignore[arg-type]
     assert list(identity.list_accounts(deps)) == []
 
 
 def test_accounts_get_unknown_and_list(deps: Deps) -> None:
-    with pytest.raises(errors.NotFound):
+    with pytest.raises(service_errors.NotFound):
         identity.get_account(deps, account_id="1234567890123456")
     first, _ = _account(deps, display_name="First")
     second, _ = _account(deps, display_name="Second")
@@ -115,7 +116,7 @@ def test_ram_user_key_and_policies(deps: Deps) -> None:
 def test_role_conflict_is_case_insensitive(deps: Deps) -> None:
     account_id, _ = _account(deps)
     identity.create_ram_role(deps, account_id=account_id, name="Ops")
-    with pytest.raises(errors.Conflict):
+    with pytest.raises(service_errors.Conflict):
         identity.create_ram_role(deps, account_id=account_id, name="OPS")
 
 
@@ -141,7 +142,7 @@ def test_disable_access_key(deps: Deps) -> None:
     identity.disable_access_key(deps, access_key_id=creds.access_key_id)
     with deps.uow(write=False) as uow, pytest.raises(errors.InvalidAccessKeyIdInactive):
         authentication.load_caller(uow, creds.access_key_id, nonce="", nonce_since_ms=0)
-    with pytest.raises(errors.NotFound):
+    with pytest.raises(service_errors.NotFound):
         identity.disable_access_key(deps, access_key_id="LTAInothere")
 
 
@@ -152,7 +153,7 @@ def test_unknown_access_key(deps: Deps) -> None:
 
 def test_patch_account_site_change_revalidates_the_phone(deps: Deps) -> None:
     account_id, _ = _account(deps, site="cn", secure_mobile_phone="86-13900001234")
-    with pytest.raises(errors.InvalidInput):
+    with pytest.raises(service_errors.InvalidInput):
         identity.patch_account(deps, account_id=account_id, site="intl")
     unchanged = identity.get_account(deps, account_id=account_id)
     assert unchanged.site == "cn"

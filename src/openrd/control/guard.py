@@ -28,6 +28,7 @@ from starlette.types import Message, Receive
 from openrd import errors
 from openrd.config import Settings
 from openrd.control.http import error_response, internal_error
+from openrd.services import errors as service_errors
 from openrd.services.context import Deps
 
 log = logging.getLogger("openrd.control")
@@ -156,7 +157,7 @@ def guarded(deps: Deps, handler: Handler) -> Handler:
                 # Ids never hold NUL, and PostgreSQL refuses it in a query: nothing by that name exists.
                 raise errors.ControlNotFound("no object has an id with a NUL character")
             return await handler(request)
-        except (errors.OpenRDError, errors.ServiceError) as error:
+        except (errors.OpenRDError, service_errors.ServiceError) as error:
             return error_response(error)
         except Exception:
             log.exception("control API internal error")

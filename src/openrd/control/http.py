@@ -12,19 +12,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from openrd import errors
+from openrd.services import errors as service_errors
 
 R = TypeVar("R")
 # Each kind of service refusal and the control API error it is answered with.
-SERVICE_ERRORS: tuple[tuple[type[errors.ServiceError], type[errors.ControlError]], ...] = (
-    (errors.InvalidInput, errors.ControlInvalid),
-    (errors.NotFound, errors.ControlNotFound),
-    (errors.Conflict, errors.ControlConflict),
+SERVICE_ERRORS: tuple[tuple[type[service_errors.ServiceError], type[errors.ControlError]], ...] = (
+    (service_errors.InvalidInput, errors.ControlInvalid),
+    (service_errors.NotFound, errors.ControlNotFound),
+    (service_errors.Conflict, errors.ControlConflict),
 )
 
 
-def error_response(error: errors.OpenRDError | errors.ServiceError) -> JSONResponse:
+def error_response(error: errors.OpenRDError | service_errors.ServiceError) -> JSONResponse:
     """``{"error", "message"}`` with the error's status; a service's refusal as the control error of its kind."""
-    if isinstance(error, errors.ServiceError):
+    if isinstance(error, service_errors.ServiceError):
         kind = next((control for service, control in SERVICE_ERRORS if isinstance(error, service)), None)
         if kind is None:
             return internal_error()

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from openrd import errors
 from openrd.domain.phone import mask_phone
 from openrd.domain.sms import OutboundSms, RetryPolicy, SmsRecord
 from openrd.domain.times import epoch_ms
+from openrd.services import errors as service_errors
 from openrd.services.context import Deps
 from openrd.services.metrics import SMS_DELIVERIES
 from openrd.services.ports import Clock, DeliveryError, SmsSender, UnitOfWork, UnitOfWorkFactory
@@ -134,9 +134,9 @@ def retry_dead(deps: Deps, *, message_id: str) -> None:
     """Queue a dead message for delivery again, due at once."""
     with deps.uow() as uow:
         if uow.outbox.get(message_id) is None:
-            raise errors.MessageNotFound(f"message {message_id} does not exist")
+            raise service_errors.MessageNotFound(f"message {message_id} does not exist")
         if not uow.outbox.requeue(message_id, now_ms=0):
-            raise errors.MessageNotDead("only dead messages can be retried")
+            raise service_errors.MessageNotDead("only dead messages can be retried")
 
 
 class DeliveryWorker:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from openrd import errors
+from openrd.services import errors as service_errors
 from openrd.services.context import Deps
 from openrd.services.ports import UnitOfWork
 
@@ -32,15 +32,15 @@ def set_clock(
     """Move the emulator clock: relative (``advance_seconds``), absolute (``offset_seconds``), or so that it reads
     ``now`` at this moment (whole seconds); exactly one of them. Returns the new offset."""
     if sum(given is not None for given in (advance_seconds, offset_seconds, now)) != 1:
-        raise errors.InvalidClock("give exactly one of advance_seconds, offset_seconds or now")
+        raise service_errors.InvalidClock("give exactly one of advance_seconds, offset_seconds or now")
     if now is not None:
         if now.tzinfo is None:
-            raise errors.InvalidClock("now needs a time zone (Z for UTC)")
+            raise service_errors.InvalidClock("now needs a time zone (Z for UTC)")
         offset_seconds = round((now - deps.wall_clock.now()).total_seconds())
     with deps.uow() as uow:
         offset = offset_seconds if offset_seconds is not None else clock_offset(uow) + (advance_seconds or 0)
         if abs(offset) > MAX_OFFSET_SECONDS:
-            raise errors.InvalidClock("the clock offset must stay within 100 years")
+            raise service_errors.InvalidClock("the clock offset must stay within 100 years")
         uow.state.put(CLOCK_OFFSET_KEY, str(offset))
     return offset
 
@@ -50,9 +50,9 @@ def parse_moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise errors.InvalidClock("now must be an RFC 3339 time such as 2026-01-01T00:00:00Z") from None
+        raise service_errors.InvalidClock("now must be an RFC 3339 time such as 2026-01-01T00:00:00Z") from None
     if moment.tzinfo is None:
-        raise errors.InvalidClock("now needs a time zone (Z for UTC)")
+        raise service_errors.InvalidClock("now needs a time zone (Z for UTC)")
     return moment
 
 

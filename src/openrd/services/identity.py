@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Final
 
-from openrd import errors
 from openrd.domain import identity as ident
 from openrd.domain.accounts import LOGIN_NAME, Account
 from openrd.domain.directory import Member
@@ -21,6 +20,7 @@ from openrd.domain.phone import is_valid_mobile, parse_phone_syntax
 from openrd.domain.policy import MAX_DOCUMENT_LENGTH, PolicyDocumentError, parse_policy_document, system_policy
 from openrd.domain.sites import SiteProfile
 from openrd.domain.times import epoch_ms
+from openrd.services import errors as service_errors
 from openrd.services.context import Deps
 from openrd.services.ports import RandomSource, UnitOfWork
 
@@ -63,24 +63,24 @@ UNCHANGED: Final = Unchanged.UNCHANGED
 def validate_phone_for_site(value: str, site: SiteProfile) -> str:
     phone = parse_phone_syntax(value)
     if phone is None:
-        raise errors.InvalidInput(f"secure_mobile_phone must look like 86-13900001234, not {value!r}")
+        raise service_errors.InvalidInput(f"secure_mobile_phone must look like 86-13900001234, not {value!r}")
     if not site.allows_country_code(phone.country_code):
-        raise errors.InvalidInput(f"site {site.name!r} does not accept country code {phone.country_code}")
+        raise service_errors.InvalidInput(f"site {site.name!r} does not accept country code {phone.country_code}")
     if not is_valid_mobile(phone):
-        raise errors.InvalidInput("secure_mobile_phone is not a valid mobile number for its country code")
+        raise service_errors.InvalidInput("secure_mobile_phone is not a valid mobile number for its country code")
     return str(phone)
 
 
 def site_profile(sites: Mapping[str, SiteProfile], name: str | None) -> SiteProfile:
     profile = sites.get(name) if name is not None else None
     if profile is None:
-        raise errors.InvalidInput(f"site must be one of {', '.join(sorted(sites))}, not {name!r}")
+        raise service_errors.InvalidInput(f"site must be one of {', '.join(sorted(sites))}, not {name!r}")
     return profile
 
 
 def _check_display_name(value: str) -> str:
     if not ACCOUNT_LABEL.fullmatch(value):
-        raise errors.InvalidInput("display_name must be 1-50 printable characters")
+        raise service_errors.InvalidInput("display_name must be 1-50 printable characters")
     return value
 
 
@@ -98,7 +98,7 @@ def create_account(
     _check_display_name(display_name)
     login = name if name is not None else display_name
     if not LOGIN_NAME.fullmatch(login):
-        raise errors.InvalidInput("name must be 1-100 of letters, digits, '_', '.', '@', '-'")
+        raise service_errors.InvalidInput("name must be 1-100 of letters, digits, '_', '.', '@', '-'")
     profile = site_profile(deps.sites, site)
     phone = validate_phone_for_site(secure_mobile_phone, profile) if secure_mobile_phone else None
     with deps.uow() as uow:
@@ -192,13 +192,13 @@ def _policy_rows(policies: Sequence[str]) -> list[tuple[str | None, str | None]]
             rows.append((item, None))
             continue
         if not item.lstrip().startswith("{"):
-            raise errors.InvalidPolicy(f"unknown system policy {item!r}")
+            raise service_errors.InvalidPolicy(f"unknown system policy {item!r}")
         if len(item) > MAX_DOCUMENT_LENGTH:
-            raise errors.InvalidPolicy(f"a policy document is at most {MAX_DOCUMENT_LENGTH} characters")
+            raise service_errors.InvalidPolicy(f"a policy document is at most {MAX_DOCUMENT_LENGTH} characters")
         try:
             parse_policy_document(item)
         except PolicyDocumentError as exc:
-            raise errors.InvalidPolicy(f"invalid policy document: {exc}") from None
+            raise service_errors.InvalidPolicy(f"invalid policy document: {exc}") from None
         rows.append((None, item))
     return rows
 
@@ -206,13 +206,13 @@ def _policy_rows(policies: Sequence[str]) -> list[tuple[str | None, str | None]]
 def _require_account(uow: UnitOfWork, account_id: str) -> Account:
     account = uow.accounts.get(account_id)
     if account is None:
-        raise errors.AccountNotFound(f"account {account_id} does not exist")
+        raise service_errors.AccountNotFound(f"account {account_id} does not exist")
     return account
 
 
 def _check_ram_name(name: str) -> None:
     if not ident.RAM_NAME.fullmatch(name):
-        raise errors.InvalidInput("name must be 1-64 of letters, digits, '.', '_', '-'")
+        raise service_errors.InvalidInput("name must be 1-64 of letters, digits, '.', '_', '-'")
 
 
 def create_ram_user(
@@ -225,7 +225,7 @@ def create_ram_user(
     with deps.uow() as uow:
         _require_account(uow, account_id)
         if uow.identity.find_user(account_id, name) is not None:
-            raise errors.RamIdentityExists(f"RAM user {name!r} already exists in account {account_id}")
+            raise service_errors.RamIdentityExists(f"RAM user {name!r} already exists in account {account_id}")
         user = RamUser(user_id=str(2 + int(rng.digits(1)) % 8) + rng.digits(15), account_id=account_id, name=name)
         uow.identity.add_user(user)
         for policy_name, document in rows:
@@ -250,7 +250,7 @@ def create_ram_role(deps: Deps, *, account_id: str, name: str, policies: Sequenc
     with deps.uow() as uow:
         _require_account(uow, account_id)
         if uow.identity.find_role(account_id, name) is not None:
-            raise errors.RamIdentityExists(f"RAM role {name!r} already exists in account {account_id}")
+            raise service_errors.RamIdentityExists(f"RAM role {name!r} already exists in account {account_id}")
         role = RamRole(role_id="3" + deps.rng.digits(18), account_id=account_id, name=name)
         uow.identity.add_role(role)
         for policy_name, document in rows:
@@ -262,11 +262,11 @@ def assume_role(deps: Deps, *, role_arn: str, session_name: str, duration_second
     """STS credentials for a role, expiring ``duration_seconds`` after the emulator clock's now."""
     parsed = ident.parse_role_arn(role_arn)
     if parsed is None:
-        raise errors.InvalidInput("role_arn must look like acs:ram::<account id>:role/<role name>")
+        raise service_errors.InvalidInput("role_arn must look like acs:ram::<account id>:role/<role name>")
     if not ident.SESSION_NAME.fullmatch(session_name):
-        raise errors.InvalidInput("session_name must be 2-64 of letters, digits, '.', '@', '-', '_'")
+        raise service_errors.InvalidInput("session_name must be 2-64 of letters, digits, '.', '@', '-', '_'")
     if not ident.MIN_SESSION_SECONDS <= duration_seconds <= ident.MAX_SESSION_SECONDS:
-        raise errors.InvalidInput(
+        raise service_errors.InvalidInput(
             f"duration_seconds must be between {ident.MIN_SESSION_SECONDS} and {ident.MAX_SESSION_SECONDS}"
         )
     account_id, role_name = parsed
@@ -275,7 +275,7 @@ def assume_role(deps: Deps, *, role_arn: str, session_name: str, duration_second
     with deps.uow() as uow:
         role = uow.identity.find_role(account_id, role_name)
         if role is None:
-            raise errors.RoleNotFound(f"role {role_arn} does not exist")
+            raise service_errors.RoleNotFound(f"role {role_arn} does not exist")
         credentials = _new_access_key(rng, sts=True)
         token = "CAIS" + rng.token(96)
         session = StsSession(
@@ -303,7 +303,7 @@ def assume_role(deps: Deps, *, role_arn: str, session_name: str, duration_second
 def disable_access_key(deps: Deps, *, access_key_id: str) -> None:
     with deps.uow() as uow:
         if not uow.identity.set_access_key_status(access_key_id, AccessKeyStatus.INACTIVE.value):
-            raise errors.AccessKeyNotFound(f"AccessKey {access_key_id} does not exist")
+            raise service_errors.AccessKeyNotFound(f"AccessKey {access_key_id} does not exist")
 
 
 def create_root_access_key(deps: Deps, *, account_id: str) -> Credentials:
