@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from signing_support import AK, NO_SM3, V3_VECTOR_AUTHORIZATION, V3_VECTOR_SIGNATURE, V3_VECTOR_SIGNED
 
 from openrd.api.signing import V3Authorization, parse_v3_authorization
+from support.signing import AK, NO_SM3, V3_VECTOR_AUTHORIZATION, V3_VECTOR_SIGNATURE, V3_VECTOR_SIGNED
 
 
 def test_parse_real_header() -> None:

@@ -9,7 +9,9 @@ from alibabacloud_tea_openapi.utils import Utils as TeaUtils
 from aliyunsdkcore.auth.composer import rpc_signature_composer
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from signing_support import (
+
+from openrd.api.signing import percent_encode, signatures_equal, v1_signature, v1_string_to_sign
+from support.signing import (
     SECRET,
     UNRESERVED,
     V1_VECTOR_PARAMS,
@@ -18,8 +20,6 @@ from signing_support import (
     any_names,
     values,
 )
-
-from openrd.api.signing import percent_encode, signatures_equal, v1_signature, v1_string_to_sign
 
 # aliyun-python-sdk-core's module-level "private" helpers (no name mangling at module level).
 _sdkcore_string_to_sign: Any = getattr(rpc_signature_composer, "__compose_string_to_sign")

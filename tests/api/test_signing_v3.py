@@ -11,7 +11,17 @@ from alibabacloud_tea_openapi.sm3 import hash_sm3
 from alibabacloud_tea_openapi.utils import Utils as TeaUtils
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from signing_support import (
+
+from openrd.api import signing
+from openrd.api.signing import (
+    V3_ALGORITHMS,
+    parse_v3_authorization,
+    payload_hash,
+    v3_canonical_request,
+    v3_signature,
+    v3_string_to_sign,
+)
+from support.signing import (
     EMPTY_SHA256,
     NO_SM3,
     SECRET,
@@ -28,16 +38,6 @@ from signing_support import (
     v3_names,
     values,
     verify,
-)
-
-from openrd.api import signing
-from openrd.api.signing import (
-    V3_ALGORITHMS,
-    parse_v3_authorization,
-    payload_hash,
-    v3_canonical_request,
-    v3_signature,
-    v3_string_to_sign,
 )
 
 

@@ -6,7 +6,6 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from alibabacloud_resourcemanager20200331 import models
@@ -16,6 +15,7 @@ from click.testing import CliRunner
 from openrd.cli import main
 from openrd.testing import OpenRD
 from openrd.testing.client import Credentials
+from support.servers import LiveServer
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_bootstrap_on_the_embedded_store_then_accounts_list(env: dict[str, str])
     assert "86-13800138000" not in listing
 
 
-def test_bootstrap_prints_exports_that_work_with_the_sdk(sqlite_server: Any, env: dict[str, str]) -> None:
+def test_bootstrap_prints_exports_that_work_with_the_sdk(sqlite_server: LiveServer, env: dict[str, str]) -> None:
     output = run(env, "bootstrap", "--url", sqlite_server.url)
     exports = dict(
         line.removeprefix("export ").split("=", 1) for line in output.splitlines() if line.startswith("export ")
@@ -58,7 +58,7 @@ def test_bootstrap_prints_exports_that_work_with_the_sdk(sqlite_server: Any, env
     helper.close()
 
 
-def test_inbox_shows_the_code_a_send_produced(sqlite_server: Any, env: dict[str, str]) -> None:
+def test_inbox_shows_the_code_a_send_produced(sqlite_server: LiveServer, env: dict[str, str]) -> None:
     helper = OpenRD(sqlite_server.url)
     assert "no messages yet" in CliRunner().invoke(main, ["inbox", "--url", sqlite_server.url], env=env).output
     account = helper.make_account(site="intl", enterprise_name="Globex")
@@ -93,7 +93,7 @@ def test_unreachable_url_is_a_clear_error(env: dict[str, str]) -> None:
     assert "cannot reach openrd" in result.output
 
 
-def test_clock_can_be_set_to_a_fixed_time(sqlite_server: Any) -> None:
+def test_clock_can_be_set_to_a_fixed_time(sqlite_server: LiveServer) -> None:
     answer = sqlite_server.control("POST", "/clock", json={"now": "2030-01-01T00:00:00Z"}).json()
     shown = datetime.fromisoformat(answer["now"].replace("Z", "+00:00"))
     assert abs((shown - datetime(2030, 1, 1, tzinfo=UTC)).total_seconds()) < 2  # offsets are whole seconds

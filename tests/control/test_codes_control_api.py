@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ThrottlingException
-from codes_support import Api, Creds, make_directory, phone_for, wait_for
+
+from support.api import Creds
+from support.codes import Api, make_directory, phone_for, wait_for
 
 RFC3339_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 PHONES = itertools.count(1)

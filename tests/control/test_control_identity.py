@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from control_helpers import assert_error, parse_rfc3339_z
 
 from openrd import errors
 from openrd.adapters.clock import FixedClock
 from openrd.domain.identity import AccessKeyStatus, PrincipalKind
 from openrd.services import authentication
+from support.control import assert_error, parse_rfc3339_z
 
 ALLOW_GET = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "resourcemanager:Get*", "Resource": "*"}]}
 

@@ -22,7 +22,6 @@ import httpx
 import hypothesis
 import pytest
 import schemathesis
-from control_helpers import JSON, assert_error, parse_rfc3339_z
 from openapi_spec_validator import validate
 from schemathesis.generation.case import Case
 from starlette.routing import Route
@@ -31,6 +30,7 @@ from openrd.bootstrap import build_app, build_runtime
 from openrd.config import load_settings
 from openrd.control.openapi import openapi_document
 from openrd.domain.sites import BUILTIN_SITES
+from support.control import JSON, assert_error, parse_rfc3339_z
 
 TOKEN = "openapi-fuzz-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

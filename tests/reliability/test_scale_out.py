@@ -27,20 +27,10 @@ from typing import Any
 
 import httpx
 import pytest
-from reliability_support import (
-    Api,
-    Creds,
-    ServerProcess,
-    cluster,
-    fresh_postgres_database,
-    outcome,
-    phone_for,
-    postgres_reason,
-    sign_v3,
-    sql,
-    sqlite_url,
-    store_env,
-)
+
+from support.api import Creds
+from support.reliability import Api, ServerProcess, cluster, outcome, phone_for, sign_v3, sql, store_env
+from support.store import fresh_postgres_database, postgres_reason, sqlite_url
 
 QUOTA = 30
 MEMBERS = 8

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
-from codes_support import make_directory, phone_for
+
+from support.codes import Servers, make_directory, phone_for
 
 
 def audit_rows(db: Path) -> list[tuple[str, str, str, str | None]]:
@@ -40,7 +41,7 @@ def stamps(db: Path, request_id: str, account_id: str) -> tuple[int, int]:
     return int(audit_ms), int(issued_ms)
 
 
-def test_success_and_counted_wrong_attempt_each_write_one_row(servers: Any) -> None:
+def test_success_and_counted_wrong_attempt_each_write_one_row(servers: Servers) -> None:
     live, api = servers.start(servers.env())
     db = Path(live.runtime.deps.settings.database_url.removeprefix("sqlite:///"))
     world = make_directory(api, 1)
@@ -67,7 +68,7 @@ def test_success_and_counted_wrong_attempt_each_write_one_row(servers: Any) -> N
     assert attempts == [(1,)]
 
 
-def test_a_change_whose_audit_row_cannot_be_written_is_rolled_back(servers: Any) -> None:
+def test_a_change_whose_audit_row_cannot_be_written_is_rolled_back(servers: Servers) -> None:
     live, api = servers.start(servers.env())
     db = Path(live.runtime.deps.settings.database_url.removeprefix("sqlite:///"))
     world = make_directory(api, 1)
@@ -80,33 +81,30 @@ def test_a_change_whose_audit_row_cannot_be_written_is_rolled_back(servers: Any)
         conn.execute("ALTER TABLE audit_events RENAME TO audit_events_away")
     broken = failing(lambda: api.bind(world.user, member, phone, code))
     assert (broken.status_code, broken.code) == (500, "InternalError")
-    assert api.control("GET", f"/accounts/{member}").json()["secure_mobile_phone"] is None
+    assert api.get_account(member)["secure_mobile_phone"] is None
 
     with sqlite3.connect(db) as conn:
         conn.execute("ALTER TABLE audit_events_away RENAME TO audit_events")
     assert audit_rows(db) == before
     bound = api.bind(world.user, member, phone, code)  # the code was not spent by the rolled-back call
-    assert api.control("GET", f"/accounts/{member}").json()["secure_mobile_phone"] == phone
+    assert api.get_account(member)["secure_mobile_phone"] == phone
     assert audit_rows(db)[-1][:3] == (request_id_of(bound), "BindSecureMobilePhone", "success")
 
 
-def test_audit_trail_lists_the_settled_failure(servers: Any) -> None:
+def test_audit_trail_lists_the_settled_failure(servers: Servers) -> None:
     _, api = servers.start(servers.env())
     world = make_directory(api, 1)
     member, phone = world.members[0], phone_for(0)
     api.send_bind(world.user, member, phone)
     wrong = "1" * 6 if api.latest(phone)["code"] != "1" * 6 else "2" * 6
     refused = failing(lambda: api.bind(world.user, member, phone, wrong))
-    answer = api.control(
-        "GET", "/audit", params={"account_id": world.master.account_id, "action": "BindSecureMobilePhone"}
-    )
-    assert answer.status_code == 200, answer.text
-    events = [e for e in answer.json()["events"] if e["request_id"] == refused.request_id]
+    trail = api.audit(account_id=world.master.account_id, action="BindSecureMobilePhone")
+    events = [e for e in trail if e["request_id"] == refused.request_id]
     assert len(events) == 1
     assert (events[0]["result"], events[0]["error_code"]) == ("failure", "Invalid.VerificationCode")
 
 
-def test_one_call_stamps_one_instant(servers: Any) -> None:
+def test_one_call_stamps_one_instant(servers: Servers) -> None:
     """A call reads the business clock once: with a clock that moves a second at every reading, the code a send
     issues and the audit row of that send still carry the same time."""
     live, api = servers.start(servers.env())
@@ -124,7 +122,7 @@ def test_one_call_stamps_one_instant(servers: Any) -> None:
     assert audit_ms == issued_ms
 
 
-def test_a_call_takes_the_clock_offset_from_its_caller_lookup(servers: Any) -> None:
+def test_a_call_takes_the_clock_offset_from_its_caller_lookup(servers: Servers) -> None:
     """The emulator clock's offset comes with the caller lookup (in the call's own transaction): a send reads it
     no second time, and the code it issues carries the offset set a moment before."""
     live, api = servers.start(servers.env())

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
-from codes_support import Api, DirectoryWorld, make_directory, phone_for, store_env
 
 from openrd.testing.process import ServerProcess
+from support.codes import Api, DirectoryWorld, make_directory, phone_for, store_env
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +48,7 @@ def outcome(call: Any) -> str:
 
 def test_the_two_processes_share_one_store(two_servers: list[ServerProcess], world: DirectoryWorld) -> None:
     first, second = (Api(s.endpoint) for s in two_servers)
-    assert (
-        first.control("GET", f"/accounts/{world.members[0]}").json()
-        == second.control("GET", f"/accounts/{world.members[0]}").json()
-    )
+    assert first.get_account(world.members[0]) == second.get_account(world.members[0])
     assert len({s.port for s in two_servers}) == 2
 
 
@@ -90,7 +87,7 @@ def test_20_concurrent_binds_with_the_right_code_accept_once(
         apis[0].send_bind(world.user, world.members[0], phone_for(0))
         issued = [apis[0].latest(phone_for(0))]
     member, phone, code = issued[0]["account_id"], issued[0]["phone"], issued[0]["code"]
-    assert apis[0].control("GET", f"/accounts/{member}").json()["secure_mobile_phone"] is None
+    assert apis[0].get_account(member)["secure_mobile_phone"] is None
 
     def bind(i: int) -> str:
         return outcome(lambda: apis[i % 2].bind(world.user, member, phone, code))
@@ -100,16 +97,11 @@ def test_20_concurrent_binds_with_the_right_code_accept_once(
     assert results["ok"] == 1, results
     # The losers see either the spent code or the phone already bound; never a second success.
     assert set(results) <= {"ok", "409 Invalid.VerificationCode", "409 AccountSecureMobileAlreadyExists"}
-    account = apis[0].control("GET", f"/accounts/{member}").json()
+    account = apis[0].get_account(member)
     assert account["secure_mobile_phone"] == phone
     # Bound once: one successful bind in the audit trail, and a further bind is refused.
-    audit = apis[1].control(
-        "GET",
-        "/audit",
-        params={"account_id": world.master.account_id, "action": "BindSecureMobilePhone", "result": "success"},
-    )
-    assert audit.status_code == 200, audit.text
-    assert len(audit.json()["events"]) == 1
+    audit = apis[1].audit(account_id=world.master.account_id, action="BindSecureMobilePhone", result="success")
+    assert len(audit) == 1
     assert outcome(lambda: apis[0].bind(world.user, member, phone, code)) == "409 AccountSecureMobileAlreadyExists"
 
 

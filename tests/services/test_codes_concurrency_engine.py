@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from codes_support import engine_burst, issue_enable_code, job_loop, store_env
 from sqlalchemy import func, select
 
 from openrd import errors
 from openrd.adapters.db import tables as t
 from openrd.bootstrap import build_runtime
 from openrd.config import load_settings
+from support.codes import engine_burst, issue_enable_code, job_loop, store_env
 
 NOW = datetime(2024, 5, 1, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
 DAY = "2024-05-01"

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from codes_support import store_env, wait_for
 
 from openrd import errors
 from openrd.adapters.clock import FixedClock
@@ -21,6 +20,7 @@ from openrd.domain.sms import OutboundSms, RetryPolicy
 from openrd.services import delivery
 from openrd.services.identity import epoch_ms
 from openrd.services.ports import DeliveryError
+from support.codes import store_env, wait_for
 
 START = datetime(2024, 5, 1, 4, 0, tzinfo=UTC)
 

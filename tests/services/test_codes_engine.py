@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from codes_support import store_env
 from sqlalchemy import select
 
 from openrd import errors
@@ -22,6 +21,7 @@ from openrd.domain.sites import BUILTIN_SITES
 from openrd.domain.verification import Purpose
 from openrd.services import verification
 from openrd.services.identity import epoch_ms
+from support.codes import store_env
 
 NOW = datetime(2024, 5, 1, 4, 0, tzinfo=UTC)
 

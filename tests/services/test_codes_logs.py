@@ -14,10 +14,10 @@ import httpx
 import pytest
 from alibabacloud_resourcemanager20200331 import models
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
-from codes_support import Api, Receiver, make_directory, store_env, wait_for
 
 from openrd.domain.phone import mask_phone
 from openrd.testing.process import ServerProcess
+from support.codes import Api, Receiver, Servers, make_directory, store_env, wait_for
 
 SIX_DIGITS = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
 PHONES = ["86-13900000001", "86-13900000002", "86-13900000003", "86-13900000004"]
@@ -80,7 +80,9 @@ DELIVERED: dict[str, str] = {}  # phone -> the code the sender was handed (read 
 
 
 @pytest.mark.parametrize("sender", ["inbox", "log", "webhook"])
-def test_no_code_and_no_phone_in_any_log_record(servers: Any, caplog: pytest.LogCaptureFixture, sender: str) -> None:
+def test_no_code_and_no_phone_in_any_log_record(
+    servers: Servers, caplog: pytest.LogCaptureFixture, sender: str
+) -> None:
     caplog.set_level(logging.DEBUG)
     for name in ("openrd", "openrd.api", "openrd.sms", "uvicorn", "uvicorn.error"):
         caplog.set_level(logging.DEBUG, logger=name)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from codes_support import store_env
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
@@ -25,6 +24,7 @@ from openrd.domain.sites import BUILTIN_SITES
 from openrd.domain.verification import CodePolicy, Purpose
 from openrd.services import verification
 from openrd.services.identity import epoch_ms
+from support.codes import store_env
 
 # 15:50 UTC = 23:50 in Shanghai: a run of clock moves crosses the quota day's midnight.
 START = datetime(2024, 3, 1, 15, 50, tzinfo=UTC)

@@ -1,5 +1,6 @@
-"""Helpers for tests/codes: store settings, a recording HTTP receiver, API worlds, server processes, and the
-functions the multiprocessing tests run in their child processes (so they must be importable by name)."""
+"""Helpers for the verification-code and SMS tests: store settings, a recording HTTP receiver, API worlds,
+server processes, and the functions the multiprocessing tests run in their child processes (so they must be
+importable by name)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import httpx
+from support.api import FULL, ControlApi, Creds
+from support.servers import LiveServer, start_server
+from support.store import Store
 
-FULL = "AliyunResourceDirectoryFullAccess"
 SECRET_KEY = "codes-test-master-key"
 
 
@@ -30,7 +32,7 @@ def free_port() -> int:
 
 
 def store_env(root: Path, **extra: str) -> dict[str, str]:
-    return {"OPENRD_DATA_DIR": str(root / "data"), "OPENRD_SECRET_KEY": SECRET_KEY, "HOME": str(root)} | extra
+    return Store("sqlite").env(root, secret_key=SECRET_KEY, **extra)
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05) -> Any:
@@ -136,63 +138,34 @@ def fail_first(n: int, status: int = 503) -> Responder:
 # ---------------------------------------------------------------------------------------- the API world
 
 
-@dataclass(frozen=True)
-class Creds:
-    access_key_id: str
-    secret: str
-    account_id: str
+class Servers:
+    """Starts in-process servers (any OPENRD_* settings) and stops them all at the end of the test."""
+
+    def __init__(self, root: Path, store: Store | None = None) -> None:
+        self.root = root
+        self.store = store or Store("sqlite")
+        self._running: list[LiveServer] = []
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return self.store.env(self.root, secret_key=SECRET_KEY, **extra)
+
+    def start(self, env: dict[str, str]) -> tuple[LiveServer, Api]:
+        live = start_server(env)
+        self._running.append(live)
+        return live, Api(live.endpoint)
+
+    def stop(self, live: LiveServer) -> None:
+        if live in self._running:
+            self._running.remove(live)
+            live.stop()
+
+    def stop_all(self) -> None:
+        while self._running:
+            self._running.pop().stop()
 
 
-@dataclass
-class Api:
-    """Control API and official SDK clients for one server at ``endpoint`` (host:port)."""
-
-    endpoint: str
-
-    def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return httpx.request(method, f"http://{self.endpoint}/_openrd{path}", timeout=60, **kwargs)
-
-    def post(self, path: str, body: dict[str, Any], status: int = 201) -> dict[str, Any]:
-        response = self.control("POST", path, json=body)
-        assert response.status_code == status, response.text
-        return dict(response.json()) if response.content else {}
-
-    def account(self, **fields: Any) -> Creds:
-        fields.setdefault("display_name", f"acct-{secrets.token_hex(3)}")
-        made = self.post("/accounts", fields)
-        return Creds(made["access_key_id"], made["access_key_secret"], made["account_id"])
-
-    def ram_user(self, account_id: str, *policies: str) -> Creds:
-        body = {"name": f"user-{secrets.token_hex(3)}", "policies": list(policies or (FULL,))}
-        made = self.post(f"/accounts/{account_id}/ram-users", body)
-        return Creds(made["access_key_id"], made["access_key_secret"], account_id)
-
-    def rm(self, creds: Creds) -> Any:
-        from alibabacloud_resourcemanager20200331.client import Client
-        from alibabacloud_tea_openapi.utils_models import Config
-
-        config = Config(
-            access_key_id=creds.access_key_id,
-            access_key_secret=creds.secret,
-            endpoint=self.endpoint,
-            protocol="http",
-            read_timeout=120_000,
-            connect_timeout=20_000,
-        )
-        return Client(config)
-
-    def messages(self, **params: Any) -> list[dict[str, Any]]:
-        response = self.control("GET", "/sms", params=params)
-        assert response.status_code == 200, response.text
-        return list(response.json()["messages"])
-
-    def latest(self, phone: str) -> dict[str, Any]:
-        response = self.control("GET", "/sms/latest", params={"phone": phone})
-        assert response.status_code == 200, response.text
-        return dict(response.json())
-
-    def clock(self, **body: int) -> dict[str, Any]:
-        return self.post("/clock", body, status=200)
+class Api(ControlApi):
+    """The control API and official SDK calls (with the SDK's own retries) against one server."""
 
     def send_enable(self, creds: Creds, phone: str) -> Any:
         from alibabacloud_resourcemanager20200331 import models

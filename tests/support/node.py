@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-NODE_DIR = Path(__file__).parent / "node"
+NODE_DIR = Path(__file__).resolve().parents[1] / "compat" / "node"
 RUNNER = NODE_DIR / "runner.js"
 NODE = shutil.which("node")
 NO_NODE = "node is not installed (CI installs Debian's nodejs and npm in .ci/run)"

@@ -1,16 +1,13 @@
 """Helpers for tests/reliability: fresh PostgreSQL databases, ``openrd serve`` processes (one store, many
 processes), official Tea SDK calls reduced to outcome strings, and hand-signed V3 requests.
 
-Ideas borrowed from tests/codes/codes_support.py (which this directory does not import: it is only on
-``sys.path`` when tests/codes is collected)."""
+"""
 
 from __future__ import annotations
 
 import base64
 import contextlib
 import hashlib
-import os
-import secrets
 import socket
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,37 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psycopg
 
 from openrd.api import signing
 from openrd.testing.process import ServerProcess
+from support.api import ControlApi, Creds
 
-POSTGRES_ADMIN_URL = os.environ.get("OPENRD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SECRET_KEY = "reliability-test-master-key"
-FULL = "AliyunResourceDirectoryFullAccess"
-
-
-def postgres_reason() -> str | None:
-    """Why the PostgreSQL tests cannot run here, or None."""
-    try:
-        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
-            return None
-    except psycopg.Error as exc:
-        return f"no PostgreSQL answers at {POSTGRES_ADMIN_URL} ({exc.__class__.__name__}); set OPENRD_TEST_POSTGRES_URL"
-
-
-@contextlib.contextmanager
-def fresh_postgres_database(prefix: str = "openrd_rel") -> Iterator[str]:
-    """CREATE a database of its own, yield its URL, DROP it (WITH FORCE: server processes may linger)."""
-    name = f"{prefix}_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def sql(database_url: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -73,10 +46,6 @@ def free_port() -> int:
 def phone_for(index: int, block: int) -> str:
     """Distinct valid CN mobiles: block 0 → 86-139…, block 1 → 86-138…, … (index < 10**8)."""
     return f"86-1{39 - block}{index:08d}"
-
-
-def sqlite_url(root: Path) -> str:
-    return f"sqlite:///{root / 'data' / 'openrd.db'}"
 
 
 def store_env(root: Path, database_url: str, **extra: str) -> dict[str, str]:
@@ -107,76 +76,11 @@ def cluster(env: dict[str, str], root: Path, size: int) -> Iterator[list[ServerP
 # ------------------------------------------------------------------------------------------ API calls
 
 
-@dataclass(frozen=True)
-class Creds:
-    access_key_id: str
-    secret: str
-    account_id: str
+class Api(ControlApi):
+    """The control API and official Tea SDK calls, one request per call, against one server."""
 
-
-@dataclass(frozen=True)
-class Api:
-    """The control API and official Tea SDK calls against one server (``endpoint`` is host:port)."""
-
-    endpoint: str
-
-    def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return httpx.request(method, f"http://{self.endpoint}/_openrd{path}", timeout=60, **kwargs)
-
-    def post(self, path: str, body: dict[str, Any], status: int = 201) -> dict[str, Any]:
-        response = self.control("POST", path, json=body)
-        assert response.status_code == status, response.text
-        return dict(response.json()) if response.content else {}
-
-    def account(self, **fields: Any) -> Creds:
-        fields.setdefault("display_name", f"acct-{secrets.token_hex(3)}")
-        fields.setdefault("site", "cn")
-        fields.setdefault("enterprise_name", "Acme Technology Co., Ltd.")
-        made = self.post("/accounts", fields)
-        return Creds(made["access_key_id"], made["access_key_secret"], made["account_id"])
-
-    def ram_user(self, account_id: str, *policies: str) -> Creds:
-        body = {"name": f"user-{secrets.token_hex(3)}", "policies": list(policies or (FULL,))}
-        made = self.post(f"/accounts/{account_id}/ram-users", body)
-        return Creds(made["access_key_id"], made["access_key_secret"], account_id)
-
-    def get_account(self, account_id: str) -> dict[str, Any]:
-        response = self.control("GET", f"/accounts/{account_id}")
-        assert response.status_code == 200, response.text
-        return dict(response.json())
-
-    def messages(self, **params: Any) -> list[dict[str, Any]]:
-        params.setdefault("limit", 1000)
-        response = self.control("GET", "/sms", params=params)
-        assert response.status_code == 200, response.text
-        return list(response.json()["messages"])
-
-    def latest(self, phone: str) -> dict[str, Any]:
-        response = self.control("GET", "/sms/latest", params={"phone": phone})
-        assert response.status_code == 200, response.text
-        return dict(response.json())
-
-    def audit(self, **params: Any) -> list[dict[str, Any]]:
-        params.setdefault("limit", 1000)
-        response = self.control("GET", "/audit", params=params)
-        assert response.status_code == 200, response.text
-        return list(response.json()["events"])
-
-    # -- the official SDK (one client per call: the threads of a burst share nothing)
-    def rm(self, creds: Creds) -> Any:
-        from alibabacloud_resourcemanager20200331.client import Client
-        from alibabacloud_tea_openapi.utils_models import Config
-
-        return Client(
-            Config(
-                access_key_id=creds.access_key_id,
-                access_key_secret=creds.secret,
-                endpoint=self.endpoint,
-                protocol="http",
-                read_timeout=120_000,
-                connect_timeout=20_000,
-            )
-        )
+    account_defaults = {"site": "cn", "enterprise_name": "Acme Technology Co., Ltd."}
+    list_limit = 1000
 
     @staticmethod
     def _once() -> Any:

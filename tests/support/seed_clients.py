@@ -22,6 +22,8 @@ from aliyunsdkresourcemanager.request.v20200331 import (
     SendVerificationCodeForEnableRDRequest,
 )
 
+from support.servers import LiveServer
+
 REQUEST_ID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
 
 
@@ -36,7 +38,7 @@ class Creds:
 class TeaApi:
     """The seed operations (and what the happy path needs) through a Tea client; bodies as wire-key dicts."""
 
-    def __init__(self, server: Any, models: Any, client_class: type, **config: Any) -> None:
+    def __init__(self, server: LiveServer, models: Any, client_class: type, **config: Any) -> None:
         self.server, self.models, self.client_class, self.extra = server, models, client_class, config
 
     def client(self, creds: Creds) -> Any:
@@ -104,7 +106,7 @@ class CoreApi:
     """The same operations through the old core SDK (AcsClient + aliyunsdkresourcemanager request classes);
     it asks for ``Format=JSON``, so each body is ``json.loads`` of the raw bytes."""
 
-    def __init__(self, server: Any) -> None:
+    def __init__(self, server: LiveServer) -> None:
         self.server = server
 
     def call(self, creds: Creds, module: Any, **params: str | None) -> dict[str, Any]:

@@ -1,61 +1,56 @@
-"""Fixtures for the verification-code and SMS tests: in-process servers with any OPENRD_* settings."""
+"""In-process openrd servers for the tests, each with the plugin's control-API client."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-from codes_support import Api, store_env
+import httpx
 
-ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
-
-
-@pytest.fixture(scope="session")
-def root_start_server(pytestconfig: pytest.Config) -> Callable[[dict[str, str]], Any]:
-    """``start_server(env)`` from tests/conftest.py (module names of conftests collide, so fetch the plugin)."""
-    for plugin in pytestconfig.pluginmanager.get_plugins():
-        if Path(getattr(plugin, "__file__", "") or "").resolve() == ROOT_CONFTEST:
-            return plugin.start_server  # type: ignore[no-any-return]
-    raise RuntimeError("tests/conftest.py is not loaded")
+from openrd.bootstrap import Runtime
+from openrd.testing.client import OpenRD
+from openrd.testing.server import LiveServer as TestingServer
+from openrd.testing.server import start_server as start_testing_server
 
 
-class Servers:
-    """Starts in-process servers (``start_server``) and stops them all at the end of the test."""
+@dataclass
+class LiveServer:
+    """openrd.testing's server and its control-API client (``rd``)."""
 
-    def __init__(self, start: Callable[[dict[str, str]], Any], root: Path) -> None:
-        self._start = start
-        self.root = root
-        self._running: list[tuple[Any, Any, Any]] = []
+    live: TestingServer
+    rd: OpenRD = field(init=False)
 
-    def env(self, **extra: str) -> dict[str, str]:
-        return store_env(self.root, **extra)
+    def __post_init__(self) -> None:
+        self.rd = OpenRD(self.live.url, keep_alive=False)
 
-    def start(self, env: dict[str, str]) -> tuple[Any, Api]:
-        live, uv, thread = self._start(env)
-        self._running.append((live, uv, thread))
-        return live, Api(live.endpoint)
+    @property
+    def runtime(self) -> Runtime:
+        return self.live.runtime
 
-    def stop(self, live: Any) -> None:
-        for entry in list(self._running):
-            if entry[0] is live:
-                self._running.remove(entry)
-                _stop(*entry)
+    @property
+    def port(self) -> int:
+        return self.live.port
 
-    def stop_all(self) -> None:
-        while self._running:
-            _stop(*self._running.pop())
+    @property
+    def endpoint(self) -> str:
+        return self.live.endpoint
+
+    @property
+    def url(self) -> str:
+        return self.live.url
+
+    def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A raw control-API call (``path`` below ``/_openrd``), for tests of what the control API answers."""
+        return self.rd.request(method, path, **kwargs)
+
+    def make_account(self, **fields: Any) -> dict[str, Any]:
+        return self.rd.create_account(**fields)
+
+    def stop(self) -> None:
+        self.rd.close()
+        self.live.stop()
 
 
-def _stop(live: Any, uv: Any, thread: Any) -> None:
-    uv.should_exit = True
-    thread.join(timeout=20)
-    live.runtime.close()
-
-
-@pytest.fixture
-def servers(root_start_server: Callable[[dict[str, str]], Any], tmp_path: Path) -> Iterator[Servers]:
-    manager = Servers(root_start_server, tmp_path)
-    yield manager
-    manager.stop_all()
+def start_server(env: Mapping[str, str]) -> LiveServer:
+    return LiveServer(start_testing_server(env))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Engine
 
@@ -15,8 +13,8 @@ from openrd.adapters.db import migrate
 from openrd.adapters.db.engine import make_engine
 from openrd.adapters.db.store import SqlStore
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
+from support.store import STORES, fresh_postgres_database
 
-STORES = ["sqlite", "postgresql"]
 MASTER_KEY = "db-test-master-key"
 
 
@@ -36,14 +34,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def fresh_pg_url(postgres_url: str) -> Iterator[str]:
+def fresh_pg_url() -> Iterator[str]:
     """A new, empty PostgreSQL database, dropped afterwards."""
-    name = f"openrd_fresh_{secrets.token_hex(4)}"
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield sqlalchemy_url(f"{postgres_url.rsplit('/', 1)[0]}/{name}")
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database("openrd_fresh") as url:
+        yield sqlalchemy_url(url)
 
 
 @pytest.fixture(params=STORES)

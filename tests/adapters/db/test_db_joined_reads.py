@@ -13,12 +13,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from db_support import statements_of
 
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberStatus, MemberType
 from openrd.domain.identity import AccessKey, AccessKeyStatus
+from support.db import statements_of
 
 RD, ROOT, SUB = "rd-aaaaaa", "r-aaaaaa", "fd-aaaaaaaaaa"
 OTHER_RD, OTHER_ROOT = "rd-bbbbbb", "r-bbbbbb"

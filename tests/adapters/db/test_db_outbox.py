@@ -4,11 +4,11 @@ a pass's deliveries are marked sent together; on PostgreSQL two dispatchers clai
 from __future__ import annotations
 
 import pytest
-from db_support import held_open
 
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.domain.sms import SmsStatus
 from openrd.services.ports import UnitOfWork
+from support.db import held_open
 
 NOW = 1_000_000
 

@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from db_support import statements_of
 from sqlalchemy import Engine, delete, select
 
 from openrd.adapters.crypto import FernetSecretBox
@@ -21,6 +20,7 @@ from openrd.adapters.db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberRow, MemberStatus, MemberType
 from openrd.services.ports import UnitOfWork
+from support.db import statements_of
 
 RD, ROOT, SUB = "rd-cccccc", "r-cccccc", "fd-cccccccccc"
 MA, FIRST, SECOND = "1000000000000009", "2000000000000001", "2000000000000002"

@@ -3,11 +3,11 @@ removes the rows nobody holds, leaves a held one alone, and a removed key locks 
 
 from __future__ import annotations
 
-from db_support import held_open
 from sqlalchemy import Engine, func, select
 
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
+from support.db import held_open
 
 
 def _lock_rows(engine: Engine) -> int:

@@ -9,9 +9,9 @@ import time
 from typing import Any
 
 import pytest
-from codes_support import Api, Receiver, Recorded, wait_for
 
 from openrd.api import signing
+from support.codes import Api, Receiver, Recorded, Servers, wait_for
 
 AK_ID, AK_SECRET = "LTAI5tOpenrdSmsTest", "openrd-sms-test-secret"
 SIGN_NAME, TEMPLATE = "阿里云短信测试", "SMS_154950909"
@@ -22,7 +22,7 @@ def answer(code: str) -> bytes:
     return json.dumps({"Code": code, "Message": code, "RequestId": "x"}).encode()
 
 
-def aliyun_env(servers: Any, receiver: Receiver) -> dict[str, str]:
+def aliyun_env(servers: Servers, receiver: Receiver) -> dict[str, str]:
     return dict(
         servers.env(
             OPENRD_SMS_SENDER="aliyun",
@@ -79,7 +79,7 @@ def settled(api: Api, phone: str, status: str) -> dict[str, Any]:
         ("intl", "44-7400123456", "447400123456"),
     ],
 )
-def test_send_sms_request_is_signed_and_complete(servers: Any, site: str, phone: str, expected: str) -> None:
+def test_send_sms_request_is_signed_and_complete(servers: Servers, site: str, phone: str, expected: str) -> None:
     with Receiver(lambda _n: (200, OK)) as receiver:
         _live, api = servers.start(aliyun_env(servers, receiver))
         api.send_enable(api.account(site=site), phone)
@@ -100,7 +100,7 @@ def test_send_sms_request_is_signed_and_complete(servers: Any, site: str, phone:
     assert message["code"] is None
 
 
-def test_tampered_request_does_not_verify(servers: Any) -> None:
+def test_tampered_request_does_not_verify(servers: Servers) -> None:
     """The signature check above can fail."""
     with Receiver(lambda _n: (200, OK)) as receiver:
         _live, api = servers.start(aliyun_env(servers, receiver))
@@ -111,7 +111,7 @@ def test_tampered_request_does_not_verify(servers: Any) -> None:
         check_v3_signature(Recorded(**{**request.__dict__, "query": query}))
 
 
-def test_illegal_number_is_dead_at_once(servers: Any) -> None:
+def test_illegal_number_is_dead_at_once(servers: Servers) -> None:
     with Receiver(lambda _n: (200, answer("isv.MOBILE_NUMBER_ILLEGAL"))) as receiver:
         _live, api = servers.start(aliyun_env(servers, receiver))
         api.send_enable(api.account(site="cn"), "86-13900000001")
@@ -122,7 +122,7 @@ def test_illegal_number_is_dead_at_once(servers: Any) -> None:
     assert "isv.MOBILE_NUMBER_ILLEGAL" in message["last_error"]
 
 
-def test_flow_control_is_retried(servers: Any) -> None:
+def test_flow_control_is_retried(servers: Servers) -> None:
     with Receiver(lambda n: (200, answer("isv.BUSINESS_LIMIT_CONTROL") if n < 2 else OK)) as receiver:
         _live, api = servers.start(aliyun_env(servers, receiver))
         api.send_enable(api.account(site="cn"), "86-13900000001")
@@ -133,7 +133,7 @@ def test_flow_control_is_retried(servers: Any) -> None:
     assert {send_sms_params(r)["OutId"] for r in requests} == {message["id"]}
 
 
-def test_server_error_is_retried(servers: Any) -> None:
+def test_server_error_is_retried(servers: Servers) -> None:
     with Receiver(lambda n: (500, answer("InternalError")) if n == 0 else (200, OK)) as receiver:
         _live, api = servers.start(aliyun_env(servers, receiver))
         api.send_enable(api.account(site="cn"), "86-13900000001")
@@ -141,7 +141,7 @@ def test_server_error_is_retried(servers: Any) -> None:
         assert len(receiver.snapshot()) == 2  # the SDK itself does not retry behind the dispatcher's back
 
 
-def test_client_error_is_final(servers: Any) -> None:
+def test_client_error_is_final(servers: Servers) -> None:
     with Receiver(lambda _n: (400, answer("InvalidAccessKeyId.NotFound"))) as receiver:
         _live, api = servers.start(aliyun_env(servers, receiver))
         api.send_enable(api.account(site="cn"), "86-13900000002")

@@ -11,15 +11,15 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from codes_support import Api, Receiver, Recorded, fail_first, free_port, wait_for
 
 from openrd.bootstrap import build_runtime
 from openrd.config import load_settings
+from support.codes import Api, Receiver, Recorded, Servers, fail_first, free_port, wait_for
 
 SECRET = "webhook-signing-secret"
 
 
-def webhook_env(servers: Any, url: str, **extra: str) -> dict[str, str]:
+def webhook_env(servers: Servers, url: str, **extra: str) -> dict[str, str]:
     settings = {
         "OPENRD_SMS_SENDER": "webhook",
         "OPENRD_SMS_WEBHOOK_URL": url,
@@ -44,7 +44,7 @@ def settled(api: Api, phone: str, status: str, timeout: float = 20) -> dict[str,
     return dict(wait_for(lambda: (m := api.latest(phone))["status"] == status and m, timeout=timeout))
 
 
-def test_delivered_after_the_receiver_recovers(servers: Any) -> None:
+def test_delivered_after_the_receiver_recovers(servers: Servers) -> None:
     with Receiver(fail_first(3)) as receiver:
         _live, api = servers.start(webhook_env(servers, receiver.url))
         account, phone = api.account(site="cn"), "86-13900000001"
@@ -70,7 +70,7 @@ def test_delivered_after_the_receiver_recovers(servers: Any) -> None:
     assert body["code"] in body["text"]
 
 
-def test_tampered_body_does_not_verify(servers: Any) -> None:
+def test_tampered_body_does_not_verify(servers: Servers) -> None:
     """The check above can fail: the signature covers the body and the timestamp."""
     with Receiver() as receiver:
         _live, api = servers.start(webhook_env(servers, receiver.url))
@@ -85,7 +85,7 @@ def test_tampered_body_does_not_verify(servers: Any) -> None:
         check_signed(restamped)
 
 
-def test_rate_limited_and_timed_out_answers_are_retried(servers: Any) -> None:
+def test_rate_limited_and_timed_out_answers_are_retried(servers: Servers) -> None:
     answers = [(429, b"{}"), (408, b"{}")]
     with Receiver(lambda n: answers[n] if n < len(answers) else (200, b"{}")) as receiver:
         _live, api = servers.start(webhook_env(servers, receiver.url))
@@ -96,7 +96,7 @@ def test_rate_limited_and_timed_out_answers_are_retried(servers: Any) -> None:
 
 
 @pytest.mark.parametrize("status", [400, 403, 410])
-def test_a_refusal_is_dead_at_once(servers: Any, status: int) -> None:
+def test_a_refusal_is_dead_at_once(servers: Servers, status: int) -> None:
     with Receiver(lambda _n: (status, b'{"error":"no"}')) as receiver:
         _live, api = servers.start(webhook_env(servers, receiver.url))
         api.send_enable(api.account(site="cn"), "86-13900000001")
@@ -107,7 +107,7 @@ def test_a_refusal_is_dead_at_once(servers: Any, status: int) -> None:
     assert str(status) in message["last_error"]
 
 
-def test_dead_after_max_attempts_then_retried_by_the_operator(servers: Any) -> None:
+def test_dead_after_max_attempts_then_retried_by_the_operator(servers: Servers) -> None:
     state = {"up": False}
     with Receiver(lambda _n: (200, b"{}") if state["up"] else (503, b"{}")) as receiver:
         _live, api = servers.start(webhook_env(servers, receiver.url, OPENRD_SMS_MAX_ATTEMPTS="3"))
@@ -132,7 +132,7 @@ def test_dead_after_max_attempts_then_retried_by_the_operator(servers: Any) -> N
     assert len(api.messages(phone=phone)) == 1  # retried, not copied
 
 
-def test_restart_mid_backlog_delivers_everything_once(servers: Any) -> None:
+def test_restart_mid_backlog_delivers_everything_once(servers: Servers) -> None:
     port = free_port()  # nothing listens here yet: the receiver is down
     env = webhook_env(servers, f"http://127.0.0.1:{port}/sms", OPENRD_SMS_MAX_ATTEMPTS="100")
     live, api = servers.start(env)
@@ -170,7 +170,7 @@ def test_restart_mid_backlog_delivers_everything_once(servers: Any) -> None:
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
-def test_a_redirect_is_not_a_delivery_and_is_not_followed(servers: Any, status: int) -> None:
+def test_a_redirect_is_not_a_delivery_and_is_not_followed(servers: Servers, status: int) -> None:
     """A 3xx used to count as delivered (marked sent, the text erased) though no receiver took the message; followed,
     it would carry the code to whatever host the Location names. It is final, as a refusal: the same URL answers
     the same until the operator fixes it, and then retries the message, which still has its text."""

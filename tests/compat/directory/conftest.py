@@ -1,122 +1,20 @@
-"""Helpers for the directory tests: accounts seeded over the control API, official Tea clients aimed at the
-live ``server`` (tests/conftest.py), directories enabled through the SDK, and error assertions.
+"""Directory test fixtures: a world of accounts on the module's shared ``server``, the clock, and the checks.
 
 Every test makes its own accounts and directories, so tests share the module's server without resets.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
-from alibabacloud_resourcedirectorymaster20220419.client import Client as RdmClient
-from alibabacloud_resourcemanager20200331 import models as rm
-from alibabacloud_resourcemanager20200331.client import Client as RmClient
-from alibabacloud_tea_openapi.exceptions import ClientException
-from alibabacloud_tea_openapi.utils_models import Config
 
-from openrd import errors
-
-TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z")
-
-
-def unique(prefix: str = "n") -> str:
-    return f"{prefix}-{secrets.token_hex(4)}"
-
-
-@dataclass
-class Account:
-    """An account seeded over the control API, with a root AccessKey."""
-
-    server: Any
-    account_id: str
-    access_key_id: str
-    secret: str
-    display_name: str
-
-    def config(self, **extra: Any) -> Config:
-        return Config(
-            access_key_id=self.access_key_id,
-            access_key_secret=self.secret,
-            endpoint=self.server.endpoint,
-            protocol="http",
-            **extra,
-        )
-
-    def rm(self, **extra: Any) -> RmClient:
-        return RmClient(self.config(**extra))
-
-    def rdm(self, **extra: Any) -> RdmClient:
-        return RdmClient(self.config(**extra))
-
-    @property
-    def client(self) -> RmClient:
-        return self.rm()
-
-
-@dataclass
-class Org(Account):
-    """An account that manages a directory (EnableMode CurrentAccount)."""
-
-    directory_id: str = ""
-    root_id: str = ""
-    folders: list[str] = field(default_factory=list)
-
-    def folder(self, name: str | None = None, parent: str | None = None) -> str:
-        request = rm.CreateFolderRequest(folder_name=name or unique("f"), parent_folder_id=parent)
-        return str(self.client.create_folder(request).body.folder.folder_id)
-
-    def resource_account(self, display_name: str | None = None, **kw: Any) -> str:
-        request = rm.CreateResourceAccountRequest(display_name=display_name or unique("ra"), **kw)
-        return str(self.client.create_resource_account(request).body.account.account_id)
-
-    def invite(self, target: Account, **kw: Any) -> Any:
-        request = rm.InviteAccountToResourceDirectoryRequest(
-            target_entity=target.account_id, target_type="Account", **kw
-        )
-        return self.client.invite_account_to_resource_directory(request).body.handshake
-
-    def adopt(self, target: Account) -> None:
-        """Invite ``target`` and have it accept: a CloudAccount member in the root folder."""
-        handshake = self.invite(target)
-        target.client.accept_handshake(rm.AcceptHandshakeRequest(handshake_id=handshake.handshake_id))
-
-
-class World:
-    def __init__(self, server: Any) -> None:
-        self.server = server
-
-    def account(self, **fields: Any) -> Account:
-        fields.setdefault("display_name", unique("acct"))
-        fields.setdefault("enterprise_name", "ACME")
-        made = self.server.make_account(**fields)
-        return Account(
-            self.server, made["account_id"], made["access_key_id"], made["access_key_secret"], fields["display_name"]
-        )
-
-    def org(self, **fields: Any) -> Org:
-        base = self.account(**fields)
-        org = Org(base.server, base.account_id, base.access_key_id, base.secret, base.display_name)
-        request = rm.EnableResourceDirectoryRequest(enable_mode="CurrentAccount")
-        created = org.client.enable_resource_directory(request).body.resource_directory
-        org.directory_id, org.root_id = created.resource_directory_id, created.root_folder_id
-        return org
-
-    def patch(self, account_id: str, **fields: Any) -> None:
-        response = self.server.control("PATCH", f"/accounts/{account_id}", json=fields)
-        assert response.status_code == 200, response.text
-
-    def clock(self, **body: int) -> None:
-        response = self.server.control("POST", "/clock", json=body)
-        assert response.status_code == 200, response.text
+from support.directory import Checks, World
+from support.servers import LiveServer
 
 
 @pytest.fixture
-def world(server: Any) -> World:
+def world(server: LiveServer) -> World:
     return World(server)
 
 
@@ -127,36 +25,6 @@ def clock(world: World) -> Iterator[Callable[..., None]]:
         yield world.clock
     finally:
         world.clock(offset_seconds=0)
-
-
-def _raises(call: Callable[..., Any], *args: Any, **kwargs: Any) -> ClientException:
-    with pytest.raises(ClientException) as caught:
-        call(*args, **kwargs)
-    return caught.value
-
-
-def fails(error: type[errors.OpenRDError], call: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """The call raises the documented error: code, HTTP status and the exact catalogue message."""
-    exc = _raises(call, *args, **kwargs)
-    assert (exc.code, exc.status_code) == (error.code, error.status), exc.data
-    assert exc.data["Message"] == error.message, exc.data
-    return dict(exc.data)
-
-
-def fails_param(name: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    """The generic 400 InvalidParameter naming the parameter (A10.2)."""
-    exc = _raises(call, *args, **kwargs)
-    assert (exc.code, exc.status_code) == ("InvalidParameter", 400), exc.data
-    assert exc.data["Message"] == f'The specified parameter "{name}" is not valid.', exc.data
-
-
-class Checks:
-    """The assertion helpers, handed to tests as a fixture so test modules import nothing from here."""
-
-    fails = staticmethod(fails)
-    fails_param = staticmethod(fails_param)
-    unique = staticmethod(unique)
-    time = TIME
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from aliyunsdkresourcemanager.request.v20200331.CreateFolderRequest import Creat
 from aliyunsdkresourcemanager.request.v20200331.CreateResourceAccountRequest import CreateResourceAccountRequest
 
 from openrd import errors
+from support.directory import Checks, World
 
 SIGNING = [pytest.param({}, id="v3"), pytest.param({"signature_algorithm": "v2"}, id="v1")]
 PRODUCTS = [pytest.param(rm, id="rm"), pytest.param(rdm, id="rdm")]
@@ -23,7 +24,7 @@ PRODUCTS = [pytest.param(rm, id="rm"), pytest.param(rdm, id="rdm")]
 
 @pytest.mark.parametrize("models", PRODUCTS)
 @pytest.mark.parametrize("extra", SIGNING)
-def test_chinese_display_and_folder_names(world: Any, extra: dict[str, str], models: Any) -> None:
+def test_chinese_display_and_folder_names(world: World, extra: dict[str, str], models: Any) -> None:
     org = world.org()
     client = org.rm(**extra) if models is rm else org.rdm(**extra)
     folder = client.create_folder(models.CreateFolderRequest(folder_name="研发部")).body.folder
@@ -39,7 +40,7 @@ def test_chinese_display_and_folder_names(world: Any, extra: dict[str, str], mod
     assert [f.folder_name for f in listed] == ["研发部"]
 
 
-def test_lengths_are_counted_in_characters(world: Any, check: Any) -> None:
+def test_lengths_are_counted_in_characters(world: World, check: type[Checks]) -> None:
     org = world.org()
     c = org.client
     assert c.create_folder(rm.CreateFolderRequest(folder_name="部" * 24)).body.folder.folder_name == "部" * 24
@@ -56,14 +57,14 @@ def test_lengths_are_counted_in_characters(world: Any, check: Any) -> None:
 
 
 @pytest.mark.parametrize("name", ["研发/一部", "研发，一部", "研发😀", "한국어팀"])
-def test_other_characters_stay_refused(world: Any, check: Any, name: str) -> None:
+def test_other_characters_stay_refused(world: World, check: type[Checks], name: str) -> None:
     org = world.org()
     request = rm.CreateResourceAccountRequest(display_name=name)
     check.fails(errors.InvalidParameterAccountDisplayName, org.client.create_resource_account, request)
     check.fails(errors.InvalidParameterFolderName, org.client.create_folder, rm.CreateFolderRequest(folder_name=name))
 
 
-def test_chinese_names_through_the_core_sdk(world: Any) -> None:
+def test_chinese_names_through_the_core_sdk(world: World) -> None:
     org = world.org()
     client = AcsClient(org.access_key_id, org.secret, "cn-hangzhou")
 

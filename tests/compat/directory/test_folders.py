@@ -11,17 +11,18 @@ from alibabacloud_resourcemanager20200331 import models as rm
 
 from openrd import errors
 from openrd.services import folders as folder_service
+from support.directory import Checks, Org, World
 
 FOLDER_ID = re.compile(r"fd-[A-Za-z0-9]{10}")
 SIGNING = [pytest.param({}, id="v3"), pytest.param({"signature_algorithm": "v2"}, id="v1")]
 
 
-def _list(org: Any, parent: str | None = None, **kw: Any) -> Any:
+def _list(org: Org, parent: str | None = None, **kw: Any) -> Any:
     return org.client.list_folders_for_parent(rm.ListFoldersForParentRequest(parent_folder_id=parent, **kw)).body
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_folder_round_trip(world: Any, check: Any, extra: dict[str, str]) -> None:
+def test_folder_round_trip(world: World, check: type[Checks], extra: dict[str, str]) -> None:
     org = world.org()
     client = org.rm(**extra)
     created = client.create_folder(rm.CreateFolderRequest(folder_name="Dev.team_1")).body
@@ -46,7 +47,7 @@ def test_folder_round_trip(world: Any, check: Any, extra: dict[str, str]) -> Non
     assert _list(org).total_count == 0
 
 
-def test_resource_directory_master_product(world: Any) -> None:
+def test_resource_directory_master_product(world: World) -> None:
     org = world.org()
     client = org.rdm()
     parent = client.create_folder(rdm.CreateFolderRequest(folder_name="Prod")).body.folder.folder_id
@@ -59,14 +60,14 @@ def test_resource_directory_master_product(world: Any) -> None:
     client.delete_folder(rdm.DeleteFolderRequest(folder_id=child.folder_id))
 
 
-def test_root_folder(world: Any) -> None:
+def test_root_folder(world: World) -> None:
     org = world.org()
     root = org.client.get_folder(rm.GetFolderRequest(folder_id=org.root_id)).body.folder
     assert (root.folder_id, root.folder_name, root.parent_folder_id) == (org.root_id, "Root", "")
     assert root.resource_directory_path == f"{org.directory_id}/{org.root_id}"
 
 
-def test_pagination(world: Any) -> None:
+def test_pagination(world: World) -> None:
     org = world.org()
     made = [org.folder(f"f{i:02d}") for i in range(12)]
     first = _list(org, page_size=5)
@@ -80,7 +81,7 @@ def test_pagination(world: Any) -> None:
     assert len(_list(org, page_size=100).folders.folder) == 12
 
 
-def test_keyword_and_children_only(world: Any) -> None:
+def test_keyword_and_children_only(world: World) -> None:
     org = world.org()
     apps = org.folder("apps")
     org.folder("web-apps")
@@ -92,7 +93,7 @@ def test_keyword_and_children_only(world: Any) -> None:
     assert [f.folder_name for f in _list(org, apps).folders.folder] == ["apps-inner"]
 
 
-def test_depth_limit(world: Any, check: Any) -> None:
+def test_depth_limit(world: World, check: type[Checks]) -> None:
     org = world.org()
     parent = org.root_id
     for level in range(5):
@@ -101,7 +102,7 @@ def test_depth_limit(world: Any, check: Any) -> None:
     check.fails(errors.LimitExceededFolderDepth, org.client.create_folder, request)
 
 
-def test_names_are_unique_among_siblings(world: Any, check: Any) -> None:
+def test_names_are_unique_among_siblings(world: World, check: type[Checks]) -> None:
     org = world.org()
     first = org.folder("shared")
     check.fails(
@@ -112,7 +113,7 @@ def test_names_are_unique_among_siblings(world: Any, check: Any) -> None:
     assert org.folder("shared", parent=first)  # another parent: fine
 
 
-def test_folder_quota(world: Any, check: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_folder_quota(world: World, check: type[Checks], monkeypatch: pytest.MonkeyPatch) -> None:
     org = world.org()
     monkeypatch.setattr(folder_service, "MAX_FOLDERS", 2)  # the server runs in this process
     org.folder()
@@ -120,7 +121,7 @@ def test_folder_quota(world: Any, check: Any, monkeypatch: pytest.MonkeyPatch) -
     check.fails(errors.QuotaExceededFolderCount, org.client.create_folder, rm.CreateFolderRequest(folder_name="x"))
 
 
-def test_delete_conflicts(world: Any, check: Any) -> None:
+def test_delete_conflicts(world: World, check: type[Checks]) -> None:
     org = world.org()
     parent = org.folder()
     child = org.folder(parent=parent)
@@ -131,7 +132,7 @@ def test_delete_conflicts(world: Any, check: Any) -> None:
     check.fails(errors.DeleteConflictFolderAccount, org.client.delete_folder, rm.DeleteFolderRequest(folder_id=child))
 
 
-def test_parameter_errors(world: Any, check: Any) -> None:
+def test_parameter_errors(world: World, check: type[Checks]) -> None:
     org = world.org()
     c = org.client
     check.fails(errors.MissingParameterFolderName, c.create_folder, rm.CreateFolderRequest())
@@ -150,7 +151,7 @@ def test_parameter_errors(world: Any, check: Any) -> None:
     check.fails_param("PageNumber", c.list_folders_for_parent, rm.ListFoldersForParentRequest(page_number=0))
 
 
-def test_folders_of_other_directories_do_not_exist(world: Any, check: Any) -> None:
+def test_folders_of_other_directories_do_not_exist(world: World, check: type[Checks]) -> None:
     org, other = world.org(), world.org()
     theirs = other.folder()
     c = org.client
@@ -170,7 +171,7 @@ def test_folders_of_other_directories_do_not_exist(world: Any, check: Any) -> No
     assert other.client.get_folder(rm.GetFolderRequest(folder_id=theirs)).body.folder.folder_id == theirs
 
 
-def test_needs_a_managed_directory(world: Any, check: Any) -> None:
+def test_needs_a_managed_directory(world: World, check: type[Checks]) -> None:
     loner = world.account()
     c = loner.client
     rd = errors.EntityNotExistsResourceDirectory

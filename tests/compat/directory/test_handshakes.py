@@ -5,6 +5,7 @@ DeclineHandshake, CancelHandshake, GetHandshake, ListHandshakesForAccount, ListH
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from alibabacloud_resourcemanager20200331 import models as rm
 
 from openrd import errors
 from openrd.services import handshakes as handshake_service
+from support.directory import Checks, Org, World
 
 HANDSHAKE_ID = re.compile(r"h-[A-Za-z0-9]{16}")
 SIGNING = [pytest.param({}, id="v3"), pytest.param({"signature_algorithm": "v2"}, id="v1")]
@@ -28,13 +30,13 @@ def _get(account: Any, handshake_id: str) -> Any:
     return account.client.get_handshake(rm.GetHandshakeRequest(handshake_id=handshake_id)).body.handshake
 
 
-def _invite(org: Any, entity: str | None, kind: str | None = "Account", **kw: Any) -> Any:
+def _invite(org: Org, entity: str | None, kind: str | None = "Account", **kw: Any) -> Any:
     request = rm.InviteAccountToResourceDirectoryRequest(target_entity=entity, target_type=kind, **kw)
     return org.client.invite_account_to_resource_directory(request)
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_invite_and_accept(world: Any, check: Any, extra: dict[str, str]) -> None:
+def test_invite_and_accept(world: World, check: type[Checks], extra: dict[str, str]) -> None:
     org, guest = world.org(), world.account(enterprise_name="Guest Ltd")
     request = rm.InviteAccountToResourceDirectoryRequest(
         target_entity=guest.account_id, target_type="Account", note="Welcome aboard"
@@ -78,7 +80,7 @@ def test_invite_and_accept(world: Any, check: Any, extra: dict[str, str]) -> Non
     )
 
 
-def test_invite_by_login_name(world: Any) -> None:
+def test_invite_by_login_name(world: World) -> None:
     org, guest = world.org(), world.account(name="Guest.One@example.com")
     sent = _invite(org, "guest.one@EXAMPLE.com", "Email").body.handshake  # login names compare case-insensitively
     assert (sent.target_type, sent.target_entity) == ("Email", "guest.one@EXAMPLE.com")
@@ -90,7 +92,7 @@ def test_invite_by_login_name(world: Any) -> None:
     ] == [sent.handshake_id]
 
 
-def test_resource_directory_master_product_with_folder_and_tags(world: Any) -> None:
+def test_resource_directory_master_product_with_folder_and_tags(world: World) -> None:
     org, guest = world.org(), world.account()
     folder = org.folder()
     request = rdm.InviteAccountToResourceDirectoryRequest(
@@ -112,7 +114,7 @@ def test_resource_directory_master_product_with_folder_and_tags(world: Any) -> N
     assert [h.status for h in body.handshakes.handshake] == ["Accepted"]
 
 
-def test_invitation_to_a_deleted_folder_joins_the_root(world: Any) -> None:
+def test_invitation_to_a_deleted_folder_joins_the_root(world: World) -> None:
     org, guest = world.org(), world.account()
     folder = org.folder()
     request = rdm.InviteAccountToResourceDirectoryRequest(
@@ -125,7 +127,7 @@ def test_invitation_to_a_deleted_folder_joins_the_root(world: Any) -> None:
     assert member.folder_id == org.root_id
 
 
-def test_decline(world: Any, check: Any) -> None:
+def test_decline(world: World, check: type[Checks]) -> None:
     org, guest = world.org(), world.account()
     sent = org.invite(guest)
     declined = guest.client.decline_handshake(rm.DeclineHandshakeRequest(handshake_id=sent.handshake_id)).body
@@ -148,7 +150,7 @@ def test_decline(world: Any, check: Any) -> None:
     assert again.handshake_id != sent.handshake_id
 
 
-def test_cancel(world: Any, check: Any) -> None:
+def test_cancel(world: World, check: type[Checks]) -> None:
     org, guest = world.org(), world.account()
     sent = org.invite(guest)
     cancelled = org.client.cancel_handshake(rm.CancelHandshakeRequest(handshake_id=sent.handshake_id)).body
@@ -171,7 +173,7 @@ def test_cancel(world: Any, check: Any) -> None:
     )
 
 
-def test_expiry_on_the_emulator_clock(world: Any, check: Any, clock: Any) -> None:
+def test_expiry_on_the_emulator_clock(world: World, check: type[Checks], clock: Callable[..., None]) -> None:
     org, guest = world.org(), world.account()
     sent = org.invite(guest)
     clock(advance_seconds=FIFTEEN_DAYS - 60)
@@ -191,7 +193,7 @@ def test_expiry_on_the_emulator_clock(world: Any, check: Any, clock: Any) -> Non
     assert fresh.status == "Pending"
 
 
-def test_listing_and_pagination(world: Any) -> None:
+def test_listing_and_pagination(world: World) -> None:
     org, other = world.org(), world.org()
     guests = [world.account() for _ in range(3)]
     sent = [org.invite(g).handshake_id for g in guests]
@@ -213,7 +215,7 @@ def test_listing_and_pagination(world: Any) -> None:
     assert (nobody.total_count, nobody.handshakes.handshake) == (0, [])
 
 
-def test_invite_errors(world: Any, check: Any) -> None:
+def test_invite_errors(world: World, check: type[Checks]) -> None:
     org, other, guest = world.org(), world.org(), world.account()
     member = world.account()
     other.adopt(member)
@@ -237,14 +239,14 @@ def test_invite_errors(world: Any, check: Any) -> None:
     fails(errors.EntityNotExistsResourceDirectory, _invite, world.account(), guest.account_id)
 
 
-def _invite_rdm(org: Any, guest: Any, folder_id: str) -> Any:
+def _invite_rdm(org: Org, guest: Any, folder_id: str) -> Any:
     request = rdm.InviteAccountToResourceDirectoryRequest(
         target_entity=guest.account_id, target_type="Account", parent_folder_id=folder_id
     )
     return org.rdm().invite_account_to_resource_directory(request)
 
 
-def test_who_may_act_on_a_handshake(world: Any, check: Any) -> None:
+def test_who_may_act_on_a_handshake(world: World, check: type[Checks]) -> None:
     org, other, guest, stranger = world.org(), world.org(), world.account(), world.account()
     hid = org.invite(guest).handshake_id
     not_found = errors.EntityNotExistsHandshake
@@ -259,7 +261,7 @@ def test_who_may_act_on_a_handshake(world: Any, check: Any) -> None:
     assert _get(guest, hid).status == "Pending"  # nothing above changed it
 
 
-def test_handshake_id_errors(world: Any, check: Any) -> None:
+def test_handshake_id_errors(world: World, check: type[Checks]) -> None:
     org = world.org()
     c = org.client
     for call, model in (
@@ -276,7 +278,7 @@ def test_handshake_id_errors(world: Any, check: Any) -> None:
     check.fails_param("PageNumber", c.list_handshakes_for_resource_directory, request)
 
 
-def test_accept_rechecks_the_invitee(world: Any, check: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_accept_rechecks_the_invitee(world: World, check: type[Checks], monkeypatch: pytest.MonkeyPatch) -> None:
     org, other, guest = world.org(), world.org(), world.account()
     first, second = org.invite(guest), other.invite(guest)
     other_request = rm.AcceptHandshakeRequest(handshake_id=second.handshake_id)

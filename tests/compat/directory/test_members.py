@@ -10,20 +10,21 @@ from alibabacloud_resourcedirectorymaster20220419 import models as rdm
 from alibabacloud_resourcemanager20200331 import models as rm
 
 from openrd import errors
+from support.directory import Checks, Org, World
 
 SIGNING = [pytest.param({}, id="v3"), pytest.param({"signature_algorithm": "v2"}, id="v1")]
 
 
-def _accounts(org: Any, **kw: Any) -> Any:
+def _accounts(org: Org, **kw: Any) -> Any:
     return org.client.list_accounts(rm.ListAccountsRequest(**kw)).body
 
 
-def _in_folder(org: Any, parent: str | None = None, **kw: Any) -> Any:
+def _in_folder(org: Org, parent: str | None = None, **kw: Any) -> Any:
     request = rm.ListAccountsForParentRequest(parent_folder_id=parent, **kw)
     return org.client.list_accounts_for_parent(request).body
 
 
-def _get(org: Any, account_id: str) -> Any:
+def _get(org: Org, account_id: str) -> Any:
     return org.client.get_account(rm.GetAccountRequest(account_id=account_id)).body.account
 
 
@@ -31,7 +32,7 @@ def _get(org: Any, account_id: str) -> Any:
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_list_accounts_shapes(world: Any, check: Any, extra: dict[str, str]) -> None:
+def test_list_accounts_shapes(world: World, check: type[Checks], extra: dict[str, str]) -> None:
     org = world.org()
     folder = org.folder()
     tagged = org.resource_account(
@@ -60,7 +61,7 @@ def test_list_accounts_shapes(world: Any, check: Any, extra: dict[str, str]) -> 
     assert _accounts(org).accounts.account[1].tags is None  # tags only when asked for
 
 
-def test_list_accounts_pagination_and_filters(world: Any) -> None:
+def test_list_accounts_pagination_and_filters(world: World) -> None:
     org = world.org()
     made = [org.resource_account(f"member {i:02d}") for i in range(11)]
     expected = [org.account_id, *made]  # join order
@@ -79,7 +80,7 @@ def test_list_accounts_pagination_and_filters(world: Any) -> None:
     assert [a.display_name for a in by_keyword.accounts.account] == ["member 10"]
 
 
-def test_list_accounts_for_parent(world: Any, check: Any) -> None:
+def test_list_accounts_for_parent(world: World, check: type[Checks]) -> None:
     org = world.org()
     folder = org.folder()
     inside = [org.resource_account(f"in {i}", parent_folder_id=folder) for i in range(3)]
@@ -98,7 +99,7 @@ def test_list_accounts_for_parent(world: Any, check: Any) -> None:
     assert tagged.tags.tag == []
 
 
-def test_list_errors(world: Any, check: Any) -> None:
+def test_list_errors(world: World, check: type[Checks]) -> None:
     org, other = world.org(), world.org()
     c = org.client
     bad = rm.ListAccountsForParentRequest(parent_folder_id="folder-1")
@@ -118,7 +119,7 @@ def test_list_errors(world: Any, check: Any) -> None:
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_move_account(world: Any, extra: dict[str, str]) -> None:
+def test_move_account(world: World, extra: dict[str, str]) -> None:
     org = world.org()
     folder = org.folder()
     member = org.resource_account()
@@ -137,7 +138,7 @@ def test_move_account(world: Any, extra: dict[str, str]) -> None:
     assert _get(org, org.account_id).folder_id == org.root_id
 
 
-def test_move_account_errors(world: Any, check: Any) -> None:
+def test_move_account_errors(world: World, check: type[Checks]) -> None:
     org, other = world.org(), world.org()
     member = org.resource_account()
     c = org.client
@@ -162,7 +163,7 @@ def test_move_account_errors(world: Any, check: Any) -> None:
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_rename(world: Any, check: Any, extra: dict[str, str]) -> None:
+def test_rename(world: World, check: type[Checks], extra: dict[str, str]) -> None:
     org = world.org()
     member = org.resource_account("Before")
     request = rm.UpdateAccountRequest(account_id=member, new_display_name="After 1")
@@ -180,7 +181,7 @@ def test_rename(world: Any, check: Any, extra: dict[str, str]) -> None:
     org.client.update_account(rm.UpdateAccountRequest(account_id=member, new_display_name="After 1"))
 
 
-def test_switch_account_type(world: Any, check: Any) -> None:
+def test_switch_account_type(world: World, check: type[Checks]) -> None:
     org = world.org(site="cn")
     member = org.resource_account()
     c = org.client
@@ -198,7 +199,7 @@ def test_switch_account_type(world: Any, check: Any) -> None:
     check.fails(errors.AccountTypeMismatch, c.update_account, master)
 
 
-def test_switch_needs_the_same_legal_entity(world: Any, check: Any) -> None:
+def test_switch_needs_the_same_legal_entity(world: World, check: type[Checks]) -> None:
     org = world.org()
     outsider = world.account(enterprise_name="Other Corp")
     org.adopt(outsider)
@@ -211,7 +212,7 @@ def test_switch_needs_the_same_legal_entity(world: Any, check: Any) -> None:
     assert (account.type, account.join_method, account.status) == ("ResourceAccount", "invited", "InviteSuccess")
 
 
-def test_dry_run_changes_nothing(world: Any) -> None:
+def test_dry_run_changes_nothing(world: World) -> None:
     org = world.org()
     member = org.resource_account("Stays")
     request = rdm.UpdateAccountRequest(account_id=member, new_display_name="Would be", dry_run=True)
@@ -219,7 +220,7 @@ def test_dry_run_changes_nothing(world: Any) -> None:
     assert _get(org, member).display_name == "Stays"
 
 
-def test_update_errors(world: Any, check: Any) -> None:
+def test_update_errors(world: World, check: type[Checks]) -> None:
     org, other = world.org(), world.org()
     member = org.resource_account()
     c = org.client
@@ -250,7 +251,7 @@ def test_update_errors(world: Any, check: Any) -> None:
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_remove_cloud_account(world: Any, check: Any, extra: dict[str, str]) -> None:
+def test_remove_cloud_account(world: World, check: type[Checks], extra: dict[str, str]) -> None:
     org, guest = world.org(), world.account()
     org.adopt(guest)
     assert guest.client.get_resource_directory().body.resource_directory.resource_directory_id == org.directory_id
@@ -266,7 +267,7 @@ def test_remove_cloud_account(world: Any, check: Any, extra: dict[str, str]) -> 
     assert enabled.body.resource_directory.master_account_id == guest.account_id
 
 
-def test_remove_cloud_account_errors(world: Any, check: Any) -> None:
+def test_remove_cloud_account_errors(world: World, check: type[Checks]) -> None:
     org, other = world.org(), world.org()
     resource = org.resource_account()
     c = org.client

@@ -18,6 +18,8 @@ from alibabacloud_resourcemanager20200331.client import Client as RmClient
 from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_tea_openapi.utils_models import Config
 
+from support.directory import Org, World
+
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(4)}"
@@ -35,7 +37,7 @@ def policy(*statements: dict[str, Any]) -> dict[str, Any]:
 class Tree:
     """A directory with a folder holding one account, and one account in the root."""
 
-    org: Any  # the directory tests' Org: a management account with its directory
+    org: Org  # a management account with its directory
     folder: str
     in_folder: str
     in_root: str
@@ -49,11 +51,7 @@ class Tree:
         return f"acs:resourcemanager::{self.org.account_id}:folder/{path}"
 
     def user(self, document: dict[str, Any], **extra: Any) -> RmClient:
-        response = self.org.server.control(
-            "POST", f"/accounts/{self.org.account_id}/ram-users", json={"name": unique("u"), "policies": [document]}
-        )
-        assert response.status_code == 201, response.text
-        made = response.json()
+        made = self.org.server.rd.create_ram_user(self.org.account_id, unique("u"), [document])
         config = Config(
             access_key_id=made["access_key_id"],
             access_key_secret=made["access_key_secret"],
@@ -65,7 +63,7 @@ class Tree:
 
 
 @pytest.fixture
-def tree(world: Any) -> Tree:
+def tree(world: World) -> Tree:
     org = world.org()
     folder = org.folder()
     in_folder = org.resource_account(parent_folder_id=folder)

@@ -1,228 +1,21 @@
-"""Seed-operation SDK tests (SendVerificationCodeForEnableRD, EnableResourceDirectory,
-SendVerificationCodeForBindSecureMobilePhone, BindSecureMobilePhone) against a live server.
-
-Everything goes through the ``seed`` fixture (a :class:`Seed` bound to the module's ``server``): principals and
-phones seeded through the control API (A9), the official clients (seed_clients.py: :class:`TeaApi` for Tea V3,
-Tea V1 with ``signature_algorithm='v2'`` and the 2022-04-19 ResourceDirectoryMaster client, :class:`CoreApi` for
-the old core SDK), ``latest_code`` reading the SMS inbox, and ``world(site)`` building a directory to act on.
-``configured`` is a server with a daily quota of 2 codes and a ``jp`` site profile that disallows the bind
-operations.
-"""
+"""Seed-operation fixtures: ``seed`` (a :class:`~support.seed_operations.Seed` on the module's shared ``server``),
+the clock, and ``configured``: a server with a daily quota of 2 codes and a ``jp`` site profile that disallows the
+bind operations."""
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-from alibabacloud_resourcedirectorymaster20220419 import models as rdm_models
-from alibabacloud_resourcedirectorymaster20220419.client import Client as RdmClient
-from alibabacloud_resourcemanager20200331 import models as rm_models
-from alibabacloud_resourcemanager20200331.client import Client as RmClient
-from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
-from seed_clients import REQUEST_ID, CoreApi, Creds, TeaApi
 
-FULL = "AliyunResourceDirectoryFullAccess"
-READ_ONLY = "AliyunResourceDirectoryReadOnlyAccess"
-MA_SUFFIX = "@rdadmin.aliyunid.com"
-STORES = ["sqlite", "postgresql"]
-
-# Documented messages (B §2.c, A10.2) of the codes these tests reach.
-MESSAGES = {
-    "NotSupport.AccountInAnotherResourceDirectory": "The specified account is an Alibaba Cloud account or already "
-    "exists in another resource directory.",
-    "EntityAlreadyExists.ResourceDirectory": "The resource directory for the account is already enabled. We "
-    "recommend that you do not enable the resource directory again.",
-    "EntityNotExists.ResourceDirectory": "The resource directory for the account is not enabled. We recommend that "
-    "you first enable the resource directory for the account.",
-    "SendValidateCodeExceedsLimitForAccount": "For the same account, the number of verification codes sent exceeds "
-    "the limit.",
-    "InvalidParameter.MobileCountryCode": "The current site does not support the country code.",
-    "Invalid.EnterpriseName": "You must specify the enterprise name.",
-    "EnterpriseRealNameVerificationError": "The specified account does not pass enterprise real-name verification. "
-    "We recommend you first complete enterprise real-name verification for the account.",
-    "InvalidParameter.ManagementAccountName.AlreadyUsed": "The ManagementAccountName has been used.",
-    "Invalid.VerificationCode": "The verification code is invalid.",
-    "InvalidParameter.ManagementAccountName": "The management account name is in the wrong format.",
-    "InvalidParameter.ManagementAccountSecurityInfo": "The parameter management account secure mobile phone is "
-    "invalid.",
-    "MissingSecureMobilePhone": "Secure mobile phone is missing.",
-    "NotSupport.Site.Action": "Site does not allow current action.",
-    "AccountTypeMismatch": "The type or status of the member account cannot satisfy the current operation.",
-    "AccountSecureMobileAlreadyExists": "The secure mobile number of the member already exists.",
-    "CallerIdentityError": "Please use the RAM user or role of the Management Account.",
-    "EntityNotExists.Account": "This resource directory account does not exist.",
-}
-
-
-def missing_message(name: str) -> str:
-    return f'The input parameter "{name}" that is mandatory for processing this request is not supplied.'
-
-
-@dataclass(frozen=True)
-class World:
-    """A directory on ``site``: root ``master`` (enterprise-verified), its RAM user ``rd-admin`` (FullAccess) and one
-    resource account (no phone)."""
-
-    site: str
-    master: Creds
-    admin: Creds
-    directory_id: str
-    root_folder_id: str
-    resource_account_id: str
-    enterprise_name: str
-
-
-# ------------------------------------------------------------------------------------------------------ phones
-_ISSUED: set[str] = set()
-_PATTERNS = {
-    "cn": lambda: f"86-139{secrets.randbelow(10**8):08d}",
-    "intl": lambda: f"44-7400{secrets.randbelow(10**6):06d}",
-    "uk": lambda: f"44-7400{secrets.randbelow(10**6):06d}",
-    "jp": lambda: f"81-90{1 + secrets.randbelow(9)}{secrets.randbelow(10**7):07d}",
-}
-_US_NEXT = iter(range(100))  # 1-20155501xx: only 100 of them, hand them out in order
-
-
-def new_phone(kind: str = "intl") -> str:
-    """A valid mobile number never handed out before in this process (the per-phone throttle is 1 per 60 s)."""
-    while True:
-        phone = f"1-20155501{next(_US_NEXT):02d}" if kind == "us" else _PATTERNS[kind]()
-        if phone not in _ISSUED:
-            _ISSUED.add(phone)
-            return phone
-
-
-# ------------------------------------------------------------------------------------------------ control API
-def latest_code(server: Any, phone: str) -> str:
-    """The code of the newest SMS to ``phone`` (listed from the moment its transaction commits, A10.10)."""
-    response = server.control("GET", "/sms/latest", params={"phone": phone})
-    assert response.status_code == 200, response.text
-    code = response.json()["code"]
-    assert isinstance(code, str)
-    assert re.fullmatch(r"[0-9]{6}", code), code
-    return code
-
-
-class Seed:
-    FULL, READ_ONLY, MA_SUFFIX = FULL, READ_ONLY, MA_SUFFIX
-    phone = staticmethod(new_phone)
-    missing_message = staticmethod(missing_message)
-
-    def __init__(self, server: Any) -> None:
-        self.server = server
-        self.v3 = TeaApi(server, rm_models, RmClient)
-        self.v1 = TeaApi(server, rm_models, RmClient, signature_algorithm="v2")
-        self.rdm = TeaApi(server, rdm_models, RdmClient)
-        self.core = CoreApi(server)
-        self.apis = {"tea-v3": self.v3, "tea-v1": self.v1, "core": self.core, "rdm-2022": self.rdm}
-
-    # -- control API
-    def _control(self, method: str, path: str, status: int, **kwargs: Any) -> Any:
-        response = self.server.control(method, path, **kwargs)
-        assert response.status_code == status, response.text
-        return response.json() if response.content else None
-
-    def account(
-        self,
-        site: str = "intl",
-        *,
-        enterprise: str | None = "auto",
-        verified: bool = True,
-        phone: str | None = None,
-        name: str | None = None,
-    ) -> Creds:
-        fields: dict[str, Any] = {"site": site, "enterprise_verified": verified}
-        if enterprise is not None:
-            fields["enterprise_name"] = f"Enterprise {secrets.token_hex(3)}" if enterprise == "auto" else enterprise
-        if phone is not None:
-            fields["secure_mobile_phone"] = phone
-        if name is not None:
-            fields["name"] = name
-        made = self.server.make_account(**fields)
-        return Creds(made["access_key_id"], made["access_key_secret"], made["account_id"])
-
-    def record(self, account_id: str) -> dict[str, Any]:
-        return dict(self._control("GET", f"/accounts/{account_id}", 200))
-
-    def patch(self, account_id: str, **changes: Any) -> dict[str, Any]:
-        return dict(self._control("PATCH", f"/accounts/{account_id}", 200, json=changes))
-
-    def account_names(self) -> set[str]:
-        return {a["name"] for a in self._control("GET", "/accounts", 200)["accounts"]}
-
-    def ram_user(self, account_id: str, *policies: Any, name: str | None = None) -> Creds:
-        body = {"name": name or f"user-{secrets.token_hex(3)}", "policies": list(policies)}
-        made = self._control("POST", f"/accounts/{account_id}/ram-users", 201, json=body)
-        return Creds(made["access_key_id"], made["access_key_secret"], account_id)
-
-    def role_session(self, account_id: str, *policies: Any) -> Creds:
-        body = {"name": f"role-{secrets.token_hex(3)}", "policies": list(policies)}
-        role = self._control("POST", f"/accounts/{account_id}/ram-roles", 201, json=body)
-        session = {"role_arn": role["arn"], "session_name": "seed-tests"}
-        made = self._control("POST", "/sts/assume-role", 201, json=session)
-        return Creds(made["access_key_id"], made["access_key_secret"], account_id, made["security_token"])
-
-    def messages(self, phone: str) -> list[dict[str, Any]]:
-        return list(self._control("GET", "/sms", 200, params={"phone": phone})["messages"])
-
-    def latest(self, phone: str) -> dict[str, Any]:
-        return dict(self._control("GET", "/sms/latest", 200, params={"phone": phone}))
-
-    def latest_code(self, phone: str) -> str:
-        return latest_code(self.server, phone)
-
-    def clock(self, **body: int) -> dict[str, Any]:
-        return dict(self._control("POST", "/clock", 200, json=body))
-
-    # -- directories
-    def world(self, site: str = "intl") -> World:
-        enterprise = f"Enterprise {secrets.token_hex(3)}"
-        master = self.account(site, enterprise=enterprise)
-        directory = self.v3.enable(master, "CurrentAccount")["ResourceDirectory"]
-        admin = self.ram_user(master.account_id, FULL, name="rd-admin")
-        world = World(site, master, admin, directory["ResourceDirectoryId"], directory["RootFolderId"], "", enterprise)
-        return World(**{**world.__dict__, "resource_account_id": self.resource_account(world)})
-
-    def resource_account(self, world: World) -> str:
-        created = self.v3.create_account(world.admin, f"ra-{secrets.token_hex(4)}")["Account"]
-        assert created["Type"] == "ResourceAccount"
-        return str(created["AccountId"])
-
-    def directory_of(self, creds: Creds) -> str | None:
-        """The ID of the directory the account manages or belongs to, None if none (404)."""
-        try:
-            return str(self.v3.get_directory(creds)["ResourceDirectory"]["ResourceDirectoryId"])
-        except AlibabaCloudException as exc:
-            if (exc.code, exc.status_code) != ("ResourceDirectoryNotInUse", 404):
-                raise
-            return None
-
-    # -- errors
-    def fails(self, status: int, code: str, call: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        """Run a Tea call that must fail with ``status``/``code``; checks the envelope; returns the exception."""
-        with pytest.raises(AlibabaCloudException) as caught:
-            call(*args, **kwargs)
-        exc = caught.value
-        data = exc.data
-        assert (exc.code, exc.status_code) == (code, status), data
-        assert data["Code"] == code
-        assert REQUEST_ID.fullmatch(data["RequestId"])
-        assert exc.request_id == data["RequestId"]
-        assert data["HostId"] == self.server.endpoint
-        assert data["Recommend"].startswith(f"https://api.aliyun.com/troubleshoot?q={code}&product=")
-        if code in MESSAGES:
-            assert data["Message"] == MESSAGES[code]
-        return exc
+from support.seed_operations import Seed
+from support.servers import LiveServer, start_server
+from support.store import Store, own_store
 
 
 @pytest.fixture
-def seed(server: Any) -> Seed:
+def seed(server: LiveServer) -> Seed:
     return Seed(server)
 
 
@@ -245,50 +38,20 @@ language = "en"
 """
 
 
-def _root_conftest(config: pytest.Config) -> Any:
-    """tests/conftest.py as pytest loaded it (for ``start_server`` and the PostgreSQL settings)."""
-    wanted = Path(config.rootpath, "tests", "conftest.py").resolve()
-    for plugin in config.pluginmanager.get_plugins():
-        path = getattr(plugin, "__file__", None)
-        if path and Path(path).resolve() == wanted:
-            return plugin
-    raise AssertionError("tests/conftest.py is not loaded")
-
-
-@pytest.fixture(scope="module", params=STORES)
-def configured(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def configured(store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of its own (own database) with OPENRD_DAILY_CODE_QUOTA=2 and a ``jp`` site profile."""
-    root = _root_conftest(request.config)
     tmp = tmp_path_factory.mktemp("openrd-configured")
     sites = tmp / "sites.toml"
     sites.write_text(JP_SITE, encoding="utf-8")
-    env = {
-        "OPENRD_DATA_DIR": str(tmp / "data"),
-        "OPENRD_SECRET_KEY": "test-master-key",
-        "HOME": str(tmp),
-        "OPENRD_DAILY_CODE_QUOTA": "2",
-        "OPENRD_SITES_FILE": str(sites),
-    }
-    database = None
-    if request.param == "postgresql":
-        if root.POSTGRES_SKIP:
-            request.getfixturevalue("postgres_url")  # skips (or fails under CI) exactly like the shared fixture
-        database = f"openrd_seed_{secrets.token_hex(4)}"
-        with psycopg.connect(root.POSTGRES_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{database}"')
-        env["OPENRD_DATABASE_URL"] = f"{root.POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{database}"
-    live, uv, thread = root.start_server(env)
-    try:
-        yield live
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=10)
-        live.runtime.close()
-        if database:
-            with psycopg.connect(root.POSTGRES_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    with own_store(store.kind, "openrd_seed") as own:
+        live = start_server(own.env(tmp, OPENRD_DAILY_CODE_QUOTA="2", OPENRD_SITES_FILE=str(sites)))
+        try:
+            yield live
+        finally:
+            live.stop()
 
 
 @pytest.fixture
-def configured_seed(configured: Any) -> Seed:
+def configured_seed(configured: LiveServer) -> Seed:
     return Seed(configured)

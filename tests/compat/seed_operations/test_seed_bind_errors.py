@@ -10,33 +10,35 @@ from typing import Any
 import pytest
 from alibabacloud_tea_openapi.exceptions import ThrottlingException
 
+from support.seed_operations import Seed
+
 OPS = ["send", "bind"]
 SITES = ["cn", "intl"]
 WRONG_SITE_PHONE = {"cn": "uk", "intl": "cn"}
 
 
-def _call(seed: Any, op: str, creds: Any, account_id: str | None, phone: str | None) -> Any:
+def _call(seed: Seed, op: str, creds: Any, account_id: str | None, phone: str | None) -> Any:
     if op == "send":
         return seed.v3.send_bind(creds, account_id, phone)
     return seed.v3.bind(creds, account_id, phone, "123456")  # the code is checked after every target rule
 
 
-def _rejected(seed: Any, op: str, status: int, code: str, creds: Any, account_id: str, phone: str) -> Any:
+def _rejected(seed: Seed, op: str, status: int, code: str, creds: Any, account_id: str, phone: str) -> Any:
     exc = seed.fails(status, code, _call, seed, op, creds, account_id, phone)
     assert seed.messages(phone) == []
     return exc
 
 
-def _phone_of(seed: Any, account_id: str) -> Any:
+def _phone_of(seed: Seed, account_id: str) -> Any:
     return seed.record(account_id)["secure_mobile_phone"]
 
 
-def _unknown_account_id(seed: Any) -> str:
+def _unknown_account_id(seed: Seed) -> str:
     return "19" + "".join(str(secrets.randbelow(10)) for _ in range(14))
 
 
 @pytest.mark.parametrize("op", OPS)
-def test_caller_in_no_directory(seed: Any, op: str) -> None:
+def test_caller_in_no_directory(seed: Seed, op: str) -> None:
     world = seed.world("intl")
     loner = seed.account("intl")
     phone = seed.phone("intl")
@@ -46,14 +48,14 @@ def test_caller_in_no_directory(seed: Any, op: str) -> None:
 
 
 @pytest.mark.parametrize("op", OPS)
-def test_root_of_the_management_account(seed: Any, op: str) -> None:
+def test_root_of_the_management_account(seed: Seed, op: str) -> None:
     world = seed.world("cn")
     phone = seed.phone("cn")
     _rejected(seed, op, 409, "CallerIdentityError", world.master, world.resource_account_id, phone)
     assert _phone_of(seed, world.resource_account_id) is None
 
 
-def _cloud_member(seed: Any, site: str) -> tuple[Any, Any, str]:
+def _cloud_member(seed: Seed, site: str) -> tuple[Any, Any, str]:
     """A caller that NewManagementAccount made a CloudAccount member, a FullAccess RAM user of the new management
     account, and a resource account of that directory: (member root, management RAM user, resource account)."""
     member = seed.account(site)
@@ -68,7 +70,7 @@ def _cloud_member(seed: Any, site: str) -> tuple[Any, Any, str]:
 
 @pytest.mark.parametrize("op", OPS)
 @pytest.mark.parametrize("kind", ["resource-user", "resource-role", "cloud-member-user", "cloud-member-root"])
-def test_identity_of_a_member_account(seed: Any, op: str, kind: str) -> None:
+def test_identity_of_a_member_account(seed: Seed, op: str, kind: str) -> None:
     if kind.startswith("resource"):
         world = seed.world("intl")
         target = world.resource_account_id
@@ -91,7 +93,7 @@ def test_identity_of_a_member_account(seed: Any, op: str, kind: str) -> None:
         ({"enterprise_verified": False}, "EnterpriseRealNameVerificationError"),
     ],
 )
-def test_management_account_enterprise_identity(seed: Any, op: str, change: dict[str, Any], code: str) -> None:
+def test_management_account_enterprise_identity(seed: Seed, op: str, change: dict[str, Any], code: str) -> None:
     world = seed.world("cn")
     seed.patch(world.master.account_id, **change)
     phone = seed.phone("cn")
@@ -100,14 +102,14 @@ def test_management_account_enterprise_identity(seed: Any, op: str, change: dict
 
 
 @pytest.mark.parametrize("op", OPS)
-def test_unknown_account(seed: Any, op: str) -> None:
+def test_unknown_account(seed: Seed, op: str) -> None:
     world = seed.world("intl")
     _rejected(seed, op, 404, "EntityNotExists.Account", world.admin, _unknown_account_id(seed), seed.phone("intl"))
 
 
 @pytest.mark.parametrize("op", OPS)
 @pytest.mark.parametrize("where", ["another-directory", "no-directory", "another-management-account"])
-def test_account_not_in_the_callers_directory(seed: Any, op: str, where: str) -> None:
+def test_account_not_in_the_callers_directory(seed: Seed, op: str, where: str) -> None:
     world = seed.world("cn")
     if where == "another-directory":
         target = seed.world("cn").resource_account_id
@@ -121,7 +123,7 @@ def test_account_not_in_the_callers_directory(seed: Any, op: str, where: str) ->
 
 
 @pytest.mark.parametrize("op", OPS)
-def test_target_is_the_management_account(seed: Any, op: str) -> None:
+def test_target_is_the_management_account(seed: Seed, op: str) -> None:
     world = seed.world("intl")
     phone = seed.phone("intl")
     _rejected(seed, op, 409, "EntityAlreadyExists.ResourceDirectory", world.admin, world.master.account_id, phone)
@@ -130,7 +132,7 @@ def test_target_is_the_management_account(seed: Any, op: str) -> None:
 
 @pytest.mark.parametrize("op", OPS)
 @pytest.mark.parametrize("site", SITES)
-def test_target_is_the_cloud_account_that_new_management_account_made_a_member(seed: Any, op: str, site: str) -> None:
+def test_target_is_the_cloud_account_that_new_management_account_made_a_member(seed: Seed, op: str, site: str) -> None:
     member, admin, _ = _cloud_member(seed, site)
     phone = seed.phone(site)
     _rejected(seed, op, 409, "AccountTypeMismatch", admin, member.account_id, phone)
@@ -139,7 +141,7 @@ def test_target_is_the_cloud_account_that_new_management_account_made_a_member(s
 
 @pytest.mark.parametrize("op", OPS)
 @pytest.mark.parametrize("how", ["bound", "control-api"])
-def test_target_already_has_a_secure_phone(seed: Any, op: str, how: str) -> None:
+def test_target_already_has_a_secure_phone(seed: Seed, op: str, how: str) -> None:
     world = seed.world("cn")
     first = seed.phone("cn")
     if how == "bound":
@@ -154,7 +156,7 @@ def test_target_already_has_a_secure_phone(seed: Any, op: str, how: str) -> None
 
 @pytest.mark.parametrize("op", OPS)
 @pytest.mark.parametrize("site", SITES)
-def test_country_code_the_site_rejects(seed: Any, op: str, site: str) -> None:
+def test_country_code_the_site_rejects(seed: Seed, op: str, site: str) -> None:
     world = seed.world(site)
     phone = seed.phone(WRONG_SITE_PHONE[site])
     _rejected(seed, op, 409, "InvalidParameter.MobileCountryCode", world.admin, world.resource_account_id, phone)
@@ -174,7 +176,7 @@ def test_country_code_the_site_rejects(seed: Any, op: str, site: str) -> None:
         ("intl", "1-2015550"),
     ],
 )
-def test_phone_not_valid(seed: Any, op: str, site: str, bad: str) -> None:
+def test_phone_not_valid(seed: Seed, op: str, site: str, bad: str) -> None:
     world = seed.world(site)
     exc = seed.fails(400, "InvalidParameter", _call, seed, op, world.admin, world.resource_account_id, bad)
     assert "SecureMobilePhone" in exc.data["Message"]
@@ -182,7 +184,7 @@ def test_phone_not_valid(seed: Any, op: str, site: str, bad: str) -> None:
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_second_send_to_the_same_phone_within_60_seconds(seed: Any, site: str) -> None:
+def test_second_send_to_the_same_phone_within_60_seconds(seed: Seed, site: str) -> None:
     world = seed.world(site)
     phone = seed.phone(site)
     seed.v3.send_bind(world.admin, world.resource_account_id, phone)
@@ -196,7 +198,7 @@ def test_second_send_to_the_same_phone_within_60_seconds(seed: Any, site: str) -
     seed.v3.bind(world.admin, world.resource_account_id, phone, code)  # the first code still works
 
 
-def test_throttle_is_shared_with_the_enable_purpose(seed: Any) -> None:
+def test_throttle_is_shared_with_the_enable_purpose(seed: Seed) -> None:
     world = seed.world("intl")
     phone = seed.phone("intl")
     seed.v3.send_enable(seed.account("intl"), phone)
@@ -215,7 +217,7 @@ def test_throttle_is_shared_with_the_enable_purpose(seed: Any) -> None:
         ("bind", "VerificationCode"),
     ],
 )
-def test_missing_parameter(seed: Any, op: str, missing: str) -> None:
+def test_missing_parameter(seed: Seed, op: str, missing: str) -> None:
     world = seed.world("cn")
     phone = seed.phone("cn")
     params: dict[str, Any] = {"account_id": world.resource_account_id, "phone": phone, "code": "123456"}
@@ -232,7 +234,7 @@ def test_missing_parameter(seed: Any, op: str, missing: str) -> None:
 
 @pytest.mark.parametrize("op", OPS)
 @pytest.mark.parametrize("bad", ["123", "12345678901234567", "abcdefghijklmnop", "1234-67890123456"])
-def test_account_id_syntax(seed: Any, op: str, bad: str) -> None:
+def test_account_id_syntax(seed: Seed, op: str, bad: str) -> None:
     world = seed.world("intl")
     exc = seed.fails(400, "InvalidParameter", _call, seed, op, world.admin, bad, seed.phone("intl"))
     assert "AccountId" in exc.data["Message"]

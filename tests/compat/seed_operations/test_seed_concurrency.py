@@ -12,6 +12,8 @@ from typing import Any
 
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
 
+from support.seed_operations import Seed
+
 WORKERS = 6
 
 
@@ -31,7 +33,7 @@ def _race(calls: list[Callable[[], Any]]) -> Counter[str]:
         return Counter(pool.map(run, calls))
 
 
-def test_concurrent_sends_to_one_phone(seed: Any) -> None:
+def test_concurrent_sends_to_one_phone(seed: Seed) -> None:
     callers = [seed.account("cn") for _ in range(WORKERS)]
     phone = seed.phone("cn")
     outcomes = _race([lambda c=c: seed.v3.send_enable(c, phone) for c in callers])
@@ -39,7 +41,7 @@ def test_concurrent_sends_to_one_phone(seed: Any) -> None:
     assert len(seed.messages(phone)) == 1
 
 
-def test_concurrent_binds_with_one_code(seed: Any) -> None:
+def test_concurrent_binds_with_one_code(seed: Seed) -> None:
     world = seed.world("intl")
     phone = seed.phone("intl")
     seed.v3.send_bind(world.admin, world.resource_account_id, phone)
@@ -52,13 +54,13 @@ def test_concurrent_binds_with_one_code(seed: Any) -> None:
     assert seed.record(world.resource_account_id)["secure_mobile_phone"] == phone
 
 
-def test_concurrent_enables_of_one_account(seed: Any) -> None:
+def test_concurrent_enables_of_one_account(seed: Seed) -> None:
     caller = seed.account("intl")
     outcomes = _race([lambda: seed.v3.enable(caller, "CurrentAccount") for _ in range(WORKERS)])
     assert outcomes == Counter({"ok": 1, "409 EntityAlreadyExists.ResourceDirectory": WORKERS - 1})
 
 
-def test_concurrent_new_management_accounts_with_one_name(seed: Any) -> None:
+def test_concurrent_new_management_accounts_with_one_name(seed: Seed) -> None:
     name = f"race-{secrets.token_hex(4)}{seed.MA_SUFFIX}"
     calls = []
     for _ in range(WORKERS):
@@ -74,7 +76,7 @@ def test_concurrent_new_management_accounts_with_one_name(seed: Any) -> None:
     assert sum(n == name for n in seed.account_names()) == 1
 
 
-def test_concurrent_new_management_accounts_of_one_caller(seed: Any) -> None:
+def test_concurrent_new_management_accounts_of_one_caller(seed: Seed) -> None:
     """One caller, several phones with a code each: exactly one directory, the caller a member of it."""
     caller = seed.account("intl")
     calls = []

@@ -4,6 +4,7 @@ operations and NotSupport.Site.Action (A5, A6, A10.4, A10.5)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,15 +12,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from alibabacloud_tea_openapi.exceptions import ThrottlingException
 
+from support.seed_operations import Seed
+
 
 @pytest.fixture
-def seed(configured_seed: Any) -> Any:
+def seed(configured_seed: Seed) -> Any:
     """This module's seed helpers act on the ``configured`` server, not the shared one."""
     return configured_seed
 
 
 @pytest.mark.parametrize("site", ["cn", "intl"])
-def test_enable_code_quota_of_the_calling_account(seed: Any, site: str) -> None:
+def test_enable_code_quota_of_the_calling_account(seed: Seed, site: str) -> None:
     caller = seed.account(site)
     first, second, third = (seed.phone(site) for _ in range(3))
     seed.v3.send_enable(caller, first)
@@ -29,7 +32,7 @@ def test_enable_code_quota_of_the_calling_account(seed: Any, site: str) -> None:
     seed.v3.send_enable(seed.account(site), third)  # another account has its own quota
 
 
-def test_throttled_and_rejected_sends_do_not_count(seed: Any) -> None:
+def test_throttled_and_rejected_sends_do_not_count(seed: Seed) -> None:
     caller = seed.account("intl")
     first, second, third = (seed.phone("intl") for _ in range(3))
     seed.v3.send_enable(caller, first)
@@ -42,7 +45,7 @@ def test_throttled_and_rejected_sends_do_not_count(seed: Any) -> None:
     assert [len(seed.messages(p)) for p in (first, second, third)] == [1, 1, 0]
 
 
-def test_bind_code_quota_is_the_management_accounts(seed: Any) -> None:
+def test_bind_code_quota_is_the_management_accounts(seed: Seed) -> None:
     world = seed.world("cn")
     other = seed.resource_account(world)
     first, second, third = (seed.phone("cn") for _ in range(3))
@@ -58,7 +61,7 @@ def test_bind_code_quota_is_the_management_accounts(seed: Any) -> None:
     assert seed.record(world.resource_account_id)["secure_mobile_phone"] == first
 
 
-def test_quota_counts_enable_and_bind_codes_separately_per_account(seed: Any) -> None:
+def test_quota_counts_enable_and_bind_codes_separately_per_account(seed: Seed) -> None:
     """EnableRD codes count against the caller, bind codes against the management account (A6, A7)."""
     world = seed.world("intl")
     loner = seed.account("intl")
@@ -71,8 +74,10 @@ def test_quota_counts_enable_and_bind_codes_separately_per_account(seed: Any) ->
 
 
 @pytest.mark.parametrize(("site", "zone"), [("cn", "Asia/Shanghai"), ("intl", "Asia/Shanghai"), ("jp", "Asia/Tokyo")])
-def test_quota_day_ends_at_midnight_in_the_sites_time_zone(seed: Any, clock: Any, site: str, zone: str) -> None:
-    now = datetime.fromisoformat(seed.server.control("GET", "/clock").json()["now"].replace("Z", "+00:00"))
+def test_quota_day_ends_at_midnight_in_the_sites_time_zone(
+    seed: Seed, clock: Callable[..., dict[str, Any]], site: str, zone: str
+) -> None:
+    now = datetime.fromisoformat(seed.rd.clock()["now"].replace("Z", "+00:00"))
     local = now.astimezone(ZoneInfo(zone))
     midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), ZoneInfo(zone))
     clock(advance_seconds=int((midnight - local).total_seconds()) - 90)  # 23:58:30 local
@@ -87,7 +92,7 @@ def test_quota_day_ends_at_midnight_in_the_sites_time_zone(seed: Any, clock: Any
 
 
 @pytest.mark.parametrize("op", ["send", "bind"])
-def test_site_profile_disallows_the_bind_operations(seed: Any, op: str) -> None:
+def test_site_profile_disallows_the_bind_operations(seed: Seed, op: str) -> None:
     world = seed.world("jp")
     assert seed.record(world.master.account_id)["site"] == "jp"
     phone = seed.phone("jp")
@@ -100,7 +105,7 @@ def test_site_profile_disallows_the_bind_operations(seed: Any, op: str) -> None:
 
 
 @pytest.mark.parametrize("op", ["send", "bind"])
-def test_site_action_is_checked_first(seed: Any, op: str) -> None:
+def test_site_action_is_checked_first(seed: Seed, op: str) -> None:
     """NotSupport.Site.Action comes before every other rule, CallerIdentityError included (root caller)."""
     world = seed.world("jp")
     call = seed.v3.send_bind if op == "send" else seed.v3.bind
@@ -108,7 +113,7 @@ def test_site_action_is_checked_first(seed: Any, op: str) -> None:
     seed.fails(400, "NotSupport.Site.Action", call, *args)
 
 
-def test_jp_site_still_enables_with_its_own_country_code(seed: Any) -> None:
+def test_jp_site_still_enables_with_its_own_country_code(seed: Seed) -> None:
     caller = seed.account("jp")
     phone = seed.phone("jp")
     seed.fails(409, "InvalidParameter.MobileCountryCode", seed.v3.send_enable, caller, seed.phone("uk"))

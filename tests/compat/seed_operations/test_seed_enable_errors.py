@@ -5,21 +5,24 @@ caller's genuine code still unused where one was sent."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from alibabacloud_resourcemanager20200331 import models
+
+from support.seed_operations import Seed
 
 SITES = ["cn", "intl"]
 NEW = "NewManagementAccount"
 WRONG_SITE_PHONE = {"cn": "uk", "intl": "cn"}
 
 
-def _name(seed: Any) -> str:
+def _name(seed: Seed) -> str:
     return f"ma-{secrets.token_hex(4)}{seed.MA_SUFFIX}"
 
 
-def _with_code(seed: Any, site: str, **account: Any) -> tuple[Any, str, str]:
+def _with_code(seed: Seed, site: str, **account: Any) -> tuple[Any, str, str]:
     """A caller, a phone and the EnableRD code sent to it."""
     caller = seed.account(site, **account)
     phone = seed.phone(site)
@@ -27,17 +30,17 @@ def _with_code(seed: Any, site: str, **account: Any) -> tuple[Any, str, str]:
     return caller, phone, seed.latest_code(phone)
 
 
-def _nothing_created(seed: Any, caller: Any, *names: str) -> None:
+def _nothing_created(seed: Seed, caller: Any, *names: str) -> None:
     assert seed.directory_of(caller) is None
     assert not set(names) & seed.account_names()
 
 
-def _still_usable(seed: Any, caller: Any, phone: str, code: str) -> None:
+def _still_usable(seed: Seed, caller: Any, phone: str, code: str) -> None:
     rd = seed.v3.enable(caller, NEW, name=_name(seed), phone=phone, code=code)["ResourceDirectory"]
     assert seed.directory_of(caller) == rd["ResourceDirectoryId"]
 
 
-def _enabled_member(seed: Any, site: str) -> tuple[Any, str, str, str, dict[str, Any]]:
+def _enabled_member(seed: Seed, site: str) -> tuple[Any, str, str, str, dict[str, Any]]:
     """A caller that NewManagementAccount made a member: (caller, phone, code used, MAName, ResourceDirectory)."""
     caller, phone, code = _with_code(seed, site)
     name = _name(seed)
@@ -47,7 +50,7 @@ def _enabled_member(seed: Any, site: str) -> tuple[Any, str, str, str, dict[str,
 
 # ------------------------------------------------------------------------------------------- account state
 @pytest.mark.parametrize("site", SITES)
-def test_already_manages_a_directory(seed: Any, site: str) -> None:
+def test_already_manages_a_directory(seed: Seed, site: str) -> None:
     caller = seed.account(site)
     rd = seed.v3.enable(caller, "CurrentAccount")["ResourceDirectory"]
     seed.fails(409, "EntityAlreadyExists.ResourceDirectory", seed.v3.enable, caller, "CurrentAccount")
@@ -61,7 +64,7 @@ def test_already_manages_a_directory(seed: Any, site: str) -> None:
 
 
 @pytest.mark.parametrize("mode", ["CurrentAccount", NEW])
-def test_member_of_another_directory(seed: Any, mode: str) -> None:
+def test_member_of_another_directory(seed: Seed, mode: str) -> None:
     caller, phone, _, _, rd = _enabled_member(seed, "intl")
     name = _name(seed)
     seed.fails(
@@ -87,7 +90,7 @@ def test_member_of_another_directory(seed: Any, mode: str) -> None:
         ({"verified": False}, "EnterpriseRealNameVerificationError"),
     ],
 )
-def test_enterprise_identity(seed: Any, mode: str, fields: dict[str, Any], code: str) -> None:
+def test_enterprise_identity(seed: Seed, mode: str, fields: dict[str, Any], code: str) -> None:
     caller, phone, genuine = _with_code(seed, "cn", **fields)  # the send itself has no enterprise rule
     name = _name(seed)
     seed.fails(409, code, seed.v3.enable, caller, mode, name=name, phone=phone, code=genuine)
@@ -114,7 +117,7 @@ def test_enterprise_identity(seed: Any, mode: str, fields: dict[str, Any], code:
         "ab@@rdadmin.aliyunid.com",
     ],
 )
-def test_management_account_name_format(seed: Any, bad: str) -> None:
+def test_management_account_name_format(seed: Seed, bad: str) -> None:
     caller, phone, code = _with_code(seed, "intl")
     seed.fails(
         409, "InvalidParameter.ManagementAccountName", seed.v3.enable, caller, NEW, name=bad, phone=phone, code=code
@@ -124,14 +127,14 @@ def test_management_account_name_format(seed: Any, bad: str) -> None:
 
 
 @pytest.mark.parametrize("prefix", ["ab", "x" * 50, "a.b-c_d9", "A1"])
-def test_management_account_name_boundaries_are_accepted(seed: Any, prefix: str) -> None:
+def test_management_account_name_boundaries_are_accepted(seed: Seed, prefix: str) -> None:
     caller, phone, code = _with_code(seed, "intl")
     name = f"{prefix}{seed.MA_SUFFIX}"
     rd = seed.v3.enable(caller, NEW, name=name, phone=phone, code=code)["ResourceDirectory"]
     assert rd["MasterAccountName"] == name
 
 
-def test_management_account_name_already_used(seed: Any) -> None:
+def test_management_account_name_already_used(seed: Seed) -> None:
     _, _, _, taken, _ = _enabled_member(seed, "cn")
     caller, phone, code = _with_code(seed, "cn")
     seed.fails(
@@ -148,7 +151,7 @@ def test_management_account_name_already_used(seed: Any) -> None:
     _still_usable(seed, caller, phone, code)
 
 
-def test_management_account_name_used_by_an_existing_login(seed: Any) -> None:
+def test_management_account_name_used_by_an_existing_login(seed: Seed) -> None:
     taken = _name(seed)
     seed.account("intl", name=taken)
     caller, phone, code = _with_code(seed, "intl")
@@ -167,7 +170,7 @@ def test_management_account_name_used_by_an_existing_login(seed: Any) -> None:
 
 # ------------------------------------------------------------------------------------------------- the phone
 @pytest.mark.parametrize("bad", ["+44-7400123456", "447400123456", "44-74001234567890123", "44-7400 12345", "44-"])
-def test_management_phone_syntax(seed: Any, bad: str) -> None:
+def test_management_phone_syntax(seed: Seed, bad: str) -> None:
     caller, phone, code = _with_code(seed, "intl")
     name = _name(seed)
     seed.fails(
@@ -185,7 +188,7 @@ def test_management_phone_syntax(seed: Any, bad: str) -> None:
 
 
 @pytest.mark.parametrize(("site", "bad"), [("intl", "44-2071234567"), ("intl", "1-2015550"), ("cn", "86-10000000000")])
-def test_management_phone_not_a_valid_mobile(seed: Any, site: str, bad: str) -> None:
+def test_management_phone_not_a_valid_mobile(seed: Seed, site: str, bad: str) -> None:
     caller, phone, code = _with_code(seed, site)
     name = _name(seed)
     seed.fails(
@@ -203,7 +206,7 @@ def test_management_phone_not_a_valid_mobile(seed: Any, site: str, bad: str) -> 
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_management_phone_country_code_the_site_rejects(seed: Any, site: str) -> None:
+def test_management_phone_country_code_the_site_rejects(seed: Seed, site: str) -> None:
     caller, phone, code = _with_code(seed, site)
     name = _name(seed)
     foreign = seed.phone(WRONG_SITE_PHONE[site])
@@ -214,7 +217,7 @@ def test_management_phone_country_code_the_site_rejects(seed: Any, site: str) ->
     _still_usable(seed, caller, phone, code)
 
 
-def test_no_management_phone_and_none_on_file(seed: Any) -> None:
+def test_no_management_phone_and_none_on_file(seed: Seed) -> None:
     caller = seed.account("cn")
     name = _name(seed)
     seed.fails(409, "MissingSecureMobilePhone", seed.v3.enable, caller, NEW, name=name, code="123456")
@@ -222,7 +225,7 @@ def test_no_management_phone_and_none_on_file(seed: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------- the verification code
-def test_wrong_code(seed: Any) -> None:
+def test_wrong_code(seed: Seed) -> None:
     caller, phone, code = _with_code(seed, "intl")
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     name = _name(seed)
@@ -231,7 +234,7 @@ def test_wrong_code(seed: Any) -> None:
     _still_usable(seed, caller, phone, code)  # one wrong attempt does not void it
 
 
-def test_expired_code(seed: Any, clock: Any) -> None:
+def test_expired_code(seed: Seed, clock: Callable[..., dict[str, Any]]) -> None:
     caller, phone, code = _with_code(seed, "cn")
     clock(advance_seconds=301)
     name = _name(seed)
@@ -239,13 +242,13 @@ def test_expired_code(seed: Any, clock: Any) -> None:
     _nothing_created(seed, caller, name)
 
 
-def test_code_still_valid_just_before_expiry(seed: Any, clock: Any) -> None:
+def test_code_still_valid_just_before_expiry(seed: Seed, clock: Callable[..., dict[str, Any]]) -> None:
     caller, phone, code = _with_code(seed, "cn")
     clock(advance_seconds=295)
     _still_usable(seed, caller, phone, code)
 
 
-def test_code_already_used(seed: Any) -> None:
+def test_code_already_used(seed: Seed) -> None:
     caller, phone, code, _, rd = _enabled_member(seed, "intl")
     admin = seed.ram_user(rd["MasterAccountId"], seed.FULL)
     seed.v3.client(admin).remove_cloud_account(models.RemoveCloudAccountRequest(account_id=caller.account_id))
@@ -255,7 +258,7 @@ def test_code_already_used(seed: Any) -> None:
     _nothing_created(seed, caller, name)
 
 
-def test_code_sent_to_a_different_phone(seed: Any) -> None:
+def test_code_sent_to_a_different_phone(seed: Seed) -> None:
     caller, phone, code = _with_code(seed, "cn")
     other = seed.phone("cn")
     name = _name(seed)
@@ -264,7 +267,7 @@ def test_code_sent_to_a_different_phone(seed: Any) -> None:
     _still_usable(seed, caller, phone, code)
 
 
-def test_code_sent_for_another_account(seed: Any) -> None:
+def test_code_sent_for_another_account(seed: Seed) -> None:
     _, phone, code = _with_code(seed, "intl")
     caller = seed.account("intl")
     name = _name(seed)
@@ -272,7 +275,7 @@ def test_code_sent_for_another_account(seed: Any) -> None:
     _nothing_created(seed, caller, name)
 
 
-def test_code_sent_for_binding_a_phone(seed: Any) -> None:
+def test_code_sent_for_binding_a_phone(seed: Seed) -> None:
     world = seed.world("intl")
     phone = seed.phone("intl")
     seed.v3.send_bind(world.admin, world.resource_account_id, phone)
@@ -283,7 +286,7 @@ def test_code_sent_for_binding_a_phone(seed: Any) -> None:
     _nothing_created(seed, caller, name)
 
 
-def test_five_wrong_attempts_void_the_code(seed: Any) -> None:
+def test_five_wrong_attempts_void_the_code(seed: Seed) -> None:
     caller, phone, code = _with_code(seed, "cn")
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _ in range(5):
@@ -295,7 +298,7 @@ def test_five_wrong_attempts_void_the_code(seed: Any) -> None:
     _nothing_created(seed, caller, name)
 
 
-def test_four_wrong_attempts_leave_the_code_usable(seed: Any) -> None:
+def test_four_wrong_attempts_leave_the_code_usable(seed: Seed) -> None:
     caller, phone, code = _with_code(seed, "cn")
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _ in range(4):
@@ -305,7 +308,7 @@ def test_four_wrong_attempts_leave_the_code_usable(seed: Any) -> None:
     _still_usable(seed, caller, phone, code)
 
 
-def test_a_newer_code_voids_the_older_one(seed: Any, clock: Any) -> None:
+def test_a_newer_code_voids_the_older_one(seed: Seed, clock: Callable[..., dict[str, Any]]) -> None:
     caller, phone, first = _with_code(seed, "intl")
     second = first
     while second == first:  # a fresh random code can repeat the old one (one chance in a million): send again
@@ -319,7 +322,7 @@ def test_a_newer_code_voids_the_older_one(seed: Any, clock: Any) -> None:
 
 
 # ------------------------------------------------------------------------------------------ parameter stage
-def test_enable_mode_missing(seed: Any) -> None:
+def test_enable_mode_missing(seed: Seed) -> None:
     caller = seed.account("intl")
     exc = seed.fails(400, "MissingParameter", seed.v3.enable, caller, None)
     assert exc.data["Message"] == seed.missing_message("EnableMode")
@@ -327,7 +330,7 @@ def test_enable_mode_missing(seed: Any) -> None:
 
 
 @pytest.mark.parametrize("missing", ["MAName", "VerificationCode"])
-def test_new_management_account_needs(seed: Any, missing: str) -> None:
+def test_new_management_account_needs(seed: Seed, missing: str) -> None:
     caller, phone, code = _with_code(seed, "cn")
     params = {"name": _name(seed), "phone": phone, "code": code}
     params["name" if missing == "MAName" else "code"] = None
@@ -338,7 +341,7 @@ def test_new_management_account_needs(seed: Any, missing: str) -> None:
 
 
 @pytest.mark.parametrize("mode", ["Current", "currentaccount", "NEWMANAGEMENTACCOUNT", "Both", " CurrentAccount"])
-def test_bad_enable_mode(seed: Any, mode: str) -> None:
+def test_bad_enable_mode(seed: Seed, mode: str) -> None:
     caller = seed.account("intl")
     exc = seed.fails(400, "InvalidParameter", seed.v3.enable, caller, mode)
     assert "EnableMode" in exc.data["Message"]

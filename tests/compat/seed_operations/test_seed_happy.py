@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from alibabacloud_resourcedirectorymaster20220419.client import Client as RdmClient
+
+from support.seed_operations import Seed
 
 RD_ID = re.compile(r"rd-[A-Za-z0-9]{6}")
 ROOT_ID = re.compile(r"r-[A-Za-z0-9]{6}")
@@ -37,7 +38,7 @@ def test_the_2022_client_has_all_four_seed_operations() -> None:
 
 @pytest.mark.parametrize("site", SITES)
 @pytest.mark.parametrize("api_name", APIS)
-def test_enable_with_a_new_management_account(seed: Any, api_name: str, site: str) -> None:
+def test_enable_with_a_new_management_account(seed: Seed, api_name: str, site: str) -> None:
     api = seed.apis[api_name]
     enterprise = f"Acme {secrets.token_hex(3)}"
     caller = seed.account(site, enterprise=enterprise)
@@ -80,7 +81,7 @@ def test_enable_with_a_new_management_account(seed: Any, api_name: str, site: st
 
 @pytest.mark.parametrize("site", SITES)
 @pytest.mark.parametrize("api_name", APIS)
-def test_enable_current_account_then_bind_a_resource_account_phone(seed: Any, api_name: str, site: str) -> None:
+def test_enable_current_account_then_bind_a_resource_account_phone(seed: Seed, api_name: str, site: str) -> None:
     api = seed.apis[api_name]
     master = seed.account(site, name=f"owner-{secrets.token_hex(3)}")
     rd = api.enable(master, "CurrentAccount")["ResourceDirectory"]
@@ -115,7 +116,7 @@ def test_enable_current_account_then_bind_a_resource_account_phone(seed: Any, ap
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_new_management_account_defaults_to_the_callers_own_phone(seed: Any, site: str) -> None:
+def test_new_management_account_defaults_to_the_callers_own_phone(seed: Seed, site: str) -> None:
     """Both SecureMobilePhone and MASecureMobilePhone are optional: the caller's secure phone is used."""
     phone = seed.phone(site)
     caller = seed.account(site, phone=phone)
@@ -129,7 +130,7 @@ def test_new_management_account_defaults_to_the_callers_own_phone(seed: Any, sit
 
 
 @pytest.mark.parametrize("kind", ["us", "jp", "uk"])
-def test_intl_accepts_other_country_codes(seed: Any, kind: str) -> None:
+def test_intl_accepts_other_country_codes(seed: Seed, kind: str) -> None:
     world = seed.world("intl")
     phone = seed.phone(kind)
     seed.v3.send_bind(world.admin, world.resource_account_id, phone)
@@ -137,7 +138,7 @@ def test_intl_accepts_other_country_codes(seed: Any, kind: str) -> None:
     assert seed.record(world.resource_account_id)["secure_mobile_phone"] == phone
 
 
-def test_world_builder(seed: Any) -> None:
+def test_world_builder(seed: Seed) -> None:
     world = seed.world("cn")
     assert seed.directory_of(world.master) == world.directory_id
     got = seed.v3.get_account(world.admin, world.resource_account_id)["Account"]

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from aliyunsdkcore.acs_exception.exceptions import ServerException
 
+from support.seed_operations import Seed
+
 SEND_ENABLE = "SendVerificationCodeForEnableRD"
 ENABLE = "EnableResourceDirectory"
 SEND_BIND = "SendVerificationCodeForBindSecureMobilePhone"
@@ -19,7 +21,7 @@ DENY_BIND = {
 }
 
 
-def _denied(seed: Any, action: str, principal_type: str, call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+def _denied(seed: Seed, action: str, principal_type: str, call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
     exc = seed.fails(403, "NoPermission", call, *args, **kwargs)
     detail = exc.data["AccessDeniedDetail"]
     assert detail["AuthAction"] == f"resourcemanager:{action}"
@@ -27,7 +29,7 @@ def _denied(seed: Any, action: str, principal_type: str, call: Any, *args: Any, 
     return dict(detail)
 
 
-def _readonly(seed: Any, account_id: str, kind: str) -> Any:
+def _readonly(seed: Seed, account_id: str, kind: str) -> Any:
     if kind == "user":
         return seed.ram_user(account_id, seed.READ_ONLY)
     return seed.role_session(account_id, seed.READ_ONLY)
@@ -37,7 +39,7 @@ PRINCIPAL_TYPE = {"user": "SubUser", "session": "AssumedRoleUser"}
 
 
 @pytest.mark.parametrize("kind", ["user", "session"])
-def test_read_only_cannot_send_or_enable(seed: Any, kind: str) -> None:
+def test_read_only_cannot_send_or_enable(seed: Seed, kind: str) -> None:
     account = seed.account("cn")
     caller = _readonly(seed, account.account_id, kind)
     phone = seed.phone("cn")
@@ -62,7 +64,7 @@ def test_read_only_cannot_send_or_enable(seed: Any, kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ["user", "session"])
-def test_read_only_cannot_send_or_bind(seed: Any, kind: str) -> None:
+def test_read_only_cannot_send_or_bind(seed: Seed, kind: str) -> None:
     world = seed.world("intl")
     caller = _readonly(seed, world.master.account_id, kind)
     assert seed.v3.get_account(caller, world.resource_account_id)["Account"]["AccountId"]  # it may read
@@ -79,7 +81,7 @@ def test_read_only_cannot_send_or_bind(seed: Any, kind: str) -> None:
     seed.v3.bind(world.admin, target, phone, code)  # the denied attempts did not touch the code
 
 
-def test_read_only_user_through_the_core_sdk(seed: Any) -> None:
+def test_read_only_user_through_the_core_sdk(seed: Seed) -> None:
     world = seed.world("cn")
     caller = seed.ram_user(world.master.account_id, seed.READ_ONLY)
     phone = seed.phone("cn")
@@ -89,7 +91,7 @@ def test_read_only_user_through_the_core_sdk(seed: Any) -> None:
     assert seed.messages(phone) == []
 
 
-def test_explicit_deny_wins_over_full_access(seed: Any) -> None:
+def test_explicit_deny_wins_over_full_access(seed: Seed) -> None:
     world = seed.world("intl")
     caller = seed.ram_user(world.master.account_id, seed.FULL, DENY_BIND)
     phone = seed.phone("intl")
@@ -102,7 +104,7 @@ def test_explicit_deny_wins_over_full_access(seed: Any) -> None:
 
 @pytest.mark.parametrize("api_name", ["tea-v3", "tea-v1", "core", "rdm-2022"])
 @pytest.mark.parametrize("site", ["cn", "intl"])
-def test_sts_session_of_the_management_account_sends_and_binds(seed: Any, api_name: str, site: str) -> None:
+def test_sts_session_of_the_management_account_sends_and_binds(seed: Seed, api_name: str, site: str) -> None:
     api = seed.apis[api_name]
     world = seed.world(site)
     session = seed.role_session(world.master.account_id, seed.FULL)
@@ -116,7 +118,7 @@ def test_sts_session_of_the_management_account_sends_and_binds(seed: Any, api_na
     assert seed.record(world.resource_account_id)["secure_mobile_phone"] == phone
 
 
-def test_full_access_user_of_a_plain_account_enables_a_directory(seed: Any) -> None:
+def test_full_access_user_of_a_plain_account_enables_a_directory(seed: Seed) -> None:
     """The seed enable operations act for the principal's account, whoever in it calls."""
     account = seed.account("cn")
     user = seed.ram_user(account.account_id, seed.FULL)
