@@ -141,7 +141,7 @@ def test_a_broken_stream_is_reported_and_the_writer_goes_on(capsys: pytest.Captu
 def root_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
-    flags = logging.logProcesses, logging.logMultiprocessing, logging._srcfile  # type: ignore[attr-defined]
+    flags = logging.logProcesses, logging.logMultiprocessing, logging._srcfile
     clients = {name: logging.getLogger(name).level for name in CLIENT_LOGGERS}
     yield
     for name, client_level in clients.items():
@@ -151,7 +151,7 @@ def root_logging() -> Iterator[None]:
             handler.close()
     root.handlers[:] = handlers
     root.setLevel(level)
-    logging.logProcesses, logging.logMultiprocessing, logging._srcfile = flags  # type: ignore[attr-defined]
+    logging.logProcesses, logging.logMultiprocessing, logging._srcfile = flags
 
 
 def test_configure_logging_writes_json_lines_to_stderr_and_replaces_its_own_handler(

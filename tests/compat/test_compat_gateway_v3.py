@@ -108,7 +108,8 @@ def test_malformed_authorization(world: World, wire: Wire, envelope: Envelope, t
 
 @pytest.mark.parametrize("header", ["x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce"])
 def test_missing_common_header(world: World, wire: Wire, envelope: Envelope, header: str) -> None:
-    prepared = wire.v3(world.root(), **{header.replace("-", "_"): None})
+    missing: dict[str, Any] = {header.replace("-", "_"): None}
+    prepared = wire.v3(world.root(), **missing)
     version = prepared.headers.get("x-acs-version", RM)
     body = envelope.error(wire.send(prepared), 400, "MissingParameter", version=version)
     assert f'"{header}"' in body["Message"]

@@ -27,7 +27,7 @@ def conditioned(effect: str, condition: dict[str, Any]) -> dict[str, Any]:
     return {"Effect": effect, "Action": ACTION, "Resource": "*", "Condition": condition}
 
 
-def outcome(sdk: Sdk, creds: Any, extra: dict[str, str] | None = None) -> str:
+def outcome(sdk: Sdk, creds: Any, extra: dict[str, Any] | None = None) -> str:
     """``allowed`` when authorization passed (the business rule answers), else the denial's type."""
     with pytest.raises(ClientException) as caught:
         sdk.rm(creds, **(extra or {})).get_resource_directory()

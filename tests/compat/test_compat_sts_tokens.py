@@ -76,7 +76,7 @@ def test_token_is_checked_after_the_signature(world: World, wire: Wire, envelope
 def test_v1_token_is_signed(world: World, wire: Wire, envelope: Envelope) -> None:
     session, other = world.session(), world.session()
     prepared = wire.v1(session)
-    mine, theirs = (wire.encode({"SecurityToken": s.token}) for s in (session, other))
+    mine, theirs = (wire.encode({"SecurityToken": str(s.token)}) for s in (session, other))
     assert mine in prepared.query
     swapped = replace(prepared, query=prepared.query.replace(mine, theirs))
     envelope.error(wire.send(swapped), 400, "SignatureDoesNotMatch")
@@ -85,6 +85,7 @@ def test_v1_token_is_signed(world: World, wire: Wire, envelope: Envelope) -> Non
 def test_v3_token_header_must_be_signed(world: World, wire: Wire, envelope: Envelope) -> None:
     session = world.session()
     unsigned = wire.v3(replace(session, token=None))
+    assert session.token is not None
     headers = {**unsigned.headers, "x-acs-security-token": session.token}
     envelope.error(wire.send(replace(unsigned, headers=headers)), 400, "IncompleteSignature")
     envelope.error(wire.send(wire.v3(session)), 404, NOT_IN_USE)

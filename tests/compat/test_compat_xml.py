@@ -102,7 +102,7 @@ def test_xml_escapes_the_echoed_string_to_sign(world: World, wire: Wire, envelop
     ],
 )
 def test_gateway_errors_follow_the_format(
-    world: World, wire: Wire, envelope: Envelope, overrides: dict[str, str | None], status: int, code: str
+    world: World, wire: Wire, envelope: Envelope, overrides: dict[str, Any], status: int, code: str
 ) -> None:
     prepared = wire.v1(world.root(), Format="XML", **overrides)
     envelope.error(wire.send(prepared), status, code, xml=True, version=overrides.get("Version", "2020-03-31"))

@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 from cryptography.fernet import InvalidToken
 
+from openrd.testing.process import ServerProcess
 from support.reliability import (
     SECRET_KEY,
     Api,
-    ServerProcess,
     fernet_for,
     keyed_hash,
     outcome,

@@ -21,7 +21,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from support.reliability import Api, ServerProcess, SignedRequest, outcome, sign_v3, sql, store_env
+from openrd.testing.process import ServerProcess
+from support.reliability import Api, SignedRequest, outcome, sign_v3, sql, store_env
 from support.store import sqlite_url
 
 MADE = "SELECT count(*) FROM accounts WHERE display_name = 'made-while-locked'"

@@ -110,7 +110,7 @@ def test_one_call_stamps_one_instant(servers: Servers) -> None:
     live, api = servers.start(servers.env())
     db = Path(live.runtime.deps.settings.database_url.removeprefix("sqlite:///"))
     world = make_directory(api, 1)
-    clock = live.runtime.deps.clock
+    clock: Any = live.runtime.deps.clock  # the emulator clock, its private readings replaced
     readings = iter(range(1, 10_000))
     real_base = clock._base
     clock._base = lambda: real_base() + timedelta(seconds=next(readings))  # every reading a second later
@@ -129,7 +129,7 @@ def test_a_call_takes_the_clock_offset_from_its_caller_lookup(servers: Servers) 
     db = Path(live.runtime.deps.settings.database_url.removeprefix("sqlite:///"))
     world = make_directory(api, 1)
     api.clock(offset_seconds=86_400)  # a day ahead
-    clock = live.runtime.deps.clock
+    clock: Any = live.runtime.deps.clock  # the emulator clock, its private readings replaced
     reads: list[int] = []
     real_read = clock._read_offset
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from openrd import errors
 from openrd.adapters.db import tables as t
+from openrd.adapters.db.uow import SqlUnitOfWork
 from openrd.adapters.rng import SystemRandomSource
 from openrd.bootstrap import Runtime, build_runtime
 from openrd.config import load_settings
@@ -78,6 +79,7 @@ def check(rt: Runtime, code: str, *, account_id: str, at: datetime = NOW, phone:
 
 def rows(rt: Runtime, table: Any) -> list[Any]:
     with rt.deps.uow(write=False) as uow:
+        assert isinstance(uow, SqlUnitOfWork)
         return list(uow.connection.execute(select(table)))
 
 
@@ -129,8 +131,10 @@ def test_length_and_validity_are_configurable(tmp_path: Path) -> None:
         assert code.isdigit()
         assert issued.expires_ms == epoch_ms(NOW) + 120_000
         with rt.deps.uow(write=False) as uow:
-            text = uow.outbox.get(issued.message_id).text  # type: ignore[union-attr]
-        assert "2分钟" in text
+            message = uow.outbox.get(issued.message_id)
+        assert message is not None
+        assert message.text is not None
+        assert "2分钟" in message.text
         assert not check(rt, code, account_id=acct, at=NOW + timedelta(seconds=121))
     finally:
         rt.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,8 @@ NAMES = [f.name for f in dataclasses.fields(Deps)]
 
 
 def _deps() -> Deps:
-    return Deps(**{name: object() for name in NAMES})
+    fields: dict[str, Any] = {name: object() for name in NAMES}
+    return Deps(**fields)
 
 
 def test_evolve_changes_only_the_named_fields_and_leaves_the_original_alone() -> None:
@@ -33,7 +35,7 @@ def test_evolve_changes_only_the_named_fields_and_leaves_the_original_alone() ->
 def test_evolved_deps_stay_frozen() -> None:
     evolved = _deps().evolve(clock=object())
     with pytest.raises(dataclasses.FrozenInstanceError):
-        evolved.clock = object()  # type: ignore[misc]
+        evolved.clock = object()  # type: ignore[misc, assignment]
 
 
 def test_evolve_refuses_a_field_deps_does_not_have() -> None:

@@ -89,7 +89,9 @@ class Event:
 
 def sse_events(response: httpx.Response) -> Iterator[Event]:
     """Parse ``text/event-stream`` blocks; comments come through as ``Event("comment", None, text)``."""
-    name, event_id, data = "message", None, []
+    name: str = "message"
+    event_id: str | None = None
+    data: list[str] = []
     for line in response.iter_lines():
         if line.startswith(":"):
             yield Event("comment", None, line[1:].strip())

@@ -53,6 +53,7 @@ def statements_of(w: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]
     assert isinstance(w, SqlUnitOfWork)
     seen: list[str] = []
     driver = w.connection.connection.driver_connection
+    assert driver is not None
     if isinstance(driver, psycopg.Connection):
         execute = psycopg.Cursor.execute
 

@@ -34,7 +34,7 @@ def sql(database_url: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
         with contextlib.closing(sqlite3.connect(database_url[len("sqlite:///") :], timeout=30)) as conn:
             return list(conn.execute(query, params).fetchall())
     with psycopg.connect(database_url) as conn:
-        return list(conn.execute(query.replace("?", "%s"), params).fetchall())  # type: ignore[arg-type]
+        return list(conn.execute(query.replace("?", "%s"), params).fetchall())
 
 
 def free_port() -> int:
@@ -124,7 +124,7 @@ class Api(ControlApi):
         return str(response.body.account.account_id)
 
 
-def outcome(call: Callable[[], Any]) -> str:
+def outcome(call: Callable[..., Any]) -> str:
     """``ok``, ``<status> <Code>`` for an Alibaba error envelope, or the exception's type name."""
     from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
 

@@ -115,7 +115,12 @@ class Seed:
         self.v1 = TeaApi(server, rm_models, RmClient, signature_algorithm="v2")
         self.rdm = TeaApi(server, rdm_models, RdmClient)
         self.core = CoreApi(server)
-        self.apis = {"tea-v3": self.v3, "tea-v1": self.v1, "core": self.core, "rdm-2022": self.rdm}
+        self.apis: dict[str, TeaApi | CoreApi] = {
+            "tea-v3": self.v3,
+            "tea-v1": self.v1,
+            "core": self.core,
+            "rdm-2022": self.rdm,
+        }
 
     # -- control API
     def account(

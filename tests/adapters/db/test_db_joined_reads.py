@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from openrd.adapters.db.directory import SqlDirectoryRepository
 from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 from openrd.domain.directory import Directory, Folder, JoinMethod, Member, MemberStatus, MemberType
@@ -198,6 +199,7 @@ def test_what_the_repository_was_told_gives_way_to_directories_added_and_deleted
 ) -> None:
     none = SimpleNamespace(**{f"d_{name}": None for name in ("directory_id",)})
     with uow() as w:
+        assert isinstance(w.directory, SqlDirectoryRepository)
         w.directory.know_managed(TAGGED, none)
         w.directory.know_managed(MA, none)
         assert w.directory.directory_managed_by(TAGGED) is None

@@ -58,8 +58,12 @@ def counted(engine: Engine) -> dict[str, int]:
     """The same, counted from the members table."""
     m = t.members
     with engine.connect() as conn:
-        by_directory = dict(conn.execute(select(m.c.directory_id, func.count()).group_by(m.c.directory_id)).all())
-        by_folder = dict(conn.execute(select(m.c.folder_id, func.count()).group_by(m.c.folder_id)).all())
+        by_directory: dict[str, int] = dict(
+            conn.execute(select(m.c.directory_id, func.count()).group_by(m.c.directory_id)).all()
+        )
+        by_folder: dict[str, int] = dict(
+            conn.execute(select(m.c.folder_id, func.count()).group_by(m.c.folder_id)).all()
+        )
     return {key: int(by_directory.get(key, 0)) for key in (RD, OTHER_RD)} | {
         key: int(by_folder.get(key, 0)) for key in (ROOT, SUB, OTHER_ROOT)
     }

@@ -35,7 +35,7 @@ def test_a_pass_leases_the_soonest_due_up_to_its_size(uow: SqlUnitOfWorkFactory)
 
     assert [m.message_id for m in first] == in_due_order[:3]
     assert [m.message_id for m in second] == in_due_order[3:]
-    assert {m.attempts for m in first + second} == {1}
+    assert {m.attempts for m in [*first, *second]} == {1}
     assert [(m.text, m.code) for m in first[:1]] == [("code 4", "000004")]
     assert [m.message_id for m in later] == in_due_order
     assert {m.attempts for m in later} == {2}

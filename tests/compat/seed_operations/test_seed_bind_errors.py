@@ -5,6 +5,7 @@ documented error, each run against both operations, every earlier check passing,
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -222,6 +223,8 @@ def test_missing_parameter(seed: Seed, op: str, missing: str) -> None:
     phone = seed.phone("cn")
     params: dict[str, Any] = {"account_id": world.resource_account_id, "phone": phone, "code": "123456"}
     params[{"AccountId": "account_id", "SecureMobilePhone": "phone", "VerificationCode": "code"}[missing]] = None
+    call: Callable[..., dict[str, Any]]
+    args: tuple[Any, ...]
     if op == "send":
         call, args = seed.v3.send_bind, (params["account_id"], params["phone"])
     else:

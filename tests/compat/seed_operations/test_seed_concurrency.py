@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -17,11 +17,11 @@ from support.seed_operations import Seed
 WORKERS = 6
 
 
-def _race(calls: list[Callable[[], Any]]) -> Counter[str]:
+def _race(calls: Sequence[Callable[..., Any]]) -> Counter[str]:
     """Run the calls at once; count outcomes by error code ("ok" for success)."""
     barrier = threading.Barrier(len(calls))
 
-    def run(call: Callable[[], Any]) -> str:
+    def run(call: Callable[..., Any]) -> str:
         barrier.wait()
         try:
             call()

@@ -332,7 +332,7 @@ def test_enable_mode_missing(seed: Seed) -> None:
 @pytest.mark.parametrize("missing", ["MAName", "VerificationCode"])
 def test_new_management_account_needs(seed: Seed, missing: str) -> None:
     caller, phone, code = _with_code(seed, "cn")
-    params = {"name": _name(seed), "phone": phone, "code": code}
+    params: dict[str, str | None] = {"name": _name(seed), "phone": phone, "code": code}
     params["name" if missing == "MAName" else "code"] = None
     exc = seed.fails(400, "MissingParameter", seed.v3.enable, caller, NEW, **params)
     assert exc.data["Message"] == seed.missing_message(missing)
