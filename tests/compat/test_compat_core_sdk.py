@@ -17,14 +17,14 @@ from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.request import CommonRequest
 from aliyunsdkresourcemanager.request.v20200331.GetResourceDirectoryRequest import GetResourceDirectoryRequest
 
-from support.compat import Sdk, World
+from support.compat import Creds, Sdk, World
 from support.servers import LiveServer
 
 REQUEST_ID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
 READ_ONLY = "AliyunResourceDirectoryReadOnlyAccess"
 
 
-def _call(sdk: Sdk, creds: Any, request: Any) -> ServerException:
+def _call(sdk: Sdk, creds: Creds, request: Any) -> ServerException:
     with pytest.raises(ServerException) as caught:
         sdk.core(creds).do_action_with_exception(sdk.aim(request))
     exc = caught.value

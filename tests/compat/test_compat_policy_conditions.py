@@ -7,11 +7,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from support.compat import Sdk, World
+from support.compat import Creds, Sdk, World
 from support.servers import LiveServer
 
 SIGNING = [pytest.param({}, id="v3"), pytest.param({"signature_algorithm": "v2"}, id="v1")]
@@ -27,7 +26,7 @@ def conditioned(effect: str, condition: dict[str, Any]) -> dict[str, Any]:
     return {"Effect": effect, "Action": ACTION, "Resource": "*", "Condition": condition}
 
 
-def outcome(sdk: Sdk, creds: Any, extra: dict[str, Any] | None = None) -> str:
+def outcome(sdk: Sdk, creds: Creds, extra: dict[str, Any] | None = None) -> str:
     """``allowed`` when authorization passed (the business rule answers), else the denial's type."""
     with pytest.raises(ClientException) as caught:
         sdk.rm(creds, **(extra or {})).get_resource_directory()
@@ -117,7 +116,7 @@ def test_a_condition_openrd_cannot_evaluate_is_refused_at_the_control_api(
 ) -> None:
     account = world.root()
     body = {"name": "guarded", "policies": [document(ALL_RM, conditioned("Deny", condition))]}
-    response = httpx.post(f"{server.url}/_openrd/accounts/{account.account_id}/ram-users", json=body, timeout=30)
+    response = server.control("POST", f"/accounts/{account.account_id}/ram-users", json=body)
     assert response.status_code == 400, response.text
     assert response.json()["error"] == "invalid"
     assert says in response.json()["message"]
@@ -128,7 +127,7 @@ def test_a_document_over_6144_characters_is_refused_at_the_control_api(server: L
     actions = [f"resourcemanager:Get{'X' * 40}{n}" for n in range(140)]
     big = document({"Effect": "Deny", "Action": actions, "Resource": "*"}, ALL_RM)
     body = {"name": "big", "policies": [big]}
-    response = httpx.post(f"{server.url}/_openrd/accounts/{account.account_id}/ram-users", json=body, timeout=30)
+    response = server.control("POST", f"/accounts/{account.account_id}/ram-users", json=body)
     assert response.status_code == 400, response.text
     assert "6144" in response.json()["message"]
 

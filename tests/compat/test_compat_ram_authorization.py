@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from support.compat import Sdk, World
+from support.compat import Creds, Sdk, World
 from support.wire import Envelope, Wire
 
 RM, RDM, STS = "2020-03-31", "2022-04-19", "2015-04-01"
@@ -24,20 +24,20 @@ def document(effect: str, action: str | list[str], resource: str = "*") -> dict[
     return {"Version": "1", "Statement": [{"Effect": effect, "Action": action, "Resource": resource}]}
 
 
-def _error(sdk: Sdk, creds: Any, extra: dict[str, str], *, rdm: bool = False) -> ClientException:
+def _error(sdk: Sdk, creds: Creds, extra: dict[str, str], *, rdm: bool = False) -> ClientException:
     client = sdk.rdm(creds, **extra) if rdm else sdk.rm(creds, **extra)
     with pytest.raises(ClientException) as caught:
         client.get_resource_directory()
     return caught.value
 
 
-def _allowed(sdk: Sdk, envelope: Envelope, creds: Any, extra: dict[str, str]) -> None:
+def _allowed(sdk: Sdk, envelope: Envelope, creds: Creds, extra: dict[str, str]) -> None:
     """Authorization passed: the business rule answers (A4 order: authentication → authorization → business)."""
     envelope.tea(_error(sdk, creds, extra), 404, NOT_IN_USE)
 
 
 def _denied(
-    sdk: Sdk, envelope: Envelope, creds: Any, extra: dict[str, str], deny_type: str, *, rdm: bool = False
+    sdk: Sdk, envelope: Envelope, creds: Creds, extra: dict[str, str], deny_type: str, *, rdm: bool = False
 ) -> dict[str, str]:
     exc = _error(sdk, creds, extra, rdm=rdm)
     data = envelope.tea(exc, 403, "NoPermission", version=RDM if rdm else RM)

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from support.compat import Sdk, World
+from support.compat import Creds, Sdk, World
 from support.wire import Envelope, Wire
 
 NOT_IN_USE = "ResourceDirectoryNotInUse"
 SIGNING = [pytest.param({}, id="v3"), pytest.param({"signature_algorithm": "v2"}, id="v1")]
 
 
-def _tea_error(sdk: Sdk, creds: Any, extra: dict[str, str]) -> ClientException:
+def _tea_error(sdk: Sdk, creds: Creds, extra: dict[str, str]) -> ClientException:
     with pytest.raises(ClientException) as caught:
         sdk.rm(creds, **extra).get_resource_directory()
     return caught.value

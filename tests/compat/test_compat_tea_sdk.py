@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from support.compat import Sdk, World
+from support.compat import Creds, Sdk, World
 from support.wire import Envelope
 
 RM, RDM, STS = "2020-03-31", "2022-04-19", "2015-04-01"
@@ -68,7 +68,7 @@ def _principals(world: World) -> dict[str, Any]:
     }
 
 
-def _check_identity(body: dict[str, Any], creds: Any) -> None:
+def _check_identity(body: dict[str, Any], creds: Creds) -> None:
     assert body["AccountId"] == creds.account_id
     if creds.kind == "root":
         assert body["Arn"] == f"acs:ram::{creds.account_id}:root"

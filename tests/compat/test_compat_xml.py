@@ -12,7 +12,7 @@ from aliyunsdkcore.request import CommonRequest
 from aliyunsdkresourcemanager.request.v20200331.GetResourceDirectoryRequest import GetResourceDirectoryRequest
 
 from openrd.services import identity
-from support.compat import Sdk, World
+from support.compat import Creds, Sdk, World
 from support.servers import LiveServer
 from support.wire import Envelope, Wire
 
@@ -133,7 +133,7 @@ def _management_account(world: World, sdk: Sdk, server: LiveServer) -> Any:
     return root
 
 
-def _core_xml(sdk: Sdk, server: LiveServer, creds: Any, action: str, **params: str) -> ET.Element:
+def _core_xml(sdk: Sdk, server: LiveServer, creds: Creds, action: str, **params: str) -> ET.Element:
     """The old core SDK's raw answer to a ``Format=XML`` call: it must parse, whatever the call held."""
     request = CommonRequest(domain=server.endpoint, version=RM, action_name=action)
     request.set_protocol_type("http")
@@ -200,11 +200,10 @@ def test_an_enterprise_name_with_a_control_character_is_refused_by_the_control_a
     world: World, server: LiveServer
 ) -> None:
     root = world.root()
-    url = f"{server.url}/_openrd/accounts/{root.account_id}"
-    refused = world.http.patch(url, json={"enterprise_name": "ACME\x01Ltd"})
+    refused = server.control("PATCH", f"/accounts/{root.account_id}", json={"enterprise_name": "ACME\x01Ltd"})
     assert refused.status_code == 400, refused.text
     assert refused.json()["error"] == "invalid"
-    assert world.http.get(url).json()["enterprise_name"] is None  # unchanged
+    assert world.rd.account(root.account_id)["enterprise_name"] is None  # unchanged
 
 
 def test_a_stored_control_character_is_replaced_in_the_xml(world: World, sdk: Sdk, server: LiveServer) -> None:

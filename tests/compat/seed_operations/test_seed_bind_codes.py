@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from support.seed_operations import Seed
+from support.seed_operations import Seed, World
 
 SITES = ["cn", "intl"]
 
@@ -25,12 +25,12 @@ def _wrong(code: str) -> str:
     return f"{(int(code) + 1) % 10**6:06d}"
 
 
-def _invalid(seed: Seed, world: Any, account_id: str, phone: str, code: str) -> None:
+def _invalid(seed: Seed, world: World, account_id: str, phone: str, code: str) -> None:
     seed.fails(409, "Invalid.VerificationCode", seed.v3.bind, world.admin, account_id, phone, code)
     assert seed.record(account_id)["secure_mobile_phone"] is None
 
 
-def _binds(seed: Seed, world: Any, account_id: str, phone: str, code: str) -> None:
+def _binds(seed: Seed, world: World, account_id: str, phone: str, code: str) -> None:
     seed.v3.bind(world.admin, account_id, phone, code)
     assert seed.record(account_id)["secure_mobile_phone"] == phone
 

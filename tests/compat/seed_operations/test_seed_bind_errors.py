@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from alibabacloud_tea_openapi.exceptions import ThrottlingException
 
+from support.seed_clients import Creds
 from support.seed_operations import Seed
 
 OPS = ["send", "bind"]
@@ -18,13 +19,13 @@ SITES = ["cn", "intl"]
 WRONG_SITE_PHONE = {"cn": "uk", "intl": "cn"}
 
 
-def _call(seed: Seed, op: str, creds: Any, account_id: str | None, phone: str | None) -> Any:
+def _call(seed: Seed, op: str, creds: Creds, account_id: str | None, phone: str | None) -> Any:
     if op == "send":
         return seed.v3.send_bind(creds, account_id, phone)
     return seed.v3.bind(creds, account_id, phone, "123456")  # the code is checked after every target rule
 
 
-def _rejected(seed: Seed, op: str, status: int, code: str, creds: Any, account_id: str, phone: str) -> Any:
+def _rejected(seed: Seed, op: str, status: int, code: str, creds: Creds, account_id: str, phone: str) -> Any:
     exc = seed.fails(status, code, _call, seed, op, creds, account_id, phone)
     assert seed.messages(phone) == []
     return exc
