@@ -16,8 +16,7 @@ class Credentials:
     access_key_id: str
     access_key_secret: str
     arn: str = ""
-    principal_id: str = ""  # the account ID of a root key, the user ID of a RAM user's, the role ID of a session's
-    security_token: str | None = None  # set on assumed-role (STS) credentials only
+    principal_id: str = ""  # a RAM user's ID (empty for an account's root AccessKey)
 
 
 class OpenRDError(AssertionError):
