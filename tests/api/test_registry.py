@@ -44,7 +44,7 @@ def test_every_directory_action_is_authorized_as_resourcemanager() -> None:
 
 
 def test_api_reference_is_current() -> None:
-    page = Path(__file__).parents[1] / "docs" / "api-reference.md"
+    page = Path(__file__).parents[2] / "docs" / "api-reference.md"
     assert page.read_text() == render(), (
         "docs/api-reference.md is stale: run `openrd api-reference > docs/api-reference.md`"
     )

@@ -9,13 +9,13 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ThrottlingException
 
 from support.api import Creds
-from support.codes import Api, make_directory, phone_for, wait_for
+from support.codes import Api, Servers, make_directory, phone_for, wait_for
+from support.servers import LiveServer
 
 RFC3339_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 PHONES = itertools.count(1)
@@ -30,7 +30,7 @@ def parse(stamp: str) -> datetime:
 
 
 @pytest.fixture
-def api(server: Any) -> Iterator[Api]:
+def api(server: LiveServer) -> Iterator[Api]:
     client = Api(server.endpoint)
     yield client
     client.clock(offset_seconds=0)  # the module's server is shared: always put the clock back
@@ -72,7 +72,7 @@ def test_inbox_lists_newest_first_with_filters(api: Api) -> None:
     assert api.messages(phone=fresh_phone()) == []
     assert [m["phone"] for m in api.messages(limit=1)] == [phones[2]]
     assert len(api.messages(limit=1000)) == 3
-    delivery = {"status", "sent_at"}  # the dispatcher may deliver between the two reads
+    delivery = {"status", "sent_at", "attempts", "last_error"}  # the dispatcher may deliver between the reads
     latest, earlier = api.latest(phones[1]), next(m for m in listed if m["phone"] == phones[1])
     assert {k: v for k, v in latest.items() if k not in delivery} == {
         k: v for k, v in earlier.items() if k not in delivery
@@ -204,7 +204,7 @@ def test_concurrent_sends_to_one_phone_issue_one(api: Api) -> None:
 # ---------------------------------------------------------------------------------- other configurations
 
 
-def test_code_is_not_listed_without_the_inbox_sender(servers: Any) -> None:
+def test_code_is_not_listed_without_the_inbox_sender(servers: Servers) -> None:
     _live, api = servers.start(servers.env(OPENRD_SMS_SENDER="log"))
     account, phone = api.account(site="cn"), "86-13900000001"
     api.send_enable(account, phone)
@@ -214,7 +214,7 @@ def test_code_is_not_listed_without_the_inbox_sender(servers: Any) -> None:
     assert api.latest(phone)["text"] is None
 
 
-def test_daily_quota_turns_at_midnight_in_shanghai(servers: Any) -> None:
+def test_daily_quota_turns_at_midnight_in_shanghai(servers: Servers) -> None:
     _live, api = servers.start(servers.env(OPENRD_DAILY_CODE_QUOTA="2"))
     real = datetime.now(UTC)
     midnight = real.replace(hour=16, minute=0, second=0, microsecond=0)  # 00:00 in Asia/Shanghai
@@ -234,7 +234,7 @@ def test_daily_quota_turns_at_midnight_in_shanghai(servers: Any) -> None:
     assert api.latest("86-13900000003")["account_id"] == account.account_id
 
 
-def test_a_send_the_quota_refuses_leaves_nothing_behind(servers: Any) -> None:
+def test_a_send_the_quota_refuses_leaves_nothing_behind(servers: Servers) -> None:
     """The quota is counted after the send's code, SMS and send record are written: refused, all of them go."""
     _live, api = servers.start(servers.env(OPENRD_DAILY_CODE_QUOTA="1"))
     account = api.account(site="cn")
