@@ -16,7 +16,7 @@ from support.seed_operations import Seed
 
 
 @pytest.fixture
-def seed(configured_seed: Seed) -> Any:
+def seed(configured_seed: Seed) -> Seed:
     """This module's seed helpers act on the ``configured`` server, not the shared one."""
     return configured_seed
 
