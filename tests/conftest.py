@@ -3,44 +3,24 @@
 from __future__ import annotations
 
 import logging
-import os
 import secrets
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import httpx
 import psycopg
 import pytest
-import uvicorn
 
-from openrd.bootstrap import Runtime
-from openrd.testing.server import LiveServer as TestingServer
-from openrd.testing.server import start_server as start_testing_server
+pytest.register_assert_rewrite("support")
 
-POSTGRES_ADMIN_URL = os.environ.get("OPENRD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def _postgres_reason() -> str | None:
-    try:
-        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
-            return None
-    except psycopg.Error as exc:
-        return f"no PostgreSQL answers at {POSTGRES_ADMIN_URL} ({exc.__class__.__name__}); set OPENRD_TEST_POSTGRES_URL"
-
-
-POSTGRES_SKIP = _postgres_reason()
+from support.codes import Servers  # noqa: E402  (after the rewrite hook: the helpers assert)
+from support.servers import LiveServer, start_server  # noqa: E402
+from support.store import POSTGRES_ADMIN_URL, STORES, Store, require_postgres  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh database for this test session, dropped at the end."""
-    if POSTGRES_SKIP:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests: {POSTGRES_SKIP}")
-        pytest.skip(POSTGRES_SKIP)
+    require_postgres()
     name = f"openrd_test_{secrets.token_hex(4)}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -50,66 +30,36 @@ def postgres_url() -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@dataclass
-class LiveServer:
-    """openrd.testing's server plus the control-API shortcuts these tests use."""
-
-    live: TestingServer
-
-    @property
-    def runtime(self) -> Runtime:
-        return self.live.runtime
-
-    @property
-    def port(self) -> int:
-        return self.live.port
-
-    @property
-    def endpoint(self) -> str:
-        return self.live.endpoint
-
-    @property
-    def url(self) -> str:
-        return self.live.url
-
-    def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return httpx.request(method, f"{self.url}/_openrd{path}", timeout=30, **kwargs)
-
-    def make_account(self, **fields: Any) -> dict[str, Any]:
-        fields.setdefault("display_name", f"acct-{secrets.token_hex(3)}")
-        response = self.control("POST", "/accounts", json=fields)
-        assert response.status_code == 201, response.text
-        return dict(response.json())
-
-
-def start_server(env: dict[str, str]) -> tuple[LiveServer, uvicorn.Server, threading.Thread]:
-    live = start_testing_server(env)
-    return LiveServer(live), live.uvicorn_server, live.thread
-
-
-def _store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    env = {"OPENRD_DATA_DIR": str(tmp_path / "data"), "OPENRD_SECRET_KEY": "test-master-key", "HOME": str(tmp_path)}
+@pytest.fixture(scope="module", params=STORES)
+def store(request: pytest.FixtureRequest) -> Store:
+    """The store a module's servers run on: SQLite, or the session's PostgreSQL database."""
     if request.param == "postgresql":
-        env["OPENRD_DATABASE_URL"] = request.getfixturevalue("postgres_url")
-    return env
+        return Store("postgresql", request.getfixturevalue("postgres_url"))
+    return Store("sqlite")
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture(scope="module")
+def server(store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One server per test module and store; tests that need a clean world call ``reset``."""
-    env = _store_env(request, tmp_path_factory.mktemp("openrd"))
-    live, _, _ = start_server(env)
-    live.control("POST", "/reset")
+    live = start_server(store.env(tmp_path_factory.mktemp("openrd")))
+    live.rd.reset()
     yield live
-    live.live.stop()
+    live.stop()
 
 
 @pytest.fixture
 def sqlite_server(tmp_path: Path) -> Iterator[LiveServer]:
-    env = {"OPENRD_DATA_DIR": str(tmp_path / "data"), "OPENRD_SECRET_KEY": "test-master-key", "HOME": str(tmp_path)}
-    live, _, _ = start_server(env)
+    live = start_server(Store("sqlite").env(tmp_path))
     yield live
-    live.live.stop()
+    live.stop()
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[Servers]:
+    """In-process servers with any settings, started by the test and stopped at its end."""
+    manager = Servers(tmp_path)
+    yield manager
+    manager.stop_all()
 
 
 # ---------------------------------------------------------------- every action has an SDK round trip

@@ -44,7 +44,8 @@ def _scale() -> list[dict[str, Any]]:
 def _goal(results: dict[str, Any], starts: str) -> tuple[str, str, str, str]:
     found = [goal for goal in report.targets(results) if goal[0].startswith(starts)]
     assert len(found) == 1, report.targets(results)
-    return found[0]
+    goal: tuple[str, str, str, str] = found[0]
+    return goal
 
 
 @pytest.mark.parametrize("op", ["GetAccount", "ListAccounts"])

@@ -10,6 +10,10 @@ from typing import Any
 
 import pytest
 
+from support.compat import World
+from support.servers import LiveServer
+from support.wire import Envelope, Wire
+
 JSON_TYPE = "application/json;charset=utf-8"
 XML_TYPE = "text/xml;charset=utf-8"
 
@@ -28,7 +32,7 @@ def parse_error(response: Any) -> dict[str, Any]:
     return dict(json.loads(response.content))
 
 
-def test_no_signature_at_all(wire: Any, envelope: Any) -> None:
+def test_no_signature_at_all(wire: Wire, envelope: Envelope) -> None:
     """``curl http://host/``: V1 with nothing in it; no Format means XML (docs/behaviour.md#json-and-xml)."""
     body = envelope.error(wire.raw("GET"), 400, "MissingParameter", xml=True)
     assert '"AccessKeyId"' in body["Message"]
@@ -69,7 +73,7 @@ def test_no_signature_at_all(wire: Any, envelope: Any) -> None:
     ],
 )
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_garbage_query(wire: Any, envelope: Any, query: str, method: str) -> None:
+def test_garbage_query(wire: Wire, envelope: Envelope, query: str, method: str) -> None:
     body = parse_error(wire.raw(method, query))
     envelope.check(body, body["Code"], version=None)
 
@@ -79,7 +83,7 @@ def test_garbage_query(wire: Any, envelope: Any, query: str, method: str) -> Non
     [b"\xff\xfe\x00garbage", b"Format=JSON&Action=%FF", b"=&&==%", b"Format=JSON&" + b"a=b&" * 3000],
     ids=["binary", "invalid-utf8", "garbage", "too-many-fields"],
 )
-def test_garbage_form_body(wire: Any, envelope: Any, content: bytes) -> None:
+def test_garbage_form_body(wire: Wire, envelope: Envelope, content: bytes) -> None:
     response = wire.raw(
         "POST", "Format=JSON", content=content, headers={"content-type": "application/x-www-form-urlencoded"}
     )
@@ -87,7 +91,7 @@ def test_garbage_form_body(wire: Any, envelope: Any, content: bytes) -> None:
     envelope.check(body, body["Code"], version=None)
 
 
-def test_json_body_is_not_read_as_parameters(world: Any, wire: Any, envelope: Any) -> None:
+def test_json_body_is_not_read_as_parameters(world: World, wire: Wire, envelope: Envelope) -> None:
     params, _ = wire.v1_params(world.root())
     response = wire.raw("POST", "Format=JSON", json=params)
     envelope.error(response, 400, "MissingParameter")
@@ -104,7 +108,7 @@ def test_json_body_is_not_read_as_parameters(world: Any, wire: Any, envelope: An
     ],
     ids=["authorization", "credential", "user-agent", "token", "cookie"],
 )
-def test_huge_header_values(wire: Any, envelope: Any, name: str, value: str, code: str | None) -> None:
+def test_huge_header_values(wire: Wire, envelope: Envelope, name: str, value: str, code: str | None) -> None:
     body = parse_error(wire.raw("POST", "Format=JSON", headers={name: value}))
     envelope.check(body, code or body["Code"], version=None)
 
@@ -123,14 +127,14 @@ ODD_SIGNED_VALUES = {
 
 @pytest.mark.parametrize(("overrides", "status", "code"), ODD_SIGNED_VALUES.values(), ids=ODD_SIGNED_VALUES.keys())
 def test_odd_signed_values(
-    world: Any, wire: Any, envelope: Any, overrides: dict[str, str], status: int, code: str
+    world: World, wire: Wire, envelope: Envelope, overrides: dict[str, str], status: int, code: str
 ) -> None:
     body = envelope.error(wire.send(wire.v1(world.root(), **overrides)), status, code)
     if "SignatureNonce" in overrides:
         assert '"SignatureNonce"' in body["Message"]
 
 
-def test_long_v3_nonce(world: Any, wire: Any, envelope: Any) -> None:
+def test_long_v3_nonce(world: World, wire: Wire, envelope: Envelope) -> None:
     # (HTTP itself forbids NUL in a header value, so only the length can be odd here.)
     response = wire.send(wire.v3(world.root(), x_acs_signature_nonce="n" * 5000))
     body = envelope.error(response, 400, "InvalidParameter")
@@ -138,25 +142,25 @@ def test_long_v3_nonce(world: Any, wire: Any, envelope: Any) -> None:
 
 
 @pytest.mark.parametrize("key", ["a\x00b", "K" * 5000])
-def test_odd_access_key_ids(world: Any, wire: Any, envelope: Any, key: str) -> None:
+def test_odd_access_key_ids(world: World, wire: Wire, envelope: Envelope, key: str) -> None:
     params, _ = wire.v1_params(replace(world.ghost(), access_key_id=key))
     envelope.error(wire.raw("POST", wire.encode(params)), 404, "InvalidAccessKeyId.NotFound")
 
 
-def test_unsigned_invalid_utf8_escape(world: Any, wire: Any, envelope: Any) -> None:
+def test_unsigned_invalid_utf8_escape(world: World, wire: Wire, envelope: Envelope) -> None:
     params, _ = wire.v1_params(world.root())
     response = wire.raw("POST", wire.encode(params) + "&Extra=%ED%A0%80%FF")
     envelope.error(response, 400, "SignatureDoesNotMatch")
 
 
-def test_header_block_beyond_the_server_limit_is_not_a_500(wire: Any) -> None:
+def test_header_block_beyond_the_server_limit_is_not_a_500(wire: Wire) -> None:
     response = wire.raw("POST", "Format=JSON", headers={"x-big": "z" * 200_000})
     assert response.status_code < 500 or response.status_code == 431
     assert "Traceback" not in response.text
 
 
 @pytest.mark.parametrize("path", ["/foo", "/?", "//", "/_openrd", "/%FF"])
-def test_other_paths_are_not_a_500(server: Any, http: Any, path: str) -> None:
+def test_other_paths_are_not_a_500(server: LiveServer, http: Any, path: str) -> None:
     response = http.post(f"{server.url}{path}")
     assert response.status_code < 500, response.text
     assert "Traceback" not in response.text
@@ -167,7 +171,7 @@ def test_other_paths_are_not_a_500(server: Any, http: Any, path: str) -> None:
     ["ACS4-HMAC-SHA256 Credential=k,SignedHeaders=host,Signature=00", "Bearer token", "Basic dXNlcjpwYXNz"],
 )
 def test_an_unknown_authorization_scheme_never_reaches_v1(
-    world: Any, wire: Any, envelope: Any, authorization: str
+    world: World, wire: Wire, envelope: Envelope, authorization: str
 ) -> None:
     """Even beside a correct V1 signature (XML asked for), the header's scheme is refused in JSON, by name."""
     prepared = wire.v1(world.root())

@@ -17,11 +17,14 @@ from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.request import CommonRequest
 from aliyunsdkresourcemanager.request.v20200331.GetResourceDirectoryRequest import GetResourceDirectoryRequest
 
+from support.compat import Creds, Sdk, World
+from support.servers import LiveServer
+
 REQUEST_ID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
 READ_ONLY = "AliyunResourceDirectoryReadOnlyAccess"
 
 
-def _call(sdk: Any, creds: Any, request: Any) -> ServerException:
+def _call(sdk: Sdk, creds: Creds, request: Any) -> ServerException:
     with pytest.raises(ServerException) as caught:
         sdk.core(creds).do_action_with_exception(sdk.aim(request))
     exc = caught.value
@@ -29,7 +32,7 @@ def _call(sdk: Any, creds: Any, request: Any) -> ServerException:
     return exc
 
 
-def _principal(world: Any, who: str) -> Any:
+def _principal(world: World, who: str) -> Any:
     if who == "root":
         return world.root()
     if who == "user":
@@ -38,7 +41,7 @@ def _principal(world: Any, who: str) -> Any:
 
 
 @pytest.mark.parametrize("who", ["root", "user", "session"])
-def test_get_resource_directory(world: Any, sdk: Any, who: str) -> None:
+def test_get_resource_directory(world: World, sdk: Sdk, who: str) -> None:
     exc = _call(sdk, _principal(world, who), GetResourceDirectoryRequest())
     assert exc.get_error_code() == "ResourceDirectoryNotInUse"
     assert exc.get_http_status() == 404
@@ -46,7 +49,7 @@ def test_get_resource_directory(world: Any, sdk: Any, who: str) -> None:
 
 
 @pytest.mark.parametrize("who", ["root", "user", "session"])
-def test_wrong_secret_is_recognised_as_invalid_access_key_secret(world: Any, sdk: Any, who: str) -> None:
+def test_wrong_secret_is_recognised_as_invalid_access_key_secret(world: World, sdk: Sdk, who: str) -> None:
     creds = _principal(world, who).with_secret("definitely-not-the-secret")
     exc = _call(sdk, creds, GetResourceDirectoryRequest())
     # Only happens when our echoed V1 string-to-sign equals the SDK's own, byte for byte.
@@ -54,7 +57,7 @@ def test_wrong_secret_is_recognised_as_invalid_access_key_secret(world: Any, sdk
     assert exc.get_http_status() == 400
 
 
-def test_awkward_parameter_values_sign_identically(world: Any, sdk: Any) -> None:
+def test_awkward_parameter_values_sign_identically(world: World, sdk: Sdk) -> None:
     """Values that encode differently per layer (space, *, ~, /, +, &, =, UTF-8) still verify byte for byte."""
 
     def request() -> GetResourceDirectoryRequest:
@@ -67,14 +70,14 @@ def test_awkward_parameter_values_sign_identically(world: Any, sdk: Any) -> None
     assert _call(sdk, root.with_secret("wrong"), request()).get_error_code() == "InvalidAccessKeySecret"
 
 
-def test_unknown_access_key(world: Any, sdk: Any) -> None:
+def test_unknown_access_key(world: World, sdk: Sdk) -> None:
     ghost = replace(world.root(), access_key_id="LTAI" + "9" * 20)
     exc = _call(sdk, ghost, GetResourceDirectoryRequest())
     assert exc.get_error_code() == "InvalidAccessKeyId.NotFound"
     assert exc.get_http_status() == 404
 
 
-def test_disabled_access_key(world: Any, sdk: Any) -> None:
+def test_disabled_access_key(world: World, sdk: Sdk) -> None:
     user = world.user(READ_ONLY)
     world.disable(user)
     exc = _call(sdk, user, GetResourceDirectoryRequest())
@@ -82,20 +85,20 @@ def test_disabled_access_key(world: Any, sdk: Any) -> None:
     assert exc.get_http_status() == 400
 
 
-def test_sts_token_of_another_session(world: Any, sdk: Any) -> None:
+def test_sts_token_of_another_session(world: World, sdk: Sdk) -> None:
     one, other = world.session(), world.session()
     exc = _call(sdk, one.with_token(other.token), GetResourceDirectoryRequest())
     assert exc.get_error_code() == "InvalidSecurityToken.MismatchWithAccessKey"
     assert exc.get_http_status() == 400
 
 
-def test_no_permission(world: Any, sdk: Any) -> None:
+def test_no_permission(world: World, sdk: Sdk) -> None:
     exc = _call(sdk, world.user(), GetResourceDirectoryRequest())
     assert exc.get_error_code() == "NoPermission"
     assert exc.get_http_status() == 403
 
 
-def _common(action: str, version: str, server: Any) -> CommonRequest:
+def _common(action: str, version: str, server: LiveServer) -> CommonRequest:
     request = CommonRequest(domain=server.endpoint, version=version, action_name=action)
     request.set_protocol_type("http")
     request.set_method("POST")
@@ -103,7 +106,7 @@ def _common(action: str, version: str, server: Any) -> CommonRequest:
 
 
 @pytest.mark.parametrize("who", ["root", "user", "session"])
-def test_common_request_get_caller_identity(world: Any, sdk: Any, server: Any, who: str) -> None:
+def test_common_request_get_caller_identity(world: World, sdk: Sdk, server: LiveServer, who: str) -> None:
     creds = _principal(world, who)
     raw = sdk.core(creds).do_action_with_exception(_common("GetCallerIdentity", "2015-04-01", server))
     body = json.loads(raw)
@@ -118,7 +121,7 @@ def test_common_request_get_caller_identity(world: Any, sdk: Any, server: Any, w
     assert body["IdentityType"] == {"root": "Account", "user": "RAMUser", "session": "AssumedRoleUser"}[who]
 
 
-def test_common_request_with_form_body_params(world: Any, sdk: Any, server: Any) -> None:
+def test_common_request_with_form_body_params(world: World, sdk: Sdk, server: LiveServer) -> None:
     """``add_body_params`` sends a signed form body (Content-Type form + Content-MD5); the server must sign it too.
 
     ``RegionId`` ends up twice — the SDK's own in the query, the caller's in the body — and every SDK signs

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from openrd.bootstrap import Runtime, build_app, build_runtime
 from openrd.config import load_settings
 
-Message = dict[str, Any]
+Message = MutableMapping[str, Any]
 
 
 @pytest.fixture(scope="module")

@@ -4,28 +4,33 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from support.compat import World
+from support.servers import LiveServer
+from support.wire import Envelope, Wire
+
 RM, RDM, STS = "2020-03-31", "2022-04-19", "2015-04-01"
 PREFIX = "Specified signature is not matched with our calculation. server string to sign is:"
 NOT_IN_USE = "ResourceDirectoryNotInUse"
 
 
-def test_signed_request_reaches_the_handler(world: Any, wire: Any, envelope: Any) -> None:
+def test_signed_request_reaches_the_handler(world: World, wire: Wire, envelope: Envelope) -> None:
     envelope.error(wire.send(wire.v3(world.root(), query={"Tag.1.Key": "a b*~/+&=中"})), 404, NOT_IN_USE)
 
 
-def test_host_id_echoes_the_signed_host(world: Any, wire: Any, envelope: Any) -> None:
+def test_host_id_echoes_the_signed_host(world: World, wire: Wire, envelope: Envelope) -> None:
     host = "resourcemanager.aliyuncs.com"
     envelope.error(wire.send(wire.v3(world.root(), host=host)), 404, NOT_IN_USE, host=host)
 
 
 @pytest.mark.parametrize("version", [RM, RDM, STS])
-def test_wrong_secret_echoes_the_v3_string_to_sign(world: Any, wire: Any, envelope: Any, version: str) -> None:
+def test_wrong_secret_echoes_the_v3_string_to_sign(world: World, wire: Wire, envelope: Envelope, version: str) -> None:
     action = "GetCallerIdentity" if version == STS else "GetResourceDirectory"
     prepared = wire.v3(world.root(), action, version, secret="wrong")
     body = envelope.error(wire.send(prepared), 400, "SignatureDoesNotMatch", version=version)
@@ -42,7 +47,7 @@ def test_wrong_secret_echoes_the_v3_string_to_sign(world: Any, wire: Any, envelo
     ],
     ids=["query", "action", "signed-header"],
 )
-def test_request_changed_after_signing(world: Any, wire: Any, envelope: Any, change: dict[str, Any]) -> None:
+def test_request_changed_after_signing(world: World, wire: Wire, envelope: Envelope, change: dict[str, Any]) -> None:
     prepared = wire.v3(world.root(), query={"Tag.1.Key": "mine"})
     tampered = replace(
         prepared,
@@ -53,7 +58,7 @@ def test_request_changed_after_signing(world: Any, wire: Any, envelope: Any, cha
     envelope.error(wire.send(tampered), 400, "SignatureDoesNotMatch", version=version)
 
 
-def test_content_sha256_not_matching_the_body(world: Any, wire: Any, envelope: Any) -> None:
+def test_content_sha256_not_matching_the_body(world: World, wire: Wire, envelope: Envelope) -> None:
     body = b"Extra=1"
     prepared = wire.v3(
         world.root(),
@@ -67,7 +72,7 @@ def test_content_sha256_not_matching_the_body(world: Any, wire: Any, envelope: A
     envelope.error(wire.send(honest), 404, NOT_IN_USE)
 
 
-def test_body_changed_after_signing(world: Any, wire: Any, envelope: Any) -> None:
+def test_body_changed_after_signing(world: World, wire: Wire, envelope: Envelope) -> None:
     prepared = wire.v3(world.root(), body=b"Extra=1", content_type="application/x-www-form-urlencoded")
     envelope.error(wire.send(replace(prepared, body=b"Extra=2")), 400, "SignatureDoesNotMatch")
 
@@ -87,7 +92,7 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("template", MALFORMED.values(), ids=MALFORMED.keys())
-def test_malformed_authorization(world: Any, wire: Any, envelope: Any, template: str) -> None:
+def test_malformed_authorization(world: World, wire: Wire, envelope: Envelope, template: str) -> None:
     root = world.root()
     prepared = wire.v3(root)
     signed = [h for h in sorted(prepared.headers) if h != "authorization"]
@@ -103,19 +108,20 @@ def test_malformed_authorization(world: Any, wire: Any, envelope: Any, template:
 
 
 @pytest.mark.parametrize("header", ["x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce"])
-def test_missing_common_header(world: Any, wire: Any, envelope: Any, header: str) -> None:
-    prepared = wire.v3(world.root(), **{header.replace("-", "_"): None})
+def test_missing_common_header(world: World, wire: Wire, envelope: Envelope, header: str) -> None:
+    missing: dict[str, Any] = {header.replace("-", "_"): None}
+    prepared = wire.v3(world.root(), **missing)
     version = prepared.headers.get("x-acs-version", RM)
     body = envelope.error(wire.send(prepared), 400, "MissingParameter", version=version)
     assert f'"{header}"' in body["Message"]
 
 
 @pytest.mark.parametrize("stamp", ["garbage", "2024-01-01T00:00:00", "Mon, 23 Nov 2026 13:04:49 GMT"])
-def test_malformed_date(world: Any, wire: Any, envelope: Any, stamp: str) -> None:
+def test_malformed_date(world: World, wire: Wire, envelope: Envelope, stamp: str) -> None:
     envelope.error(wire.send(wire.v3(world.root(), x_acs_date=stamp)), 400, "InvalidTimeStamp.Format")
 
 
-def test_millisecond_dates_are_accepted(world: Any, wire: Any, envelope: Any) -> None:
+def test_millisecond_dates_are_accepted(world: World, wire: Wire, envelope: Envelope) -> None:
     now = datetime.now(UTC)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"  # as toISOString() prints it
     caller = world.root()
@@ -127,35 +133,37 @@ def test_millisecond_dates_are_accepted(world: Any, wire: Any, envelope: Any) ->
 
 
 @pytest.mark.parametrize("minutes", [-16, 16])
-def test_date_outside_the_window(world: Any, wire: Any, envelope: Any, stamps: Any, minutes: int) -> None:
+def test_date_outside_the_window(
+    world: World, wire: Wire, envelope: Envelope, stamps: Callable[[int], str], minutes: int
+) -> None:
     prepared = wire.v3(world.root(), x_acs_date=stamps(minutes * 60))
     envelope.error(wire.send(prepared), 400, "InvalidTimeStamp.Expired")
 
 
-def test_replayed_request(world: Any, wire: Any, envelope: Any) -> None:
+def test_replayed_request(world: World, wire: Wire, envelope: Envelope) -> None:
     prepared = wire.v3(world.root())
     envelope.error(wire.send(prepared), 404, NOT_IN_USE)
     envelope.error(wire.send(prepared), 400, "SignatureNonceUsed")
 
 
-def test_a_change_that_fails_still_consumes_its_nonce(world: Any, wire: Any, envelope: Any) -> None:
+def test_a_change_that_fails_still_consumes_its_nonce(world: World, wire: Wire, envelope: Envelope) -> None:
     # The change runs in a savepoint of the authentication transaction: undone alone, the nonce stays recorded.
     prepared = wire.v3(world.root(), "CreateFolder", query={"FolderName": "finance"})
     envelope.error(wire.send(prepared), 404, "EntityNotExists.ResourceDirectory")
     envelope.error(wire.send(prepared), 400, "SignatureNonceUsed")
 
 
-def test_unknown_version_and_action(world: Any, wire: Any, envelope: Any) -> None:
+def test_unknown_version_and_action(world: World, wire: Wire, envelope: Envelope) -> None:
     root = world.root()
     envelope.error(wire.send(wire.v3(root, version="2099-01-01")), 400, "InvalidVersion", version="2099-01-01")
     envelope.error(wire.send(wire.v3(root, "NoSuchAction", RDM)), 404, "InvalidApi.NotFound", version=RDM)
 
 
-def test_unsupported_http_method(world: Any, wire: Any, envelope: Any) -> None:
+def test_unsupported_http_method(world: World, wire: Wire, envelope: Envelope) -> None:
     envelope.error(wire.send(wire.v3(world.root(), method="PUT")), 400, "UnsupportedHTTPMethod")
 
 
-def test_get_works_like_post(world: Any, wire: Any, envelope: Any) -> None:
+def test_get_works_like_post(world: World, wire: Wire, envelope: Envelope) -> None:
     root = world.root()
     envelope.error(wire.send(wire.v3(root, method="GET")), 404, NOT_IN_USE)
     response = wire.send(wire.v3(root, "GetCallerIdentity", STS, method="GET"))
@@ -163,7 +171,7 @@ def test_get_works_like_post(world: Any, wire: Any, envelope: Any) -> None:
     assert response.json()["AccountId"] == root.account_id
 
 
-def test_v3_answers_json_whatever_format_says(world: Any, wire: Any, envelope: Any) -> None:
+def test_v3_answers_json_whatever_format_says(world: World, wire: Wire, envelope: Envelope) -> None:
     root = world.root()
     envelope.error(wire.send(wire.v3(root, query={"Format": "XML"})), 404, NOT_IN_USE)
     response = wire.send(wire.v3(root, "GetCallerIdentity", STS, query={"Format": "XML"}))
@@ -172,7 +180,7 @@ def test_v3_answers_json_whatever_format_says(world: Any, wire: Any, envelope: A
     assert response.json()["Arn"] == f"acs:ram::{root.account_id}:root"
 
 
-def test_body_over_the_limit(world: Any, wire: Any, envelope: Any, server: Any) -> None:
+def test_body_over_the_limit(world: World, wire: Wire, envelope: Envelope, server: LiveServer) -> None:
     big = b"x" * (server.runtime.deps.settings.max_body_bytes + 1)
     prepared = wire.v3(world.root(), body=big, content_type="application/octet-stream")
     envelope.error(wire.send(prepared), 400, "InvalidParameter.RequestTooLarge")

@@ -16,7 +16,9 @@ import secrets
 from typing import Any
 
 import pytest
-from node_clients import NO_NODE, NODE, NodeSdk, install
+
+from support.node import NO_NODE, NODE, NodeSdk, install
+from support.servers import LiveServer
 
 RM, RDM, STS = "2020-03-31", "2022-04-19", "2015-04-01"
 SIGNING = [pytest.param({}, id="v3"), pytest.param({"signatureAlgorithm": "v2"}, id="v1")]
@@ -41,7 +43,7 @@ def node_ready() -> str:
 
 
 @pytest.fixture
-def node(node_ready: str, server: Any) -> NodeSdk:
+def node(node_ready: str, server: LiveServer) -> NodeSdk:
     return NodeSdk(node_ready, server.endpoint)
 
 
@@ -53,25 +55,20 @@ def phone() -> str:
     return f"44-7400{secrets.randbelow(10**6):06d}"
 
 
-def enterprise_account(server: Any, **fields: Any) -> dict[str, Any]:
-    return server.make_account(site="intl", enterprise_name=f"Acme {secrets.token_hex(3)}", **fields)
+def enterprise_account(server: LiveServer, **fields: Any) -> dict[str, Any]:
+    return server.rd.create_account(site="intl", enterprise_name=f"Acme {secrets.token_hex(3)}", **fields)
 
 
-def admin_of(server: Any, account_id: str) -> dict[str, Any]:
-    body = {"name": f"rd-admin-{secrets.token_hex(3)}", "policies": [FULL]}
-    made = server.control("POST", f"/accounts/{account_id}/ram-users", json=body)
-    assert made.status_code == 201, made.text
-    return dict(made.json())
+def admin_of(server: LiveServer, account_id: str) -> dict[str, Any]:
+    return server.rd.create_ram_user(account_id, f"rd-admin-{secrets.token_hex(3)}", [FULL])
 
 
-def latest_code(server: Any, number: str) -> str:
-    response = server.control("GET", "/sms/latest", params={"phone": number})
-    assert response.status_code == 200, response.text
-    return str(response.json()["code"])
+def latest_code(server: LiveServer, number: str) -> str:
+    return server.rd.latest_code(number)
 
 
 @pytest.fixture
-def directory(node: NodeSdk, server: Any) -> dict[str, Any]:
+def directory(node: NodeSdk, server: LiveServer) -> dict[str, Any]:
     """A directory enabled by the typed client (CurrentAccount) and a FullAccess RAM user of its master."""
     master = enterprise_account(server)
     enabled = node.typed(
@@ -86,7 +83,7 @@ def directory(node: NodeSdk, server: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------- the seed operations
 @pytest.mark.parametrize("extra", SIGNING)
-def test_seed_operations_through_the_typed_client(node: NodeSdk, server: Any, extra: dict[str, str]) -> None:
+def test_seed_operations_through_the_typed_client(node: NodeSdk, server: LiveServer, extra: dict[str, str]) -> None:
     caller, number = enterprise_account(server), phone()
     sent = node.typed(
         "rm",
@@ -138,14 +135,14 @@ def test_seed_operations_through_the_typed_client(node: NodeSdk, server: Any, ex
         "rm", "bindSecureMobilePhone", "BindSecureMobilePhoneRequest", bind_request, **keys(admin), **extra
     )
     assert set(bound["raw"]) == {"RequestId"}
-    record = server.control("GET", f"/accounts/{account['AccountId']}").json()
+    record = server.rd.account(account["AccountId"])
     assert record["secure_mobile_phone"] == member_phone
     assert (record["type"], record["directory_id"]) == ("ResourceAccount", rd["ResourceDirectoryId"])
 
 
 @pytest.mark.parametrize("extra", SIGNING)
 def test_seed_operations_through_the_generic_client_on_2022_04_19(
-    node: NodeSdk, server: Any, extra: dict[str, str]
+    node: NodeSdk, server: LiveServer, extra: dict[str, str]
 ) -> None:
     caller, number = enterprise_account(server), phone()
     call = {"version": RDM, **keys(caller), **extra}
@@ -171,7 +168,7 @@ def test_seed_operations_through_the_generic_client_on_2022_04_19(
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_seed_operations_documented_errors(node: NodeSdk, server: Any, extra: dict[str, str]) -> None:
+def test_seed_operations_documented_errors(node: NodeSdk, server: LiveServer, extra: dict[str, str]) -> None:
     caller = enterprise_account(server)
     wrong = {
         "enableMode": "NewManagementAccount",
@@ -288,7 +285,7 @@ def test_directory_flow_documented_errors(node: NodeSdk, directory: dict[str, An
     assert (error.code, error.status) == ("InvalidParameter.Account.DisplayName.AlreadyUsed", 409)
 
 
-def test_not_enabled_is_404_through_the_typed_client(node: NodeSdk, server: Any) -> None:
+def test_not_enabled_is_404_through_the_typed_client(node: NodeSdk, server: LiveServer) -> None:
     error = node.fails("tea", product="rm", operation="getResourceDirectory", **keys(server.make_account()))
     assert (error.name, error.code, error.status) == ("ClientError", "ResourceDirectoryNotInUse", 404)
     assert "code: 404, The specified account is not" in error.message
@@ -310,14 +307,14 @@ def test_pop_core_signs_v1_over_get_and_post(node: NodeSdk, directory: dict[str,
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_sts_caller_identity_through_the_typed_client(node: NodeSdk, server: Any, extra: dict[str, str]) -> None:
+def test_sts_caller_identity_through_the_typed_client(node: NodeSdk, server: LiveServer, extra: dict[str, str]) -> None:
     account = server.make_account()
     answer = node.typed("sts", "getCallerIdentity", None, {}, unset={"RoleId"}, **keys(account), **extra)  # no role
     assert answer["raw"]["AccountId"] == account["account_id"]
     assert answer["raw"]["IdentityType"] == "Account"
 
 
-def test_millisecond_timestamps_of_sts_sdk_are_accepted(node: NodeSdk, server: Any) -> None:
+def test_millisecond_timestamps_of_sts_sdk_are_accepted(node: NodeSdk, server: LiveServer) -> None:
     account = server.make_account()
     answer = node.ok("sts-sdk", action="GetCallerIdentity", **keys(account))
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", answer["timestamp"]), answer["timestamp"]

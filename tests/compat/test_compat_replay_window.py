@@ -8,29 +8,22 @@ minutes; the stamps are real wall-clock times, as clients send them.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from openrd.testing.server import start_server
+from support.compat import World
+from support.servers import LiveServer, start_server
+from support.store import Store
+from support.wire import Wire
 
 WINDOW = 3
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def server(store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """This module's own server, with a short timestamp window (it overrides the shared one)."""
-    home: Path = tmp_path_factory.mktemp("openrd")
-    env = {
-        "OPENRD_DATA_DIR": str(home / "data"),
-        "OPENRD_SECRET_KEY": "test-master-key",
-        "HOME": str(home),
-        "OPENRD_TIMESTAMP_WINDOW_SECONDS": str(WINDOW),
-    }
-    if request.param == "postgresql":
-        env["OPENRD_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    env = store.env(tmp_path_factory.mktemp("openrd"), OPENRD_TIMESTAMP_WINDOW_SECONDS=str(WINDOW))
     live = start_server(env)
     yield live
     live.stop()
@@ -38,7 +31,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.mark.parametrize("action", ["GetResourceDirectory", "InitResourceDirectory"], ids=["read", "write"])
 def test_a_future_stamped_request_cannot_be_replayed_after_its_first_sighting_s_window(
-    world: Any, wire: Any, stamps: Any, action: str
+    world: World, wire: Wire, stamps: Callable[[int], str], action: str
 ) -> None:
     creds = world.root()
     prepared = wire.v1(creds, action, Timestamp=stamps(WINDOW))

@@ -10,13 +10,16 @@ from typing import Any
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException
 
+from support.compat import Creds, Sdk, World
+from support.wire import Envelope
+
 RM, RDM, STS = "2020-03-31", "2022-04-19", "2015-04-01"
 NOT_IN_USE = "ResourceDirectoryNotInUse"
 SIGNING = [pytest.param({}, id="v3"), pytest.param({"signature_algorithm": "v2"}, id="v1")]
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_get_resource_directory_as_root(world: Any, sdk: Any, envelope: Any, extra: dict[str, str]) -> None:
+def test_get_resource_directory_as_root(world: World, sdk: Sdk, envelope: Envelope, extra: dict[str, str]) -> None:
     root = world.root()
     with pytest.raises(ClientException) as caught:
         sdk.rm(root, **extra).get_resource_directory()
@@ -24,7 +27,9 @@ def test_get_resource_directory_as_root(world: Any, sdk: Any, envelope: Any, ext
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_get_resource_directory_with_sts_token(world: Any, sdk: Any, envelope: Any, extra: dict[str, str]) -> None:
+def test_get_resource_directory_with_sts_token(
+    world: World, sdk: Sdk, envelope: Envelope, extra: dict[str, str]
+) -> None:
     session = world.session()
     assert session.access_key_id != session.token
     with pytest.raises(ClientException) as caught:
@@ -35,7 +40,7 @@ def test_get_resource_directory_with_sts_token(world: Any, sdk: Any, envelope: A
 @pytest.mark.parametrize("extra", SIGNING)
 @pytest.mark.parametrize("who", ["root", "session"])
 def test_resource_directory_master_product(
-    world: Any, sdk: Any, envelope: Any, extra: dict[str, str], who: str
+    world: World, sdk: Sdk, envelope: Envelope, extra: dict[str, str], who: str
 ) -> None:
     creds = world.root() if who == "root" else world.session()
     with pytest.raises(ClientException) as caught:
@@ -46,7 +51,7 @@ def test_resource_directory_master_product(
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_success_is_json_with_exact_content_type(world: Any, sdk: Any, extra: dict[str, str]) -> None:
+def test_success_is_json_with_exact_content_type(world: World, sdk: Sdk, extra: dict[str, str]) -> None:
     response = sdk.sts(world.root(), **extra).get_caller_identity()
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json;charset=utf-8"
@@ -55,7 +60,7 @@ def test_success_is_json_with_exact_content_type(world: Any, sdk: Any, extra: di
 # ---------------------------------------------------------------------------------------------- GetCallerIdentity
 
 
-def _principals(world: Any) -> dict[str, Any]:
+def _principals(world: World) -> dict[str, Any]:
     account = world.root()
     return {
         "root": account,
@@ -65,7 +70,7 @@ def _principals(world: Any) -> dict[str, Any]:
     }
 
 
-def _check_identity(body: dict[str, Any], creds: Any) -> None:
+def _check_identity(body: dict[str, Any], creds: Creds) -> None:
     assert body["AccountId"] == creds.account_id
     if creds.kind == "root":
         assert body["Arn"] == f"acs:ram::{creds.account_id}:root"
@@ -87,7 +92,7 @@ def _check_identity(body: dict[str, Any], creds: Any) -> None:
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_caller_identity_through_generic_call_api(world: Any, sdk: Any, extra: dict[str, str]) -> None:
+def test_caller_identity_through_generic_call_api(world: World, sdk: Sdk, extra: dict[str, str]) -> None:
     for creds in _principals(world).values():
         result = sdk.call_api(creds, "GetCallerIdentity", STS, **extra)
         assert result["statusCode"] == 200
@@ -97,7 +102,7 @@ def test_caller_identity_through_generic_call_api(world: Any, sdk: Any, extra: d
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_caller_identity_through_sts_client(world: Any, sdk: Any, extra: dict[str, str]) -> None:
+def test_caller_identity_through_sts_client(world: World, sdk: Sdk, extra: dict[str, str]) -> None:
     for creds in _principals(world).values():
         response = sdk.sts(creds, **extra).get_caller_identity()
         assert response.status_code == 200
@@ -107,13 +112,13 @@ def test_caller_identity_through_sts_client(world: Any, sdk: Any, extra: dict[st
         assert response.body.request_id == body["RequestId"]
 
 
-def test_caller_identity_on_a_directory_version_is_not_found(world: Any, sdk: Any, envelope: Any) -> None:
+def test_caller_identity_on_a_directory_version_is_not_found(world: World, sdk: Sdk, envelope: Envelope) -> None:
     with pytest.raises(ClientException) as caught:
         sdk.call_api(world.root(), "GetCallerIdentity", RM)
     envelope.tea(caught.value, 404, "InvalidApi.NotFound")
 
 
-def test_directory_action_on_sts_version_names_the_sts_product(world: Any, sdk: Any, envelope: Any) -> None:
+def test_directory_action_on_sts_version_names_the_sts_product(world: World, sdk: Sdk, envelope: Envelope) -> None:
     with pytest.raises(ClientException) as caught:
         sdk.call_api(world.root(), "GetResourceDirectory", STS)
     envelope.tea(caught.value, 404, "InvalidApi.NotFound", version=STS)
@@ -123,7 +128,7 @@ def test_directory_action_on_sts_version_names_the_sts_product(world: Any, sdk: 
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_unknown_access_key(world: Any, sdk: Any, envelope: Any, extra: dict[str, str]) -> None:
+def test_unknown_access_key(world: World, sdk: Sdk, envelope: Envelope, extra: dict[str, str]) -> None:
     ghost = replace(world.root(), access_key_id="LTAI" + "0" * 20)
     with pytest.raises(ClientException) as caught:
         sdk.rm(ghost, **extra).get_resource_directory()
@@ -131,7 +136,7 @@ def test_unknown_access_key(world: Any, sdk: Any, envelope: Any, extra: dict[str
 
 
 @pytest.mark.parametrize("extra", SIGNING)
-def test_disabled_access_key(world: Any, sdk: Any, envelope: Any, extra: dict[str, str]) -> None:
+def test_disabled_access_key(world: World, sdk: Sdk, envelope: Envelope, extra: dict[str, str]) -> None:
     user = world.user("AliyunResourceDirectoryFullAccess")
     world.disable(user)
     with pytest.raises(ClientException) as caught:
@@ -141,7 +146,7 @@ def test_disabled_access_key(world: Any, sdk: Any, envelope: Any, extra: dict[st
 
 @pytest.mark.parametrize("extra", SIGNING)
 @pytest.mark.parametrize("version", [RM, STS])
-def test_wrong_secret(world: Any, sdk: Any, envelope: Any, extra: dict[str, str], version: str) -> None:
+def test_wrong_secret(world: World, sdk: Sdk, envelope: Envelope, extra: dict[str, str], version: str) -> None:
     root = world.root().with_secret("not-the-secret")
     if version == STS:
         call = sdk.sts(root, **extra).get_caller_identity

@@ -12,6 +12,9 @@ from aliyunsdkcore.request import CommonRequest
 from aliyunsdkresourcemanager.request.v20200331.GetResourceDirectoryRequest import GetResourceDirectoryRequest
 
 from openrd.services import identity
+from support.compat import Creds, Sdk, World
+from support.servers import LiveServer
+from support.wire import Envelope, Wire
 
 STS = "2015-04-01"
 RM = "2020-03-31"
@@ -25,7 +28,7 @@ def _texts(root: ET.Element) -> dict[str, str]:
     return {child.tag: child.text or "" for child in root}
 
 
-def test_core_sdk_do_action_returns_an_xml_error(world: Any, sdk: Any, server: Any) -> None:
+def test_core_sdk_do_action_returns_an_xml_error(world: World, sdk: Sdk, server: LiveServer) -> None:
     request = sdk.aim(GetResourceDirectoryRequest())
     request.set_accept_format("XML")
     raw = sdk.core(world.root()).do_action(request)  # deprecated, never raises, returns the raw body
@@ -42,7 +45,7 @@ def test_core_sdk_do_action_returns_an_xml_error(world: Any, sdk: Any, server: A
     )
 
 
-def test_core_sdk_do_action_returns_an_xml_success(world: Any, sdk: Any, server: Any) -> None:
+def test_core_sdk_do_action_returns_an_xml_success(world: World, sdk: Sdk, server: LiveServer) -> None:
     request = CommonRequest(domain=server.endpoint, version=STS, action_name="GetCallerIdentity")
     request.set_protocol_type("http")
     request.set_method("POST")
@@ -59,7 +62,7 @@ def test_core_sdk_do_action_returns_an_xml_success(world: Any, sdk: Any, server:
 
 
 @pytest.mark.parametrize("fmt", ["XML", "xml", "Xml", "", None])
-def test_v1_xml_error(world: Any, wire: Any, envelope: Any, fmt: str | None) -> None:
+def test_v1_xml_error(world: World, wire: Wire, envelope: Envelope, fmt: str | None) -> None:
     """Explicit XML in any case, and no (or an empty) Format, which is the documented RPC default."""
     response = wire.send(wire.v1(world.root(), Format=fmt))
     assert response.content.startswith(DECLARATION)
@@ -68,7 +71,7 @@ def test_v1_xml_error(world: Any, wire: Any, envelope: Any, fmt: str | None) -> 
 
 
 @pytest.mark.parametrize("fmt", ["XML", None])
-def test_v1_xml_success(world: Any, wire: Any, fmt: str | None) -> None:
+def test_v1_xml_success(world: World, wire: Wire, fmt: str | None) -> None:
     session = world.session()
     response = wire.send(wire.v1(session, "GetCallerIdentity", STS, Format=fmt))
     assert response.status_code == 200
@@ -81,7 +84,7 @@ def test_v1_xml_success(world: Any, wire: Any, fmt: str | None) -> None:
     assert fields["Arn"] == f"acs:ram::{session.account_id}:assumed-role/{session.name}/{session.session_name}"
 
 
-def test_xml_escapes_the_echoed_string_to_sign(world: Any, wire: Any, envelope: Any) -> None:
+def test_xml_escapes_the_echoed_string_to_sign(world: World, wire: Wire, envelope: Envelope) -> None:
     prepared = wire.v1(world.root(), Format="XML", secret="wrong", Odd="<&>'\"")
     assert "&" in prepared.string_to_sign
     body = envelope.error(wire.send(prepared), 400, "SignatureDoesNotMatch", xml=True)
@@ -99,23 +102,23 @@ def test_xml_escapes_the_echoed_string_to_sign(world: Any, wire: Any, envelope: 
     ],
 )
 def test_gateway_errors_follow_the_format(
-    world: Any, wire: Any, envelope: Any, overrides: dict[str, str | None], status: int, code: str
+    world: World, wire: Wire, envelope: Envelope, overrides: dict[str, Any], status: int, code: str
 ) -> None:
     prepared = wire.v1(world.root(), Format="XML", **overrides)
     envelope.error(wire.send(prepared), status, code, xml=True, version=overrides.get("Version", "2020-03-31"))
 
 
-def test_unsupported_method_follows_the_format(world: Any, wire: Any, envelope: Any) -> None:
+def test_unsupported_method_follows_the_format(world: World, wire: Wire, envelope: Envelope) -> None:
     envelope.error(wire.send(wire.v1(world.root(), Format="XML", method="PUT")), 400, "UnsupportedHTTPMethod", xml=True)
 
 
-def test_request_too_large_follows_the_format(world: Any, wire: Any, envelope: Any, server: Any) -> None:
+def test_request_too_large_follows_the_format(world: World, wire: Wire, envelope: Envelope, server: LiveServer) -> None:
     prepared = wire.v1(world.root(), Format="XML")
     response = wire.raw("POST", prepared.query, content=b"x" * (server.runtime.deps.settings.max_body_bytes + 1))
     envelope.error(response, 400, "InvalidParameter.RequestTooLarge", xml=True)
 
 
-def test_tea_v3_error_is_json(world: Any, wire: Any, envelope: Any) -> None:
+def test_tea_v3_error_is_json(world: World, wire: Wire, envelope: Envelope) -> None:
     """The Tea V3 path could parse an XML ``<Error>``, but V3 callers always get JSON from us."""
     for prepared in (wire.v3(world.root()), wire.v3(world.user())):
         response = wire.send(prepared)
@@ -123,15 +126,14 @@ def test_tea_v3_error_is_json(world: Any, wire: Any, envelope: Any) -> None:
         assert response.json()["Code"] in {"ResourceDirectoryNotInUse", "NoPermission"}
 
 
-def _management_account(world: Any, sdk: Any, server: Any) -> Any:
+def _management_account(world: World, sdk: Sdk, server: LiveServer) -> Any:
     root = world.root()
-    patched = world.http.patch(f"{server.url}/_openrd/accounts/{root.account_id}", json={"enterprise_name": "ACME"})
-    assert patched.status_code == 200, patched.text
+    world.rd.patch_account(root.account_id, enterprise_name="ACME")
     sdk.rm(root).enable_resource_directory(rm.EnableResourceDirectoryRequest(enable_mode="CurrentAccount"))
     return root
 
 
-def _core_xml(sdk: Any, server: Any, creds: Any, action: str, **params: str) -> ET.Element:
+def _core_xml(sdk: Sdk, server: LiveServer, creds: Creds, action: str, **params: str) -> ET.Element:
     """The old core SDK's raw answer to a ``Format=XML`` call: it must parse, whatever the call held."""
     request = CommonRequest(domain=server.endpoint, version=RM, action_name=action)
     request.set_protocol_type("http")
@@ -145,7 +147,7 @@ def _core_xml(sdk: Any, server: Any, creds: Any, action: str, **params: str) -> 
 
 @pytest.mark.parametrize("note", ["line one\x01line two", "bell\x07", "escape \x1b[31mred", "tab\there", "NUL\x00"])
 def test_a_control_character_in_a_handshake_note_is_refused_in_parsable_xml(
-    world: Any, sdk: Any, server: Any, note: str
+    world: World, sdk: Sdk, server: LiveServer, note: str
 ) -> None:
     """Stored, such a Note made every XML listing of the directory's handshakes unparsable."""
     master, guest = _management_account(world, sdk, server), world.root()
@@ -166,7 +168,7 @@ def test_a_control_character_in_a_handshake_note_is_refused_in_parsable_xml(
     assert listed.findtext("TotalCount") == "0"  # nothing was written
 
 
-def test_a_printable_note_still_round_trips_through_xml(world: Any, sdk: Any, server: Any) -> None:
+def test_a_printable_note_still_round_trips_through_xml(world: World, sdk: Sdk, server: LiveServer) -> None:
     master, guest = _management_account(world, sdk, server), world.root()
     note = "Welcome <aboard> & \"enjoy\" 'it' — 欢迎 ]]>"
     invited = _core_xml(
@@ -185,7 +187,7 @@ def test_a_printable_note_still_round_trips_through_xml(world: Any, sdk: Any, se
 
 @pytest.mark.parametrize(("part", "key", "value"), [("Value", "team", "ops\x1b[0m"), ("Key", "te\x00am", "ops")])
 def test_a_control_character_in_a_tag_is_refused_in_parsable_xml(
-    world: Any, wire: Any, envelope: Any, sdk: Any, server: Any, part: str, key: str, value: str
+    world: World, wire: Wire, envelope: Envelope, sdk: Sdk, server: LiveServer, part: str, key: str, value: str
 ) -> None:
     master = _management_account(world, sdk, server)
     tags = {"Tag.1.Key": key, "Tag.1.Value": value}
@@ -194,16 +196,17 @@ def test_a_control_character_in_a_tag_is_refused_in_parsable_xml(
     assert body["Message"] == f'The specified parameter "Tag.1.{part}" is not valid.'
 
 
-def test_an_enterprise_name_with_a_control_character_is_refused_by_the_control_api(world: Any, server: Any) -> None:
+def test_an_enterprise_name_with_a_control_character_is_refused_by_the_control_api(
+    world: World, server: LiveServer
+) -> None:
     root = world.root()
-    url = f"{server.url}/_openrd/accounts/{root.account_id}"
-    refused = world.http.patch(url, json={"enterprise_name": "ACME\x01Ltd"})
+    refused = server.control("PATCH", f"/accounts/{root.account_id}", json={"enterprise_name": "ACME\x01Ltd"})
     assert refused.status_code == 400, refused.text
     assert refused.json()["error"] == "invalid"
-    assert world.http.get(url).json()["enterprise_name"] is None  # unchanged
+    assert world.rd.account(root.account_id)["enterprise_name"] is None  # unchanged
 
 
-def test_a_stored_control_character_is_replaced_in_the_xml(world: Any, sdk: Any, server: Any) -> None:
+def test_a_stored_control_character_is_replaced_in_the_xml(world: World, sdk: Sdk, server: LiveServer) -> None:
     """A value stored before openrd refused control characters (written here past the control API's check) still
     reads back as parsable XML: each character XML cannot hold arrives as U+FFFD, the rest as it was."""
     master = _management_account(world, sdk, server)

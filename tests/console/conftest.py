@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from alibabacloud_resourcemanager20200331 import models
-from console_helpers import ADMIN_TOKEN, World, server_env
 
 from openrd.testing.client import OpenRD
 from openrd.testing.server import LiveServer, start_server
+from support.console import ADMIN_TOKEN, World, server_env
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from alibabacloud_resourcemanager20200331 import models
-from console_helpers import ADMIN_TOKEN, PAGE, World
 
 from openrd.console.app import TOKEN_COOKIE
 from openrd.testing.client import OpenRD
 from openrd.testing.server import LiveServer
+from support.console import ADMIN_TOKEN, PAGE, World
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

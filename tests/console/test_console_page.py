@@ -7,9 +7,9 @@ import re
 import httpx
 from alibabacloud_resourcemanager20200331 import models
 from alibabacloud_tea_openapi.exceptions import ClientException
-from console_helpers import EVENTS, PAGE, Page, World, next_snapshot, sse_events
 
 from openrd.testing.client import OpenRD
+from support.console import EVENTS, PAGE, Page, World, next_snapshot, sse_events
 
 
 def get_page(rd: OpenRD, query: str = "") -> tuple[httpx.Response, Page]:

@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 from alibabacloud_resourcemanager20200331 import models
-from console_helpers import EVENTS, PAGE, Page, next_snapshot, server_env, sse_events
 
 from openrd.console.stream import StreamTiming, snapshot_events
 from openrd.testing.client import OpenRD
 from openrd.testing.server import start_server
+from support.console import EVENTS, PAGE, Page, next_snapshot, server_env, sse_events
 
 PHONE = "86-13900004444"
 

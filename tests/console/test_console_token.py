@@ -7,12 +7,12 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from console_helpers import ADMIN_TOKEN, EVENTS, PAGE, Page, next_snapshot, sse_events
 from starlette.requests import Request
 
 from openrd.bootstrap import build_app
 from openrd.console.app import TOKEN_COOKIE, console_session, with_browser_token
 from openrd.testing.server import LiveServer
+from support.console import ADMIN_TOKEN, EVENTS, PAGE, Page, next_snapshot, sse_events
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 

@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+import threading
+from collections.abc import Callable, Mapping
 
 import pytest
+import uvicorn
 
-pytest.register_assert_rewrite("control_helpers")
+from support import servers
+from support.servers import LiveServer
+from support.store import Store
+
+StartServer = Callable[[Mapping[str, str]], tuple[LiveServer, uvicorn.Server, threading.Thread]]
 
 
 @pytest.fixture
-def live(server: Any) -> Any:
+def live(server: LiveServer) -> LiveServer:
     """The module's server with a clean world (no accounts, clock offset 0)."""
-    response = server.control("POST", "/reset")
-    assert response.status_code == 204, response.text
+    server.rd.reset()
     return server
 
 
 @pytest.fixture
-def store_name(request: pytest.FixtureRequest) -> str:
-    """Which store the ``server`` fixture runs on, straight from its parameter."""
-    return str(request.node.callspec.params["server"])
+def store_name(store: Store) -> str:
+    """Which store the ``server`` fixture runs on."""
+    return store.kind
 
 
 @pytest.fixture(scope="session")
-def start_server(pytestconfig: pytest.Config) -> Callable[[dict[str, str]], Any]:
-    """``start_server(env)`` from tests/conftest.py (conftest modules are plugins, not importable modules)."""
-    root = Path(__file__).resolve().parents[1] / "conftest.py"
-    for plugin in pytestconfig.pluginmanager.get_plugins():
-        if Path(getattr(plugin, "__file__", None) or "/").resolve() == root:
-            return plugin.start_server  # type: ignore[no-any-return]
-    raise LookupError(f"{root} is not loaded")
+def start_server() -> StartServer:
+    """``start_server(env)``: a server of the test's own, with the uvicorn server and thread that stop it."""
+
+    def start(env: Mapping[str, str]) -> tuple[LiveServer, uvicorn.Server, threading.Thread]:
+        live = servers.start_server(env)
+        return live, live.live.uvicorn_server, live.live.thread
+
+    return start

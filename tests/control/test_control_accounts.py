@@ -9,7 +9,6 @@ import pytest
 from alibabacloud_resourcemanager20200331 import models as rm
 from alibabacloud_resourcemanager20200331.client import Client
 from alibabacloud_tea_openapi.utils_models import Config
-from control_helpers import JSON, assert_error
 from jsonschema import Draft202012Validator
 
 import openrd
@@ -17,6 +16,7 @@ from openrd import errors
 from openrd.control.openapi import openapi_document
 from openrd.domain.sites import BUILTIN_SITES
 from openrd.services import authentication
+from support.control import JSON, assert_error
 
 Body = dict[str, Any]
 

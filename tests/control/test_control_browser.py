@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
-from control_helpers import JSON, assert_error
 
 from openrd.testing.process import ServerProcess
+from support.control import JSON, assert_error
 
 TOKEN = "browser-attack-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from control_helpers import JSON, assert_error, parse_rfc3339_z
+
+from support.control import JSON, assert_error, parse_rfc3339_z
 
 TOLERANCE = timedelta(seconds=30)
 

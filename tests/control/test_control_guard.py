@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from control_helpers import assert_error
 from starlette.applications import Starlette
 
 from openrd.bootstrap import build_app, build_runtime
 from openrd.config import load_settings
+from support.control import assert_error
 
 TOKEN = "s3cret-admin-token"
 GUARDED = [

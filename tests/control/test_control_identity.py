@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from control_helpers import assert_error, parse_rfc3339_z
 
 from openrd import errors
 from openrd.adapters.clock import FixedClock
 from openrd.domain.identity import AccessKeyStatus, PrincipalKind
 from openrd.services import authentication
+from support.control import assert_error, parse_rfc3339_z
 
 ALLOW_GET = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "resourcemanager:Get*", "Resource": "*"}]}
 
@@ -118,7 +118,7 @@ def test_create_ram_role(live: Any, account: dict[str, Any]) -> None:
     assert set(body) == {"role_id", "arn"}
     assert body["arn"] == f"acs:ram::{aid}:role/Ops"
     with live.runtime.deps.uow(write=False) as uow:
-        assert uow.identity.find_role(aid, "ops").role_id == body["role_id"]  # type: ignore[union-attr]
+        assert uow.identity.find_role(aid, "ops").role_id == body["role_id"]
 
 
 def test_duplicate_ram_role_is_case_insensitive(live: Any, account: dict[str, Any]) -> None:
@@ -241,7 +241,7 @@ def test_disable_access_key(live: Any, account: dict[str, Any]) -> None:
     assert response.status_code == 204
     assert response.content == b""
     with live.runtime.deps.uow(write=False) as uow:
-        assert uow.identity.get_access_key(account["access_key_id"]).status is AccessKeyStatus.INACTIVE  # type: ignore[union-attr]
+        assert uow.identity.get_access_key(account["access_key_id"]).status is AccessKeyStatus.INACTIVE
         with pytest.raises(errors.InvalidAccessKeyIdInactive):
             authentication.load_caller(uow, account["access_key_id"], nonce="", nonce_since_ms=0)
     # disabling again is harmless

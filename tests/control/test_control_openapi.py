@@ -22,7 +22,6 @@ import httpx
 import hypothesis
 import pytest
 import schemathesis
-from control_helpers import JSON, assert_error, parse_rfc3339_z
 from openapi_spec_validator import validate
 from schemathesis.generation.case import Case
 from starlette.routing import Route
@@ -31,6 +30,7 @@ from openrd.bootstrap import build_app, build_runtime
 from openrd.config import load_settings
 from openrd.control.openapi import openapi_document
 from openrd.domain.sites import BUILTIN_SITES
+from support.control import JSON, assert_error, parse_rfc3339_z
 
 TOKEN = "openapi-fuzz-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -127,7 +127,7 @@ schema = schemathesis.openapi.from_dict(
 )
 
 
-def _reached_the_handler(case: Case, response: Any) -> None:
+def _reached_the_handler(case: Case[Any], response: Any) -> None:
     """The Host, Origin and body rules must not stop the fuzz short of the handlers: schemathesis addresses
     127.0.0.1 and sends JSON, so a 403 would be the rules misfiring and a 415 may only answer a non-JSON body."""
     assert response.status_code != 403, response.text
@@ -137,7 +137,7 @@ def _reached_the_handler(case: Case, response: Any) -> None:
 
 
 @schema.parametrize()
-def test_fuzz_the_control_api(case: Case, fuzz_server: Any) -> None:
+def test_fuzz_the_control_api(case: Case[Any], fuzz_server: Any) -> None:
     _reached_the_handler(case, case.call_and_validate(base_url=fuzz_server.url))
 
 
@@ -149,10 +149,10 @@ def test_fuzz_the_control_api_statefully(fuzz_server: Any) -> None:
         def setup(self) -> None:
             fuzz_server.control("POST", "/reset", headers=AUTH)  # every scenario starts from the same world
 
-        def get_call_kwargs(self, case: Case) -> dict[str, Any]:
+        def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
             return {"base_url": url}
 
-        def after_call(self, response: Any, case: Case) -> None:
+        def after_call(self, response: Any, case: Case[Any]) -> None:
             _reached_the_handler(case, response)
 
     Machine.run(

@@ -19,7 +19,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from reliability_support import POSTGRES_ADMIN_URL, postgres_reason
+
+from support.store import POSTGRES_ADMIN_URL, postgres_reason
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "crash_check.py"
 CYCLES = {"sqlite": 3, "postgresql": 2}

@@ -8,8 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-import httpx
-
+from openrd.testing.client import OpenRD
 from openrd.testing.process import ServerProcess
 
 
@@ -26,8 +25,7 @@ def test_serve_creates_the_data_directory_and_database_for_the_owner_only(tmp_pa
     finally:
         os.umask(old_umask)
     try:
-        created = httpx.post(f"http://{server.endpoint}/_openrd/accounts", json={"display_name": "a"}, timeout=30)
-        assert created.status_code == 201, created.text
+        OpenRD(f"http://{server.endpoint}", keep_alive=False).create_account(display_name="a")
         assert mode(data) == 0o700
         database = data / "openrd.db"
         files = [database, database.with_name("openrd.db-wal"), database.with_name("openrd.db-shm")]

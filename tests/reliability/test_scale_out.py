@@ -21,27 +21,18 @@ import os
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from reliability_support import (
-    Api,
-    Creds,
-    ServerProcess,
-    cluster,
-    fresh_postgres_database,
-    outcome,
-    phone_for,
-    postgres_reason,
-    sign_v3,
-    sql,
-    sqlite_url,
-    store_env,
-)
+
+from openrd.testing.process import ServerProcess
+from support.api import Creds
+from support.reliability import Api, cluster, outcome, phone_for, sign_v3, sql, store_env
+from support.store import fresh_postgres_database, postgres_reason, sqlite_url
 
 QUOTA = 30
 MEMBERS = 8
@@ -105,7 +96,7 @@ def _store(store: str, root: Any) -> Any:
     return fresh_postgres_database("openrd_scale")
 
 
-def burst(calls: list[Callable[[], Any]]) -> list[str]:
+def burst(calls: Sequence[Callable[..., Any]]) -> list[str]:
     """Run every call on its own thread, released together; the outcome of each, in order."""
     gate = threading.Barrier(len(calls))
 
@@ -147,7 +138,7 @@ def test_per_phone_throttle_is_exact_across_processes(topology: Topology) -> Non
     phone = phone_for(0, block=1)
     senders = [first.account() for _ in range(5)]
     # Ten different callers and targets, one phone: five enable codes (five accounts), five bind codes (five members).
-    calls: list[Callable[[], Any]] = [lambda i=i: topology.api(i).send_enable(senders[i], phone) for i in range(5)] + [
+    calls: list[Callable[..., Any]] = [lambda i=i: topology.api(i).send_enable(senders[i], phone) for i in range(5)] + [
         lambda i=i: topology.api(i).send_bind(topology.user, topology.members[i - 5], phone) for i in range(5, 10)
     ]
     results = burst(calls)

@@ -22,20 +22,19 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import InvalidToken
-from reliability_support import (
+
+from openrd.testing.process import ServerProcess
+from support.reliability import (
     SECRET_KEY,
     Api,
-    ServerProcess,
     fernet_for,
-    fresh_postgres_database,
     keyed_hash,
     outcome,
     phone_for,
-    postgres_reason,
     sql,
-    sqlite_url,
     store_env,
 )
+from support.store import fresh_postgres_database, postgres_reason, sqlite_url
 
 ENABLE, BIND = "EnableRD", "BindSecureMobilePhone"
 SECRET_COLUMNS = {"code_hash", "body_ciphertext", "code_ciphertext", "last_error"}

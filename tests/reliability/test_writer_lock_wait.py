@@ -20,7 +20,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-from reliability_support import Api, ServerProcess, SignedRequest, outcome, sign_v3, sql, sqlite_url, store_env
+
+from openrd.testing.process import ServerProcess
+from support.reliability import Api, SignedRequest, outcome, sign_v3, sql, store_env
+from support.store import sqlite_url
 
 MADE = "SELECT count(*) FROM accounts WHERE display_name = 'made-while-locked'"
 STALL_SECONDS = 20.0  # below the 30 s a call waits for the lock before giving up, far above any answer's time

@@ -172,9 +172,9 @@ def test_tokens_are_stored_only_as_keyed_hashes(deps: Deps, world: dict[str, Any
 def test_remember_nonce_rejects_a_replay(deps: Deps, world: dict[str, Any]) -> None:
     kwargs = {"access_key_id": world["root"].access_key_id, "nonce": "n-1", "window_ms": 900_000}
     with deps.uow() as uow:
-        authentication.remember_nonce(uow, wall_now_ms=NOW_MS, **kwargs)  # type: ignore[arg-type]
+        authentication.remember_nonce(uow, wall_now_ms=NOW_MS, **kwargs)
     with deps.uow() as uow, pytest.raises(errors.SignatureNonceUsed):
-        authentication.remember_nonce(uow, wall_now_ms=NOW_MS + 1000, **kwargs)  # type: ignore[arg-type]
+        authentication.remember_nonce(uow, wall_now_ms=NOW_MS + 1000, **kwargs)
 
 
 # ------------------------------------------------------------------------------------------------ authorize

@@ -82,7 +82,7 @@ def is_valid_mobile(phone: Phone) -> bool:
     except phonenumbers.NumberParseException:
         return False
     # number_type is UNKNOWN for an invalid number, so a mobile type implies is_valid_number: asking both looked the
-    # region up twice (a tenth of a send; tests/unit/test_phone.py holds the two forms equal).
+    # region up twice (a tenth of a send; tests/domain/test_phone.py holds the two forms equal).
     return (
         str(parsed.country_code) == phone.country_code
         and phonenumbers.national_significant_number(parsed) == phone.national_number

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ class Credentials:
     access_key_id: str
     access_key_secret: str
     arn: str = ""
+    principal_id: str = ""  # a RAM user's ID (empty for an account's root AccessKey)
 
 
 class ControlApiError(AssertionError):
@@ -35,12 +37,20 @@ def __getattr__(name: str) -> Any:
 
 
 class OpenRD:
-    """A thin client of the control API (``/_openrd``) of a running server."""
+    """A thin client of the control API (``/_openrd``) of a running server.
 
-    def __init__(self, url: str, *, admin_token: str | None = None) -> None:
+    Every typed method expects the documented success status and raises :class:`ControlApiError` otherwise;
+    :meth:`request` is the raw call, for tests of the control API's own answers.
+    """
+
+    def __init__(
+        self, url: str, *, admin_token: str | None = None, timeout: float = 30, keep_alive: bool = True
+    ) -> None:
+        """``keep_alive=False`` opens one connection per call, so a client nobody closes leaves no socket behind."""
         self.url = url.rstrip("/")
         headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
-        self._http = httpx.Client(base_url=self.url + "/_openrd", headers=headers, timeout=30)
+        limits = httpx.Limits() if keep_alive else httpx.Limits(max_keepalive_connections=0)
+        self._http = httpx.Client(base_url=self.url + "/_openrd", headers=headers, timeout=timeout, limits=limits)
 
     @property
     def endpoint(self) -> str:
@@ -50,13 +60,22 @@ class OpenRD:
     def close(self) -> None:
         self._http.close()
 
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One control-API call (``path`` below ``/_openrd``), whatever it answers."""
+        return self._http.request(method, path, **kwargs)
+
     def _call(self, method: str, path: str, *, expect: int, **kwargs: Any) -> Any:
-        response = self._http.request(method, path, **kwargs)
+        response = self.request(method, path, **kwargs)
         if response.status_code != expect:
             raise ControlApiError(f"{method} /_openrd{path} → {response.status_code}: {response.text}")
         return response.json() if response.content else None
 
-    # -- seeding
+    # -- accounts
+    def create_account(self, **fields: Any) -> dict[str, Any]:
+        """``POST /accounts`` with exactly ``fields`` (a display name is made up if missing); the whole answer."""
+        fields.setdefault("display_name", f"account-{secrets.token_hex(3)}")
+        return dict(self._call("POST", "/accounts", expect=201, json=fields))
+
     def make_account(
         self,
         display_name: str | None = None,
@@ -68,57 +87,102 @@ class OpenRD:
         name: str | None = None,
     ) -> Credentials:
         body = {
-            "display_name": display_name or f"account-{secrets.token_hex(3)}",
+            "display_name": display_name,
             "site": site,
             "secure_mobile_phone": secure_mobile_phone,
             "enterprise_name": enterprise_name,
             "enterprise_verified": enterprise_verified,
             "name": name,
         }
-        data = self._call("POST", "/accounts", expect=201, json={k: v for k, v in body.items() if v is not None})
+        data = self.create_account(**{k: v for k, v in body.items() if v is not None})
         return Credentials(data["account_id"], data["access_key_id"], data["access_key_secret"])
-
-    def ram_user(
-        self,
-        account_id: str,
-        name: str = "rd-admin",
-        policies: tuple[Any, ...] = ("AliyunResourceDirectoryFullAccess",),
-    ) -> Credentials:
-        data = self._call(
-            "POST", f"/accounts/{account_id}/ram-users", expect=201, json={"name": name, "policies": list(policies)}
-        )
-        return Credentials(account_id, data["access_key_id"], data["access_key_secret"], data["arn"])
 
     def account(self, account_id: str) -> dict[str, Any]:
         return dict(self._call("GET", f"/accounts/{account_id}", expect=200))
 
+    def accounts(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/accounts", expect=200)["accounts"])
+
     def patch_account(self, account_id: str, **changes: Any) -> dict[str, Any]:
         return dict(self._call("PATCH", f"/accounts/{account_id}", expect=200, json=changes))
 
+    # -- RAM and STS
+    def ram_user(
+        self,
+        account_id: str,
+        name: str = "rd-admin",
+        policies: Iterable[Any] = ("AliyunResourceDirectoryFullAccess",),
+    ) -> Credentials:
+        data = self.create_ram_user(account_id, name, policies)
+        return Credentials(
+            account_id, data["access_key_id"], data["access_key_secret"], data["arn"], principal_id=data["user_id"]
+        )
+
+    def create_ram_user(self, account_id: str, name: str, policies: Iterable[Any]) -> dict[str, Any]:
+        """``POST /accounts/{id}/ram-users``; the whole answer (user_id, arn, the AccessKey)."""
+        body = {"name": name, "policies": list(policies)}
+        return dict(self._call("POST", f"/accounts/{account_id}/ram-users", expect=201, json=body))
+
+    def create_ram_role(self, account_id: str, name: str, policies: Iterable[Any], **extra: Any) -> dict[str, Any]:
+        """``POST /accounts/{id}/ram-roles``; the whole answer (role_id, arn)."""
+        body = {"name": name, "policies": list(policies), **extra}
+        return dict(self._call("POST", f"/accounts/{account_id}/ram-roles", expect=201, json=body))
+
+    def assume_role(self, role_arn: str, session_name: str, duration_seconds: int | None = None) -> dict[str, Any]:
+        """``POST /sts/assume-role``; the session's AccessKey, security token and expiration."""
+        body: dict[str, Any] = {"role_arn": role_arn, "session_name": session_name}
+        if duration_seconds is not None:
+            body["duration_seconds"] = duration_seconds
+        return dict(self._call("POST", "/sts/assume-role", expect=201, json=body))
+
+    def create_access_key(self, account_id: str) -> dict[str, Any]:
+        """A further root AccessKey of the account."""
+        return dict(self._call("POST", f"/accounts/{account_id}/access-keys", expect=201))
+
+    def disable_access_key(self, access_key_id: str) -> None:
+        self._call("POST", f"/access-keys/{access_key_id}/disable", expect=204)
+
     # -- what happened
-    def messages(self, phone: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        params: dict[str, Any] = {"limit": limit} | ({"phone": phone} if phone else {})
+    def messages(self, phone: str | None = None, limit: int = 50, **filters: Any) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"limit": limit, **filters} | ({"phone": phone} if phone else {})
         return list(self._call("GET", "/sms", expect=200, params=params)["messages"])
+
+    def latest_message(self, phone: str | None = None) -> dict[str, Any]:
+        params = {"phone": phone} if phone else {}
+        return dict(self._call("GET", "/sms/latest", expect=200, params=params))
 
     def latest_code(self, phone: str) -> str:
         """The code of the newest SMS sent to ``phone`` (inbox sender)."""
-        message = self._call("GET", "/sms/latest", expect=200, params={"phone": phone})
+        message = self.latest_message(phone)
         if not message.get("code"):
             raise ControlApiError(
                 f"the newest message to {phone} carries no readable code (is OPENRD_SMS_SENDER=inbox?)"
             )
         return str(message["code"])
 
-    def audit(self, account_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        params: dict[str, Any] = {"limit": limit} | ({"account_id": account_id} if account_id else {})
+    def retry_message(self, message_id: str) -> None:
+        self._call("POST", f"/sms/{message_id}/retry", expect=202)
+
+    def audit(self, account_id: str | None = None, limit: int = 100, **filters: Any) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"limit": limit, **filters} | ({"account_id": account_id} if account_id else {})
         return list(self._call("GET", "/audit", expect=200, params=params)["events"])
 
+    def health(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/health", expect=200))
+
     # -- time and state
+    def clock(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/clock", expect=200))
+
+    def move_clock(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /clock`` with one of ``advance_seconds``, ``offset_seconds`` or ``now``."""
+        return dict(self._call("POST", "/clock", expect=200, json=dict(body)))
+
     def advance(self, seconds: int) -> dict[str, Any]:
-        return dict(self._call("POST", "/clock", expect=200, json={"advance_seconds": int(seconds)}))
+        return self.move_clock({"advance_seconds": int(seconds)})
 
     def set_clock_offset(self, seconds: int) -> dict[str, Any]:
-        return dict(self._call("POST", "/clock", expect=200, json={"offset_seconds": int(seconds)}))
+        return self.move_clock({"offset_seconds": int(seconds)})
 
     def reset(self) -> None:
         self._call("POST", "/reset", expect=204)

@@ -1,0 +1,56 @@
+"""The action registry is the single list of what openrd answers; it must equal the documented scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openrd.api.actions import ACTIONS, VERSIONS
+from openrd.api.reference import render
+from openrd.api.registry import DIRECTORY_VERSIONS, STS
+
+SEED = {
+    "SendVerificationCodeForEnableRD",
+    "EnableResourceDirectory",
+    "SendVerificationCodeForBindSecureMobilePhone",
+    "BindSecureMobilePhone",
+}
+DIRECTORY = {
+    "GetResourceDirectory", "InitResourceDirectory", "DestroyResourceDirectory", "CreateResourceAccount",
+    "GetAccount", "ListAccounts", "ListAccountsForParent", "MoveAccount", "UpdateAccount", "CreateFolder",
+    "GetFolder", "ListFoldersForParent", "DeleteFolder", "InviteAccountToResourceDirectory", "AcceptHandshake",
+    "DeclineHandshake", "CancelHandshake", "GetHandshake", "ListHandshakesForAccount",
+    "ListHandshakesForResourceDirectory", "RemoveCloudAccount",
+}  # fmt: skip
+
+
+def test_registry_equals_the_documented_actions() -> None:
+    names = [a.name for a in ACTIONS]
+    assert len(names) == len(set(names)), "an action is registered twice"
+    assert set(names) == SEED | DIRECTORY | {"GetCallerIdentity"}
+
+
+def test_versions() -> None:
+    assert {"2020-03-31", "2022-04-19", "2015-04-01"} == VERSIONS
+    for action in ACTIONS:
+        expected = {STS} if action.name == "GetCallerIdentity" else DIRECTORY_VERSIONS
+        assert action.versions == expected, action.name
+
+
+def test_every_directory_action_is_authorized_as_resourcemanager() -> None:
+    for action in ACTIONS:
+        if action.name != "GetCallerIdentity":
+            assert action.ram_action == f"resourcemanager:{action.name}"
+            assert action.summary, f"{action.name} needs a summary for the API reference"
+
+
+def test_api_reference_is_current() -> None:
+    page = Path(__file__).parents[2] / "docs" / "api-reference.md"
+    assert page.read_text() == render(), (
+        "docs/api-reference.md is stale: run `openrd api-reference > docs/api-reference.md`"
+    )
+
+
+def test_an_action_s_target_is_one_of_its_declared_parameters() -> None:
+    for action in ACTIONS:
+        if action.target is not None:
+            assert action.target.param in {p.wire for p in action.params}, action.name
