@@ -43,3 +43,9 @@ def test_every_known_exception_is_still_over_the_limit() -> None:
     counts = line_counts()
     stale = sorted(name for name in KNOWN_OVER_LIMIT if counts.get(name, 0) <= LIMIT)
     assert not stale, f"no longer over {LIMIT} lines (or gone): remove them from KNOWN_OVER_LIMIT: {stale}"
+
+
+def test_the_readme_is_a_product_page_of_at_most_250_lines() -> None:
+    """History goes to CHANGELOG.md, the benchmark diary to bench/README.md."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").count("\n")
+    assert lines <= 250, f"README.md has {lines} lines"
