@@ -18,29 +18,7 @@ from openrd.domain.conditions import (
     parse_condition_date,
     validate_condition_block,
 )
-
-NOW = datetime(2026, 12, 7, 12, 0, 0, tzinfo=UTC)
-CONTEXT = RequestContext(
-    current_time=NOW,
-    secure_transport=True,
-    source_ip="10.1.2.3",
-    principal_arn="acs:ram::1234567890123456:role/Deployer",
-    principal_rd_id="rd-abc",
-    principal_rd_path="rd-abc/r-xyz/fd-dev/1234567890123456/",
-    principal_account="1234567890123456",
-    external_id="abcd1234",
-    extra={"acs:RequestCount": "42", "acs:ResourceTag/team": ("dev", "ops")},
-)
-EMPTY = RequestContext()
-
-
-def holds(operator: str, key: str, *values: str, context: RequestContext = CONTEXT) -> bool:
-    block: ConditionBlock = {operator: {key: values}}
-    validate_condition_block(block)
-    result = conditions_hold(block, context)
-    assert compile_conditions(block).holds(context) is result  # the cached and the direct path agree
-    return result
-
+from support.policies import CONTEXT, EMPTY, NOW, holds
 
 # --------------------------------------------------------------------------------------------- each operator
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,35 +9,12 @@ from hypothesis import strategies as st
 from openrd.domain.policy import (
     SYSTEM_POLICIES,
     Decision,
-    Policy,
     PolicyDocumentError,
     evaluate,
     parse_policy_document,
     system_policy,
 )
-
-MEMBER_ARN = "acs:resourcemanager::1234567890123456:account/rd-abc/r-xyz/1234567890123456"
-
-
-def doc(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "1", "Statement": list(statements)}
-
-
-def allow(action: str | list[str], resource: str | list[str] = "*") -> dict[str, Any]:
-    return {"Effect": "Allow", "Action": action, "Resource": resource}
-
-
-def deny(action: str | list[str], resource: str | list[str] = "*") -> dict[str, Any]:
-    return {"Effect": "Deny", "Action": action, "Resource": resource}
-
-
-def policy(*statements: dict[str, Any]) -> Policy:
-    return parse_policy_document(doc(*statements))
-
-
-def decide(policies: list[Policy], action: str, resource: str = "*") -> Decision:
-    return evaluate(policies, action=action, resource=resource)
-
+from support.policies import MEMBER_ARN, allow, decide, deny, policy
 
 # ------------------------------------------------------------------------------------------------ basic decisions
 

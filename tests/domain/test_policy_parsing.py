@@ -12,32 +12,9 @@ from openrd.domain.policy import (
     Policy,
     PolicyDocumentError,
     Statement,
-    evaluate,
     parse_policy_document,
 )
-
-MEMBER_ARN = "acs:resourcemanager::1234567890123456:account/rd-abc/r-xyz/1234567890123456"
-
-
-def doc(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "1", "Statement": list(statements)}
-
-
-def allow(action: str | list[str], resource: str | list[str] = "*") -> dict[str, Any]:
-    return {"Effect": "Allow", "Action": action, "Resource": resource}
-
-
-def deny(action: str | list[str], resource: str | list[str] = "*") -> dict[str, Any]:
-    return {"Effect": "Deny", "Action": action, "Resource": resource}
-
-
-def policy(*statements: dict[str, Any]) -> Policy:
-    return parse_policy_document(doc(*statements))
-
-
-def decide(policies: list[Policy], action: str, resource: str = "*") -> Decision:
-    return evaluate(policies, action=action, resource=resource)
-
+from support.policies import allow, decide, deny, doc, policy
 
 # ------------------------------------------------------------------------------------------------ parsing
 
