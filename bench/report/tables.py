@@ -105,23 +105,21 @@ def adjacent_table(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _table(title: str, intro: str, columns: str, align: str, rows: list[str]) -> list[str]:
+    """A section holding one table, with the text that explains it (if any); no section at all without rows."""
+    if not rows:
+        return []
+    return ["", f"## {title}", "", *([intro, ""] if intro else []), columns, align, *rows]
+
+
 def goals_table(results: dict[str, Any]) -> list[str]:
-    lines: list[str] = []
-    goals = targets(results)
-    if goals:
-        lines += ["", "## Goals, from this run", "", "| check | measured | goal | |", "|---|---:|---|---|"]
-        lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in goals]
-    return lines
+    rows = [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in targets(results)]
+    return _table("Goals, from this run", "", "| check | measured | goal | |", "|---|---:|---|---|", rows)
 
 
 def scale_table(results: dict[str, Any]) -> list[str]:
-    lines: list[str] = []
-    if not results["scale"]:
-        return lines
-    lines += [
-        "",
-        "## Scale",
-        "",
+    return _table(
+        "Scale",
         "openrd: accounts inserted in bulk into `accounts` + `members`, GetAccount of random accounts, "
         "ListAccounts first page of 100. moto: accounts created in its backend before its server starts, "
         "DescribeAccount of random accounts, ListAccounts first page (MaxResults 20, AWS's largest). "
@@ -130,69 +128,60 @@ def scale_table(results: dict[str, Any]) -> list[str]:
         "before the point (req/s and p50 in brackets); the goal uses it where the run has it. *vs moto right "
         "after*: req/s over moto's equivalent at the same size (moto kept up through openrd's scale runs), "
         "measured right after the point; moto's own rows below are from its own phase.",
-        "",
         "| target | operation | accounts | conc. | req/s | p50 ms | p99 ms | errors | p50 vs smallest | "
         "p50 vs reference | vs moto right after |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    sc = results["scale"]
-    for r in sc:
-        first = next(x for x in sc if x["target"] == r["target"] and x["op"] == r["op"])
-        rel = ratio(r["p50_ms"], first["p50_ms"])
-        ref = scale_reference(results, r)
-        vs_ref = (
-            f"{fmt(ratio(r['p50_ms'], ref['p50_ms']), 2)} × ({fmt(ref['rps'])} req/s, {fmt(ref['p50_ms'], 1)} ms)"
-            if ref
-            else "–"
-        )
-        moto = scale_moto_after(results, r)
-        vs_moto = f"{fmt(ratio(r['rps'], moto['rps']))} × ({fmt(moto['rps'])} req/s)" if moto else "–"
-        lines.append(
-            f"| {r['target']} | {r['op']} | {r['accounts']:,} | {r['concurrency']} | {fmt(r['rps'])} | "
-            f"{fmt(r['p50_ms'], 1)} | {fmt(r['p99_ms'], 1)} | {r['errors']} | {fmt(rel, 2)} × | {vs_ref} | {vs_moto} |"
-        )
-    return lines
+        [_scale_row(results, r) for r in results["scale"]],
+    )
+
+
+def _scale_row(results: dict[str, Any], r: dict[str, Any]) -> str:
+    first = next(x for x in results["scale"] if x["target"] == r["target"] and x["op"] == r["op"])
+    rel = ratio(r["p50_ms"], first["p50_ms"])
+    ref = scale_reference(results, r)
+    vs_ref = (
+        f"{fmt(ratio(r['p50_ms'], ref['p50_ms']), 2)} × ({fmt(ref['rps'])} req/s, {fmt(ref['p50_ms'], 1)} ms)"
+        if ref
+        else "–"
+    )
+    moto = scale_moto_after(results, r)
+    vs_moto = f"{fmt(ratio(r['rps'], moto['rps']))} × ({fmt(moto['rps'])} req/s)" if moto else "–"
+    return (
+        f"| {r['target']} | {r['op']} | {r['accounts']:,} | {r['concurrency']} | {fmt(r['rps'])} | "
+        f"{fmt(r['p50_ms'], 1)} | {fmt(r['p99_ms'], 1)} | {r['errors']} | {fmt(rel, 2)} × | {vs_ref} | {vs_moto} |"
+    )
 
 
 def memory_table(results: dict[str, Any]) -> list[str]:
-    lines: list[str] = []
-    if not results["memory"]:
-        return lines
-    lines += [
-        "",
-        "## Expired codes: memory and cleanup",
-        "",
+    rows = [
+        f"| {m['target']} | {m['codes']:,} | {m['insert_s']} | {m['rss_before']['max']} MB | "
+        f"{m['rss_stored']['max']} MB | {m['purge_s']} | {m['purged']:,} | {m['rows_left']:,} | "
+        f"{m['rss_after']['max']} MB |"
+        for m in results["memory"]
+    ]
+    return _table(
+        "Expired codes: memory and cleanup",
         "N expired codes inserted into `verification_codes` and N old rows into `code_sends`; RSS (largest server "
         "process) measured after a few seconds of GetAccount + SendVerificationCode traffic; cleanup = "
         "`openrd.services.verification.purge_expired` (the maintenance job's function) through a unit of work.",
-        "",
         "| target | codes stored | insert s | RSS before | RSS with codes | cleanup s | rows purged | codes left | "
         "RSS after cleanup |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for m in results["memory"]:
-        lines.append(
-            f"| {m['target']} | {m['codes']:,} | {m['insert_s']} | {m['rss_before']['max']} MB | "
-            f"{m['rss_stored']['max']} MB | {m['purge_s']} | {m['purged']:,} | {m['rows_left']:,} | "
-            f"{m['rss_after']['max']} MB |"
-        )
-    return lines
+        rows,
+    )
 
 
 def rss_table(results: dict[str, Any]) -> list[str]:
-    lines: list[str] = []
-    if not results["rss"]:
-        return lines
-    lines += [
-        "",
-        "## Server RSS after its runs",
+    rows = [
+        f"| {r['target']} | {r['workers']} | {r['processes']} | {r['total']} | {r['max']} |" for r in results["rss"]
+    ]
+    return _table(
+        "Server RSS after its runs",
         "",
         "| server | workers | processes | total MB | largest MB |",
         "|---|---:|---:|---:|---:|",
-    ]
-    for r in results["rss"]:
-        lines.append(f"| {r['target']} | {r['workers']} | {r['processes']} | {r['total']} | {r['max']} |")
-    return lines
+        rows,
+    )
 
 
 def notes(results: dict[str, Any]) -> list[str]:

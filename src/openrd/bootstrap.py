@@ -36,7 +36,6 @@ from openrd.control.sms import sms_routes
 from openrd.domain.sites import BUILTIN_SITES, SiteConfigError, SiteProfile, sites_from_mapping
 from openrd.domain.sms import RetryPolicy
 from openrd.domain.times import epoch_ms
-from openrd.domain.verification import CodePolicy
 from openrd.logs import configure_logging
 from openrd.services import delivery, verification
 from openrd.services.context import Deps
@@ -90,13 +89,6 @@ def build_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
     sender = make_sender(settings.sms)
     clock_offset = StoredClockOffset(engine)
     wake: list[delivery.DeliveryWorker] = []  # the worker needs deps, deps need its wake-up: tie the knot
-    code_policy = CodePolicy(
-        length=settings.codes.length,
-        ttl_seconds=settings.codes.ttl_seconds,
-        max_attempts=settings.codes.max_attempts,
-        daily_quota=settings.codes.daily_quota,
-        per_phone_windows=settings.codes.per_phone_windows,
-    )
     deps = Deps(
         settings=settings,
         uow=uow,
@@ -106,7 +98,7 @@ def build_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
         rng=rng,
         box=box,
         sites=load_sites(settings),
-        code_policy=code_policy,
+        code_policy=settings.codes,
         sender=sender,
         wake_dispatcher=lambda: wake[0].wake() if wake else None,
         record_nonce=uow.record_nonce,

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openrd.domain.verification import CodePolicy
+
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 SMS_SENDERS = ("inbox", "log", "webhook", "aliyun")
@@ -18,15 +20,6 @@ MAX_CODE_TTL_SECONDS = 600  # configurable, never over 10 minutes (docs/behaviou
 
 class ConfigError(ValueError):
     """A setting has a value openrd cannot use; the message names the variable."""
-
-
-@dataclass(frozen=True)
-class CodePolicySettings:
-    length: int = 6
-    ttl_seconds: int = 300
-    max_attempts: int = 5
-    daily_quota: int = 100
-    per_phone_windows: tuple[tuple[int, int], ...] = ((60, 1), (3600, 5), (86400, 10))  # (seconds, max sends)
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()  # Host names the control API answers besides the loopback ones
     forwarded_allow_ips: tuple[str, ...] = ()  # proxies whose X-Forwarded-For/-Proto are believed; none by default
     maintenance_interval_seconds: int = 60  # purge of expired codes and nonces; 0 turns it off
-    codes: CodePolicySettings = field(default_factory=CodePolicySettings)
+    codes: CodePolicy = field(default_factory=CodePolicy)
     sms: SmsSettings = field(default_factory=SmsSettings)
 
     @property
@@ -123,8 +116,8 @@ def _opt(environ: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
-def _code_policy(environ: Mapping[str, str]) -> CodePolicySettings:
-    return CodePolicySettings(
+def _code_policy(environ: Mapping[str, str]) -> CodePolicy:
+    return CodePolicy(
         length=_int(environ, "OPENRD_CODE_LENGTH", 6, low=6, high=8),
         ttl_seconds=_int(environ, "OPENRD_CODE_TTL_SECONDS", 300, low=30, high=MAX_CODE_TTL_SECONDS),
         max_attempts=_int(environ, "OPENRD_CODE_MAX_ATTEMPTS", 5, low=1, high=100),

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from openrd.config import CodePolicySettings, ConfigError, SmsSettings, load_settings
+from openrd.config import ConfigError, SmsSettings, load_settings
+from openrd.domain.verification import CodePolicy
 
 
 def test_defaults(tmp_path: Path) -> None:
@@ -27,7 +28,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.max_header_bytes == 32_768
     assert settings.database_pool_size == 40
     assert settings.call_threads == 8
-    assert settings.codes == CodePolicySettings()
+    assert settings.codes == CodePolicy()
     assert settings.codes.per_phone_windows == ((60, 1), (3600, 5), (86400, 10))
     assert settings.sms == SmsSettings()
     assert settings.sms.sender == "inbox"

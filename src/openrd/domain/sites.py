@@ -143,31 +143,19 @@ def _profile(name: str, table: object, inherited: SiteProfile | None) -> SitePro
         profile = replace(inherited, name=name)
 
     if "country_codes" in table:
-        codes = _string_list(name, "country_codes", table["country_codes"])
+        codes = _string_set(
+            name, "country_codes", table["country_codes"], _COUNTRY_CODE, "1-4 ASCII digits or '*'", ANY_COUNTRY_CODE
+        )
         if not codes:
             raise SiteConfigError(f"site {name!r}: key 'country_codes' must not be empty")
-        for code in codes:
-            if code != ANY_COUNTRY_CODE and _COUNTRY_CODE.fullmatch(code) is None:
-                raise SiteConfigError(
-                    f"site {name!r}: key 'country_codes' has {code!r}; expected 1-4 ASCII digits or '*'"
-                )
-        profile = replace(profile, country_codes=frozenset(codes))
+        profile = replace(profile, country_codes=codes)
     if "excluded_country_codes" in table:
-        codes = _string_list(name, "excluded_country_codes", table["excluded_country_codes"])
-        for code in codes:
-            if _COUNTRY_CODE.fullmatch(code) is None:
-                raise SiteConfigError(
-                    f"site {name!r}: key 'excluded_country_codes' has {code!r}; expected 1-4 ASCII digits"
-                )
-        profile = replace(profile, excluded_country_codes=frozenset(codes))
+        raw = table["excluded_country_codes"]
+        codes = _string_set(name, "excluded_country_codes", raw, _COUNTRY_CODE, "1-4 ASCII digits")
+        profile = replace(profile, excluded_country_codes=codes)
     if "disallowed_actions" in table:
-        actions = _string_list(name, "disallowed_actions", table["disallowed_actions"])
-        for action in actions:
-            if _ACTION_NAME.fullmatch(action) is None:
-                raise SiteConfigError(
-                    f"site {name!r}: key 'disallowed_actions' has {action!r}; expected an action name"
-                )
-        profile = replace(profile, disallowed_actions=frozenset(actions))
+        actions = _string_set(name, "disallowed_actions", table["disallowed_actions"], _ACTION_NAME, "an action name")
+        profile = replace(profile, disallowed_actions=actions)
     if "quota_time_zone" in table:
         profile = replace(profile, quota_time_zone=_time_zone(name, table["quota_time_zone"]))
     if "language" in table:
@@ -187,6 +175,17 @@ def _string_list(name: str, key: str, value: object) -> list[str]:
             raise SiteConfigError(f"site {name!r}: key {key!r} must be an array of strings, found {item!r}")
         items.append(item)
     return items
+
+
+def _string_set(
+    name: str, key: str, value: object, syntax: re.Pattern[str], expected: str, wildcard: str | None = None
+) -> frozenset[str]:
+    """An array of strings each matching ``syntax`` (or being ``wildcard``); the error names what was expected."""
+    items = _string_list(name, key, value)
+    for item in items:
+        if item != wildcard and syntax.fullmatch(item) is None:
+            raise SiteConfigError(f"site {name!r}: key {key!r} has {item!r}; expected {expected}")
+    return frozenset(items)
 
 
 def _time_zone(name: str, value: object) -> str:

@@ -30,7 +30,7 @@ class CodePolicy:
     ttl_seconds: int = 300
     max_attempts: int = 5
     daily_quota: int = 100
-    per_phone_windows: tuple[tuple[int, int], ...] = ((60, 1), (3600, 5), (86400, 10))
+    per_phone_windows: tuple[tuple[int, int], ...] = ((60, 1), (3600, 5), (86400, 10))  # (seconds, max sends)
 
     @property
     def longest_window_ms(self) -> int:

@@ -29,67 +29,50 @@ class MemberPage:
     folder_paths: Mapping[str, str]  # the folder of each listed member → its path (rd-…/r-…/fd-…)
 
 
-def _page(uow: UnitOfWork, directory: Directory, members: Sequence[MemberRow], total: int) -> MemberPage:
-    # The root's path is the directory's own (no read: most listings hold root members only).
-    paths = {
-        folder_id: directory.root_path
-        if folder_id == directory.root_folder_id
-        else folder_in(uow, directory, folder_id).path
-        for folder_id in {m.folder_id for m in members}
-    }
-    return MemberPage(directory.directory_id, members, total, paths)
+@dataclass(frozen=True)
+class MemberQuery:
+    """Which page of a member listing, filtered by keyword and tags; the rows' tags only with ``include_tags``."""
+
+    keyword: str | None
+    tags: Sequence[tuple[str, str]]
+    page_number: int
+    page_size: int
+    include_tags: bool = True
 
 
-def list_accounts(
-    deps: Deps,
-    *,
-    principal: Principal,
-    keyword: str | None,
-    tags: Sequence[tuple[str, str]],
-    page_number: int,
-    page_size: int,
-    include_tags: bool = True,
-) -> MemberPage:
-    """Every member of the directory (the management account included, docs/behaviour.md#members), in join order; their
-    tags only with ``include_tags``."""
+def list_accounts(deps: Deps, *, principal: Principal, query: MemberQuery) -> MemberPage:
+    """Every member of the directory (the management account included, docs/behaviour.md#members), in join order."""
     with deps.uow(write=False) as uow:
-        directory = managed_directory(uow, principal)
-        members, total = uow.directory.member_page(
-            directory.directory_id,
-            keyword=keyword,
-            tags=tags,
-            limit=page_size,
-            offset=offset(page_number, page_size),
-            with_tags=include_tags,
-        )
-        return _page(uow, directory, members, total)
+        return _page(uow, managed_directory(uow, principal), None, query)
 
 
 def list_accounts_for_parent(
-    deps: Deps,
-    *,
-    principal: Principal,
-    parent_folder_id: str | None,
-    keyword: str | None,
-    tags: Sequence[tuple[str, str]],
-    page_number: int,
-    page_size: int,
-    include_tags: bool = True,
+    deps: Deps, *, principal: Principal, parent_folder_id: str | None, query: MemberQuery
 ) -> MemberPage:
-    """The members directly in one folder (the root when none is given); their tags only with ``include_tags``."""
+    """The members directly in one folder (the root when none is given)."""
     with deps.uow(write=False) as uow:
         directory = managed_directory(uow, principal)
         folder = folder_in(uow, directory, parent_folder_id)
-        members, total = uow.directory.member_page(
-            directory.directory_id,
-            folder_id=folder.folder_id,
-            keyword=keyword,
-            tags=tags,
-            limit=page_size,
-            offset=offset(page_number, page_size),
-            with_tags=include_tags,
-        )
-        return _page(uow, directory, members, total)
+        return _page(uow, directory, folder.folder_id, query)
+
+
+def _page(uow: UnitOfWork, directory: Directory, folder_id: str | None, query: MemberQuery) -> MemberPage:
+    """One page of the members in ``folder_id`` (every folder: None), with each listed member's folder path."""
+    members, total = uow.directory.member_page(
+        directory.directory_id,
+        folder_id=folder_id,
+        keyword=query.keyword,
+        tags=query.tags,
+        limit=query.page_size,
+        offset=offset(query.page_number, query.page_size),
+        with_tags=query.include_tags,
+    )
+    # The root's path is the directory's own (no read: most listings hold root members only).
+    paths = {
+        listed: directory.root_path if listed == directory.root_folder_id else folder_in(uow, directory, listed).path
+        for listed in {m.folder_id for m in members}
+    }
+    return MemberPage(directory.directory_id, members, total, paths)
 
 
 def move_account(deps: Deps, *, principal: Principal, account_id: str, destination_folder_id: str) -> None:

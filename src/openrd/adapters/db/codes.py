@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
+from openrd.adapters.db.rows import record_from_row
 from openrd.domain.sms import SmsRecord, SmsStatus
 from openrd.domain.verification import CodeStatus, StoredCode
 from openrd.services.ports import SecretBox
@@ -259,19 +260,12 @@ class SqlOutboxRepository:
         _ADD_SMS.execute(self.conn, values)
 
     def _record(self, row: Any) -> SmsRecord:
-        return SmsRecord(
-            message_id=row.message_id,
-            purpose=row.purpose,
-            account_id=row.account_id,
-            phone=row.phone,
-            language=row.language,
+        return record_from_row(
+            SmsRecord,
+            row,
             text=self.box.decrypt(row.body_ciphertext) if row.body_ciphertext else None,
             code=self.box.decrypt(row.code_ciphertext) if row.code_ciphertext else None,
             status=SmsStatus(row.status),
-            attempts=row.attempts,
-            created_ms=row.created_ms,
-            sent_ms=row.sent_ms,
-            last_error=row.last_error,
         )
 
     def get(self, message_id: str) -> SmsRecord | None:

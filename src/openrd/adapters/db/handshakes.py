@@ -10,24 +10,15 @@ from sqlalchemy import and_, func, insert, select, update
 
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.resource_directories import DirectoryConnection
+from openrd.adapters.db.rows import record_from_row
 from openrd.domain.directory import Handshake, HandshakeStatus
 
 
 def _handshake(row: Any) -> Handshake:
-    return Handshake(
-        handshake_id=row.handshake_id,
-        directory_id=row.directory_id,
-        master_account_id=row.master_account_id,
-        master_account_name=row.master_account_name,
-        target_type=row.target_type,
-        target_entity=row.target_entity,
-        invited_account_id=row.invited_account_id,
-        note=row.note,
+    return record_from_row(
+        Handshake,
+        row,
         status=HandshakeStatus(row.status),
-        created_ms=row.created_ms,
-        modify_ms=row.modify_ms,
-        expire_ms=row.expire_ms,
-        parent_folder_id=row.parent_folder_id,
         tags=tuple((str(k), str(v)) for k, v in json.loads(row.tags or "[]")),
     )
 

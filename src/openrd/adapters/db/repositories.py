@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
+from openrd.adapters.db.rows import record_from_row
 from openrd.domain.accounts import Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus, Caller, RamRole, RamUser, StsSession
 from openrd.services.emulator import CLOCK_OFFSET_KEY
@@ -105,16 +106,7 @@ def nonce_params(
 
 
 def account_from_row(row: Any) -> Account:
-    return Account(
-        account_id=row.account_id,
-        name=row.name,
-        display_name=row.display_name,
-        site=row.site,
-        secure_mobile_phone=row.secure_mobile_phone,
-        enterprise_name=row.enterprise_name,
-        enterprise_verified=bool(row.enterprise_verified),
-        created_ms=row.created_ms,
-    )
+    return record_from_row(Account, row, enterprise_verified=bool(row.enterprise_verified))
 
 
 class SqlAccountRepository:
@@ -250,15 +242,7 @@ class SqlIdentityRepository:
         row = self.conn.execute(select(s).where(s.c.token_hash == token_hash)).first()
         if row is None:
             return None
-        return StsSession(
-            session_id=row.session_id,
-            account_id=row.account_id,
-            role_id=row.role_id,
-            role_name=row.role_name,
-            session_name=row.session_name,
-            access_key_id=row.access_key_id,
-            expires_ms=row.expires_ms,
-        )
+        return record_from_row(StsSession, row)
 
 
 class SqlNonceRepository:

@@ -12,6 +12,7 @@ from openrd.adapters.db import tables as t
 from openrd.adapters.db.codes import lock_key
 from openrd.adapters.db.page_cache import MemberPageCache
 from openrd.adapters.db.prepared import Prepared
+from openrd.adapters.db.rows import record_from_row
 from openrd.domain.directory import Directory
 
 # Hot-path statements are built once and run through the driver (prepared.py).
@@ -21,15 +22,7 @@ _MANAGED_BY = Prepared(
 
 
 def directory_from_row(row: Any) -> Directory:
-    return Directory(
-        directory_id=row.directory_id,
-        master_account_id=row.master_account_id,
-        master_account_name=row.master_account_name,
-        root_folder_id=row.root_folder_id,
-        created_ms=row.created_ms,
-        control_policy_status=row.control_policy_status,
-        member_deletion_status=row.member_deletion_status,
-    )
+    return record_from_row(Directory, row)
 
 
 class DirectoryConnection:

@@ -21,7 +21,7 @@ from openrd.api.wire import (
 )
 from openrd.domain.directory import MemberType
 from openrd.services import members
-from openrd.services.members import AccountUpdate, MemberPage
+from openrd.services.members import AccountUpdate, MemberPage, MemberQuery
 
 _RD = errors.EntityNotExistsResourceDirectory
 
@@ -61,48 +61,33 @@ class ListAccountsRequest:
     page_number: int
     page_size: int
 
+    @property
+    def query(self) -> MemberQuery:
+        return MemberQuery(self.keyword, self.tags, self.page_number, self.page_size, self.include_tags)
 
-def list_accounts(ctx: CallContext, req: ListAccountsRequest) -> dict[str, Any]:
-    page = members.list_accounts(
-        ctx.deps,
-        principal=ctx.principal,
-        keyword=req.keyword,
-        tags=req.tags,
-        page_number=req.page_number,
-        page_size=req.page_size,
-        include_tags=req.include_tags,
-    )
-    accounts = _listed(page, include_tags=req.include_tags, with_path=True)
+
+@dataclass(frozen=True)
+class ListAccountsForParentRequest(ListAccountsRequest):
+    parent_folder_id: str | None
+
+
+def _accounts_body(ctx: CallContext, req: ListAccountsRequest, page: MemberPage, *, with_path: bool) -> dict[str, Any]:
+    accounts = _listed(page, include_tags=req.include_tags, with_path=with_path)
     return {"RequestId": ctx.request_id, "Accounts": {"Account": accounts}} | page_fields(
         req.page_number, req.page_size, page.total
     )
 
 
-@dataclass(frozen=True)
-class ListAccountsForParentRequest:
-    parent_folder_id: str | None
-    include_tags: bool
-    keyword: str | None
-    tags: tuple[tuple[str, str], ...]
-    page_number: int
-    page_size: int
+def list_accounts(ctx: CallContext, req: ListAccountsRequest) -> dict[str, Any]:
+    page = members.list_accounts(ctx.deps, principal=ctx.principal, query=req.query)
+    return _accounts_body(ctx, req, page, with_path=True)
 
 
 def list_accounts_for_parent(ctx: CallContext, req: ListAccountsForParentRequest) -> dict[str, Any]:
     page = members.list_accounts_for_parent(
-        ctx.deps,
-        principal=ctx.principal,
-        parent_folder_id=req.parent_folder_id,
-        keyword=req.keyword,
-        tags=req.tags,
-        page_number=req.page_number,
-        page_size=req.page_size,
-        include_tags=req.include_tags,
+        ctx.deps, principal=ctx.principal, parent_folder_id=req.parent_folder_id, query=req.query
     )
-    accounts = _listed(page, include_tags=req.include_tags, with_path=False)
-    return {"RequestId": ctx.request_id, "Accounts": {"Account": accounts}} | page_fields(
-        req.page_number, req.page_size, page.total
-    )
+    return _accounts_body(ctx, req, page, with_path=False)
 
 
 @dataclass(frozen=True)
