@@ -20,6 +20,8 @@ from openrd.bootstrap import Runtime
 from openrd.testing.server import LiveServer as TestingServer
 from openrd.testing.server import start_server as start_testing_server
 
+pytest_plugins = ["sdk_coverage"]  # fails the whole suite when an action lacks an official-SDK test
+
 POSTGRES_ADMIN_URL = os.environ.get("OPENRD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
