@@ -3,9 +3,11 @@
 A pytest plugin (registered from tests/conftest.py). It records, for every OpenAPI call an in-process server
 answers during the session, ``(version, action, outcome)`` — ``"OK"`` or the error code — read from the call line
 api/dispatch.py logs, but only when an official Alibaba Cloud SDK made the call: their User-Agent starts with
-``AlibabaCloud (`` (the Python Tea SDK and the old core SDK, the Node.js Tea SDKs and @alicloud/pop-core; raw
-httpx requests and @alicloud/sts-sdk send none). Servers run as subprocesses (``openrd serve``) are not seen; the
-in-process ones, which the Node.js tests call too, cover every action.
+``AlibabaCloud (`` (the Python Tea SDK and the old core SDK, the Node.js Tea SDKs and @alicloud/pop-core; the
+tests' hand-built httpx and Node.js requests and @alicloud/sts-sdk, which sends no User-Agent, do not count).
+Servers run as subprocesses (``openrd serve``) are not seen; the in-process ones, which the Node.js tests call
+too, cover every action. The version is recorded but not required per action: V1 and V3, and the two directory
+versions, share a registry row.
 
 When the whole suite ran (no ``-k``/``-m``, no path or node selection, nothing deselected or ignored, no ``-x``,
 ``--lf`` or ``--sw``, not interrupted), the session fails if an action never succeeded from an SDK or a documented
