@@ -6,8 +6,8 @@ api/dispatch.py logs, but only when an official Alibaba Cloud SDK made the call:
 ``AlibabaCloud (`` (the Python Tea SDK and the old core SDK, the Node.js Tea SDKs and @alicloud/pop-core; the
 tests' hand-built httpx and Node.js requests and @alicloud/sts-sdk, which sends no User-Agent, do not count).
 Servers run as subprocesses (``openrd serve``) are not seen; the in-process ones, which the Node.js tests call
-too, cover every action. The version is recorded but not required per action: V1 and V3, and the two directory
-versions, share a registry row.
+too, cover every action. The version is recorded, but an outcome counts in any of the action's versions: one
+registry row and handler serve both directory versions.
 
 When the whole suite ran (no ``-k``/``-m``, no path or node selection, nothing deselected or ignored, no ``-x``,
 ``--lf`` or ``--sw``, not interrupted), the session fails if an action never succeeded from an SDK or a documented
