@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -56,3 +60,39 @@ def test_sdk_calls_count_and_other_clients_do_not(sqlite_server: Any, observed: 
         ("2020-03-31", "ListHandshakesForAccount", "OK"),
         ("2020-03-31", "GetAccount", "EntityNotExists.ResourceDirectory"),
     }
+
+
+def _run_suite(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest on a one-test project that loads the plugin: its whole suite reaches no action."""
+    (project / "tests").mkdir(exist_ok=True)
+    (project / "pytest.ini").write_text("[pytest]\ntestpaths = tests\n")
+    (project / "tests" / "conftest.py").write_text('pytest_plugins = ["sdk_coverage"]\n')
+    (project / "tests" / "test_one.py").write_text("def test_one():\n    pass\n\ndef test_two():\n    pass\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(sdk_coverage.__file__).parent), *sys.path])}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_a_whole_suite_run_with_gaps_fails_and_lists_them(tmp_path: Path) -> None:
+    done = _run_suite(tmp_path)
+    assert done.returncode == pytest.ExitCode.TESTS_FAILED, done.stdout
+    assert "2 passed" in done.stdout
+    assert "GetAccount: no successful call" in done.stdout
+    assert "CreateFolder: documented error QuotaExceeded.Folder.Count never raised" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("-k", "one"), "-k"),
+        (("-x",), "-x/--maxfail"),
+        (("tests/test_one.py",), "paths or node ids"),
+        (("--deselect", "tests/test_one.py::test_two"), "deselected"),
+    ],
+)
+def test_a_partial_run_reports_and_does_not_fail(tmp_path: Path, args: tuple[str, ...], reason: str) -> None:
+    done = _run_suite(tmp_path, *args)
+    assert done.returncode == pytest.ExitCode.OK, done.stdout
+    assert "SDK coverage not checked" in done.stdout
+    assert reason in done.stdout
+    assert "GetAccount: no successful call" not in done.stdout
