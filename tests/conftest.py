@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,8 @@ pytest.register_assert_rewrite("support")
 from support.codes import Servers  # noqa: E402  (after the rewrite hook: the helpers assert)
 from support.servers import LiveServer, start_server  # noqa: E402
 from support.store import POSTGRES_ADMIN_URL, STORES, Store, require_postgres  # noqa: E402
+
+pytest_plugins = ["sdk_coverage"]  # fails the whole suite when an action lacks an official-SDK test
 
 
 @pytest.fixture(scope="session")
@@ -60,43 +61,3 @@ def servers(tmp_path: Path) -> Iterator[Servers]:
     manager = Servers(tmp_path)
     yield manager
     manager.stop_all()
-
-
-# ---------------------------------------------------------------- every action has an SDK round trip
-# The servers log "call" for each successful action; an SDK test that reaches the handler and gets 200 counts.
-SUCCEEDED_ACTIONS: set[str] = set()
-
-
-class _ActionRecorder(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage() == "call" and getattr(record, "status", None) == 200:
-            SUCCEEDED_ACTIONS.add(str(getattr(record, "action", "")))
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    api_log = logging.getLogger("openrd.api")
-    api_log.addHandler(_ActionRecorder())
-    api_log.setLevel(logging.INFO)
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """On a run of the whole suite, fail if some registered action never succeeded in any test."""
-    from openrd.api.actions import ACTIONS
-
-    config = session.config
-    tests_dir = Path(config.rootpath, "tests").resolve()
-    whole_suite = (
-        not config.option.keyword
-        and not config.option.markexpr
-        and all(Path(config.invocation_params.dir, arg).resolve() == tests_dir for arg in config.args)
-    )
-    if not whole_suite or exitstatus != 0 or session.testsfailed:
-        return
-    missing = sorted({a.name for a in ACTIONS} - SUCCEEDED_ACTIONS)
-    if missing:
-        reporter = config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(
-                f"actions without a successful SDK round trip in the suite: {', '.join(missing)}", red=True
-            )
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED

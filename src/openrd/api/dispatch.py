@@ -53,13 +53,18 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
                 )  # call_deps: the call's clock, so the audit row's time is the call's instant
                 call_deps, audited_in_call = audit.auditing_deps(call_deps, success)
             body = action.handler(CallContext(principal, request_id, action.name, envelope.version, call_deps), request)
-        log.info("call", extra={"request_id": request_id, "action": action.name, "status": 200})
+        log.info("call", extra={"request_id": request_id, **_call_fields(raw, version, action.name), "status": 200})
         return render_success(action.name, body, fmt)
     except errors.OpenRDError as exc:
         error = exc
         log.info(
             "call failed",
-            extra={"request_id": request_id, "action": action_name, "status": exc.status, "code": exc.code},
+            extra={
+                "request_id": request_id,
+                **_call_fields(raw, version, action_name),
+                "status": exc.status,
+                "code": exc.code,
+            },
         )
         return render_error(exc, request_id=request_id, host=raw.host, product=product_for(version), fmt=fmt)
     except Exception:
@@ -80,3 +85,8 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
                 deps, request_id=request_id, action=action.name, principal=principal, error_code=code
             )
             audit.record(deps, event)
+
+
+def _call_fields(raw: RawRequest, version: str | None, action: str | None) -> dict[str, str | None]:
+    """What a call line says about the call: which client (its User-Agent) called which action of which version."""
+    return {"action": action, "version": version, "user_agent": raw.headers.get("user-agent")}
