@@ -53,7 +53,7 @@ def test_create_account_defaults_and_root_key(deps: Deps) -> None:
     assert key.status is AccessKeyStatus.ACTIVE
     assert principal.kind is PrincipalKind.ROOT
     assert principal.arn == f"acs:ram::{account.account_id}:root"
-    assert identity.get_account(deps, account_id=account.account_id) == account
+    assert identity.view_account(deps, account_id=account.account_id).account == account
 
 
 def test_create_account_keeps_given_fields(deps: Deps) -> None:
@@ -85,15 +85,15 @@ def test_create_account_keeps_given_fields(deps: Deps) -> None:
 def test_create_account_rejects_bad_input_and_writes_nothing(deps: Deps, fields: dict[str, object]) -> None:
     with pytest.raises(service_errors.InvalidInput):
         identity.create_account(at_now(deps), **fields)  # type: ignore[arg-type]
-    assert list(identity.list_accounts(deps)) == []
+    assert [view.account for view in identity.view_accounts(deps)] == []
 
 
 def test_accounts_get_unknown_and_list(deps: Deps) -> None:
     with pytest.raises(service_errors.NotFound):
-        identity.get_account(deps, account_id="1234567890123456")
+        identity.view_account(deps, account_id="1234567890123456")
     first, _ = _account(deps, display_name="First")
     second, _ = _account(deps, display_name="Second")
-    listed = [a.account_id for a in identity.list_accounts(deps)]
+    listed = [view.account.account_id for view in identity.view_accounts(deps)]
     assert sorted(listed) == sorted([first, second])
 
 
@@ -155,7 +155,7 @@ def test_patch_account_site_change_revalidates_the_phone(deps: Deps) -> None:
     account_id, _ = _account(deps, site="cn", secure_mobile_phone="86-13900001234")
     with pytest.raises(service_errors.InvalidInput):
         identity.patch_account(deps, account_id=account_id, site="intl")
-    unchanged = identity.get_account(deps, account_id=account_id)
+    unchanged = identity.view_account(deps, account_id=account_id).account
     assert unchanged.site == "cn"
     moved = identity.patch_account(deps, account_id=account_id, site="intl", secure_mobile_phone=None)
     assert (moved.site, moved.secure_mobile_phone) == ("intl", None)

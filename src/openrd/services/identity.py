@@ -122,16 +122,6 @@ def create_account(
     return account, credentials
 
 
-def get_account(deps: Deps, *, account_id: str) -> Account:
-    with deps.uow(write=False) as uow:
-        return _require_account(uow, account_id)
-
-
-def list_accounts(deps: Deps, *, limit: int = 100, offset: int = 0) -> Sequence[Account]:
-    with deps.uow(write=False) as uow:
-        return uow.accounts.list(limit=limit, offset=offset)
-
-
 @dataclass(frozen=True)
 class AccountView:
     """An account with its place in a directory, if it has one (the control API's account view)."""
