@@ -1,4 +1,8 @@
-"""SQLAlchemy Core tables. Portable types only: every time is epoch milliseconds (BIGINT), no server defaults."""
+"""SQLAlchemy Core tables. Portable types only: every time is epoch milliseconds (BIGINT), no server defaults.
+
+The tables of the first migrations are here; later areas keep theirs in a module of this package, each declared on
+``meta.metadata`` and star-imported at the end, so callers keep writing ``tables.<name>``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -17,13 +20,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-metadata = MetaData(naming_convention=NAMING)
+from openrd.adapters.db.tables.meta import NAMING as NAMING
+from openrd.adapters.db.tables.meta import metadata as metadata
 
 emulator_state = Table(
     "emulator_state",
@@ -277,3 +275,5 @@ audit_events = Table(
     Index("ix_audit_events_account", "account_id", "id"),
     Index("ux_audit_events_request", "request_id", unique=True),  # migration 0005
 )
+
+# ---------------------------------------------------------------- area modules
