@@ -4,7 +4,7 @@ nonce → signature → STS token."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -39,6 +39,7 @@ def authenticated_call(
     *,
     read_only: bool,
     target: Target | None = None,
+    before_authorize: Callable[[], object] | None = None,
 ) -> Iterator[tuple[Principal, Deps]]:
     """The checks in their documented order (docs/behaviour.md#order-of-checks) and the recording of the nonce, then the
     call itself.
@@ -60,7 +61,7 @@ def authenticated_call(
     if not _storable(envelope.access_key_id, MAX_ACCESS_KEY_ID):
         raise errors.InvalidAccessKeyIdNotFound()  # no such key can have been issued
     deps = deps.evolve(clock=_CallClock(deps.clock))
-    access = _Access(ram_action, target)
+    access = _Access(ram_action, target, before_authorize)
     if read_only:
         with _read_call(raw, envelope, deps, access) as call:
             yield call
@@ -141,6 +142,7 @@ class _Access:
 
     ram_action: str | None
     target: Target | None
+    before_authorize: Callable[[], object] | None = None  # the parameter stage, for actions that run it first
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,8 @@ def _checks(
     principal = authn.resolve_principal(
         uow, key=caller.key, security_token=envelope.security_token, box=deps.box, clock=deps.clock, user=caller.user
     )
+    if access.before_authorize is not None:
+        access.before_authorize()
     authn.authorize(
         uow,
         principal,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from openrd import errors
 from openrd.api import actions
@@ -39,14 +40,21 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
             raise errors.UnsupportedHTTPMethod()
         envelope = parse_envelope(raw)
         version, action_name = envelope.version, envelope.action
-        action = actions.lookup(envelope.version, envelope.action)
+        action = chosen = actions.lookup(envelope.version, envelope.action)
+        parsed: list[Any] = []
         with authenticated_call(
-            raw, envelope, deps, action.ram_action, read_only=action.read_only, target=action.target_of(envelope.params)
+            raw,
+            envelope,
+            deps,
+            action.ram_action,
+            read_only=action.read_only,
+            target=action.target_of(envelope.params),
+            before_authorize=(lambda: parsed.append(chosen.parse(envelope.params))) if action.params_first else None,
         ) as (
             principal,
             call_deps,
         ):
-            request = action.parse(envelope.params)
+            request = parsed[0] if parsed else action.parse(envelope.params)
             if action.audited and not action.read_only:
                 success = audit.event_for(
                     call_deps, request_id=request_id, action=action.name, principal=principal, error_code=None

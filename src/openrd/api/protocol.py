@@ -26,7 +26,12 @@ XML_TYPE = "text/xml;charset=utf-8"
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 REPLACEMENT = "\ufffd"
 
-PRODUCTS = {"2020-03-31": "ResourceManager", "2022-04-19": "ResourceDirectoryMaster", "2015-04-01": "Sts"}
+PRODUCTS = {
+    "2020-03-31": "ResourceManager",
+    "2022-04-19": "ResourceDirectoryMaster",
+    "2015-04-01": "Sts",
+    "2015-05-01": "Ram",
+}
 
 
 class Format(enum.Enum):

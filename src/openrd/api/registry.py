@@ -11,7 +11,7 @@ from openrd.api.context import CallContext
 from openrd.api.params import AnyParam
 from openrd.domain.resources import ResourceKind, Target
 
-RM, RDM, STS = "2020-03-31", "2022-04-19", "2015-04-01"
+RM, RDM, STS, RAM = "2020-03-31", "2022-04-19", "2015-04-01", "2015-05-01"
 DIRECTORY_VERSIONS = frozenset({RM, RDM})
 
 Handler = Callable[[CallContext, Any], dict[str, Any]]
@@ -32,6 +32,11 @@ class TargetParam:
 ACCOUNT_TARGET = TargetParam(ResourceKind.ACCOUNT, "AccountId")
 FOLDER_TARGET = TargetParam(ResourceKind.FOLDER, "FolderId")
 PARENT_FOLDER_TARGET = TargetParam(ResourceKind.FOLDER, "ParentFolderId")  # absent: the root folder
+# RAM entities of the caller's account, named by the action's parameter; absent (a create or a list): ``<kind>/*``.
+RAM_USER_TARGET = TargetParam(ResourceKind.RAM_USER, "UserName")
+RAM_GROUP_TARGET = TargetParam(ResourceKind.RAM_GROUP, "GroupName")
+RAM_ROLE_TARGET = TargetParam(ResourceKind.RAM_ROLE, "RoleName")
+RAM_POLICY_TARGET = TargetParam(ResourceKind.RAM_POLICY, "PolicyName")
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,9 @@ class Action:
     summary: str = ""
     audited: bool = True  # recorded in the audit trail (reads: only when they fail)
     target: TargetParam | None = None  # None: the action's resource is its service's, in the caller's account
+    # The parameter stage before authorization: for actions whose resource a parameter names (RAM, STS), a missing
+    # or malformed name is a parameter error, never NoPermission (docs/behaviour.md#order-of-checks).
+    params_first: bool = False
 
     @property
     def read_only(self) -> bool:
@@ -61,3 +69,8 @@ class Action:
 def directory_action(name: str, handler: Handler, request: type, **kw: Any) -> Action:
     """A ResourceManager / ResourceDirectoryMaster action, authorized as ``resourcemanager:<name>``."""
     return Action(name, DIRECTORY_VERSIONS, handler, request, ram_action=f"resourcemanager:{name}", **kw)
+
+
+def ram_api_action(name: str, handler: Handler, request: type, **kw: Any) -> Action:
+    """A RAM 2015-05-01 action, authorized as ``ram:<name>``, its parameters parsed before authorization."""
+    return Action(name, frozenset({RAM}), handler, request, ram_action=f"ram:{name}", params_first=True, **kw)

@@ -3,6 +3,9 @@ spells a parameter the same way. A parameter one action alone takes stays beside
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from openrd import errors
 from openrd.api.params import Param, integer, string
 from openrd.domain import directory as rules
@@ -45,3 +48,24 @@ PARENT_FOLDER = Param(
 KEYWORD = Param("QueryKeyword", "keyword", "string", parse=string(128), doc="part of a display name, or an ID")
 PAGE_NUMBER = Param("PageNumber", "page_number", "integer", parse=integer(1, 10**9), default=1, doc=">= 1, default 1")
 PAGE_SIZE = Param("PageSize", "page_size", "integer", parse=integer(1, 100), default=10, doc="1-100, default 10")
+
+
+# ---------------------------------------------------------------- RAM's marker paging (docs/behaviour.md#parameters)
+def encode_marker(offset: int) -> str:
+    """RAM's ``Marker``: opaque to clients; here the offset of the next page's first item."""
+    return base64.urlsafe_b64encode(f"o{offset}".encode()).decode().rstrip("=")
+
+
+def decode_marker(raw: str) -> int:
+    """The offset a ``Marker`` this service issued stands for; anything else is an invalid ``Marker``."""
+    try:
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValueError(raw) from None
+    if not text.startswith("o") or not text[1:].isdigit() or len(text) > 12:
+        raise ValueError(raw)
+    return int(text[1:])
+
+
+MARKER = Param("Marker", "offset", "string", parse=decode_marker, default=0, doc="from the previous page's answer")
+MAX_ITEMS = Param("MaxItems", "max_items", "integer", parse=integer(1, 1000), default=100, doc="1-1000, default 100")

@@ -3,7 +3,8 @@
 Every authorization check carries one resource ARN. Directory actions that target one member or one folder carry
 that member's or folder's ARN in the directory owner's account, with its path below the root; everything else
 carries ``acs:<service>:*:<caller's account>:*``, so ``*``, ``acs:*`` and ``acs:<service>:*:*:*`` all match it and a
-broad ``Deny`` is never skipped.
+broad ``Deny`` is never skipped. RAM actions carry the RAM entity they name, ``acs:ram:*:<account>:user/<name>``
+(``user/*`` for a create or a list), and likewise for groups, roles and policies.
 """
 
 from __future__ import annotations
@@ -11,17 +12,25 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-__all__ = ["ResourceKind", "Target", "account_arn", "folder_arn", "service_arn"]
+__all__ = ["RAM_KINDS", "ResourceKind", "Target", "account_arn", "folder_arn", "ram_arn", "service_arn"]
 
 
 class ResourceKind(enum.StrEnum):
     ACCOUNT = "account"
     FOLDER = "folder"
+    RAM_USER = "user"
+    RAM_GROUP = "group"
+    RAM_ROLE = "role"
+    RAM_POLICY = "policy"
+
+
+RAM_KINDS = frozenset({ResourceKind.RAM_USER, ResourceKind.RAM_GROUP, ResourceKind.RAM_ROLE, ResourceKind.RAM_POLICY})
 
 
 @dataclass(frozen=True)
 class Target:
-    """What one call acts on, named by the caller: a member account or a folder (``None``: the root folder)."""
+    """What one call acts on, named by the caller: a member account or a folder (``None``: the root folder), or a
+    RAM entity of the caller's account by name (``None``: every one of its kind)."""
 
     kind: ResourceKind
     id: str | None
@@ -40,3 +49,8 @@ def folder_arn(owner_account_id: str, folder_path: str) -> str:
 def service_arn(service: str, account_id: str) -> str:
     """The resource of an action with no target of its own."""
     return f"acs:{service}:*:{account_id}:*"
+
+
+def ram_arn(account_id: str, kind: ResourceKind, name: str | None) -> str:
+    """``acs:ram:*:<account>:user/<name>`` and its group, role and policy siblings; ``<kind>/*`` without a name."""
+    return f"acs:ram:*:{account_id}:{kind.value}/{name or '*'}"

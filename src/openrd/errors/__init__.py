@@ -310,3 +310,4 @@ ConcurrentCallNotSupported = _error(
 )
 
 # ---------------------------------------------------------------- area modules, star-imported below
+from openrd.errors.ram import *  # noqa: E402, F403

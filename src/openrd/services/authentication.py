@@ -34,7 +34,7 @@ from openrd.domain.policy import (
     system_policy,
 )
 from openrd.domain.request_context import RequestContext
-from openrd.domain.resources import ResourceKind, Target, account_arn, folder_arn, service_arn
+from openrd.domain.resources import RAM_KINDS, ResourceKind, Target, account_arn, folder_arn, ram_arn, service_arn
 from openrd.domain.times import epoch_ms
 from openrd.services.ports import Clock, SecretBox, UnitOfWork
 from openrd.services.standing import directory_of
@@ -176,6 +176,8 @@ def resource_arn(uow: UnitOfWork, principal: Principal, ram_action: str, target:
     (policy evaluation treats ``None`` as "any resource a Deny names, none an Allow names")."""
     if target is None:
         return service_arn(ram_action.partition(":")[0], principal.account_id)
+    if target.kind in RAM_KINDS:
+        return ram_arn(principal.account_id, target.kind, target.id)
     directory = directory_of(uow, principal.account_id)
     if directory is None:
         return None

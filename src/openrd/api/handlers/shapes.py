@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from openrd.api.wire import encode_marker
 from openrd.domain.directory import Directory, MemberView
 from openrd.domain.times import rfc3339_ms
 
@@ -50,6 +51,13 @@ def member_base(view: MemberView) -> dict[str, Any]:
 def page_fields(page_number: int, page_size: int, total: int) -> dict[str, int]:
     """Pagination echoed back as JSON integers."""
     return {"PageNumber": page_number, "PageSize": page_size, "TotalCount": total}
+
+
+def marker_fields(next_offset: int | None) -> dict[str, Any]:
+    """RAM's paging: ``IsTruncated``, and the ``Marker`` of the next page only when there is one."""
+    if next_offset is None:
+        return {"IsTruncated": False}
+    return {"IsTruncated": True, "Marker": encode_marker(next_offset)}
 
 
 def tag_list(tags: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
