@@ -135,7 +135,7 @@ def page_of(name: str) -> str:
 
 def test_the_scan_sees_the_repository() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in text_files()}
-    assert {"src/openrd/errors.py", "docs/behaviour.md", "README.md", "bench/README.md"} <= names
+    assert {"src/openrd/errors/__init__.py", "docs/behaviour.md", "README.md", "bench/README.md"} <= names
     assert not any("node_modules" in name for name in names)
 
 
