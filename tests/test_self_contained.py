@@ -53,7 +53,7 @@ BENCH_FIGURE = [
 ]
 POINTER = re.compile(
     r"(bench/README\.md|CONTRIBUTING\.md|README\.md|CHANGELOG\.md|(?:docs/)?(?:behaviour|architecture|security|clients"
-    r"|api-reference)\.md)#([a-z0-9-]+)((?:,\s#[a-z0-9-]+)*)"
+    r"|api-reference|lifecycle)\.md)#([a-z0-9-]+)((?:,\s#[a-z0-9-]+)*)"
 )
 
 

@@ -16,7 +16,9 @@ from openrd.services import errors as service_errors
 
 R = TypeVar("R")
 # Each kind of service refusal and the control API error it is answered with.
+# The first kind that matches wins: the specific ones come first.
 SERVICE_ERRORS: tuple[tuple[type[service_errors.ServiceError], type[errors.ControlError]], ...] = (
+    (service_errors.InvalidTransition, errors.ControlInvalidTransition),
     (service_errors.InvalidInput, errors.ControlInvalid),
     (service_errors.NotFound, errors.ControlNotFound),
     (service_errors.Conflict, errors.ControlConflict),

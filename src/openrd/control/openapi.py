@@ -40,7 +40,8 @@ def openapi_document(*, sites: Iterable[str]) -> dict[str, Any]:
         "info": {
             "title": "openrd control API",
             "version": __version__,
-            "description": "The emulator's own JSON API: seeding, inspection, clock, reset, health and metrics. "
+            "description": "The emulator's own JSON API: seeding, inspection, clock, transitions, reset, health and "
+            "metrics. "
             "With OPENRD_ADMIN_TOKEN set every call but health and ready needs `Authorization: Bearer <token>` "
             "(else 401); without it only loopback clients are served (else 403) and they need no token. Without "
             "a token the Host must be a loopback name or one in OPENRD_ALLOWED_HOSTS, and with or without one an "
@@ -63,6 +64,9 @@ def openapi_document(*, sites: Iterable[str]) -> dict[str, Any]:
             },
             "responses": {
                 "Invalid": error_response("invalid", "The request is malformed or breaks a documented rule."),
+                "InvalidTransition": error_response(
+                    "invalid_transition", "An unknown transition kind, a bad delay, or a body that is not an object."
+                ),
                 "Unauthorized": error_response("unauthorized", "A token is configured; this call lacks it."),
                 "Forbidden": error_response(
                     "forbidden",

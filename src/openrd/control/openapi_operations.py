@@ -16,6 +16,7 @@ from openrd.control.openapi_parts import (
     json_response,
     link,
     path_id,
+    ref,
     schema,
 )
 from openrd.control.requests import (
@@ -30,6 +31,9 @@ from openrd.control.requests import (
     NEW_RAM_IDENTITY,
     SMS_QUERY,
 )
+from openrd.control.transitions import TRANSITION_COMPLETION, TRANSITION_DELAYS
+
+INVALID_TRANSITION = {"400": ref("responses", "InvalidTransition")}
 
 
 @dataclass(frozen=True)
@@ -241,6 +245,33 @@ OPERATIONS: tuple[Operation, ...] = (
         (400,),
         body=CLOCK_CHANGE,
         example={"advance_seconds": 3600},
+    ),
+    Operation(
+        "/_openrd/transitions",
+        "get",
+        "getTransitions",
+        "The delay of every kind of transition (seconds on the emulator clock).",
+        {"200": json_response("The delays.", schema("Transitions"))},
+    ),
+    Operation(
+        "/_openrd/transitions",
+        "post",
+        "setTransitions",
+        "Set the delays of some kinds; transitions already pending keep the delay they started with.",
+        {"200": json_response("Every kind's delay.", schema("Transitions")), **INVALID_TRANSITION},
+        body=TRANSITION_DELAYS,
+        body_required=False,
+        example={"control_policy": 30},
+    ),
+    Operation(
+        "/_openrd/transitions/complete",
+        "post",
+        "completeTransitions",
+        "Finish pending transitions (of one kind, or all) now, without moving the clock.",
+        {"200": json_response("Finished.", schema("TransitionsCompleted")), **INVALID_TRANSITION},
+        body=TRANSITION_COMPLETION,
+        body_required=False,
+        example={"kind": "account_deletion"},
     ),
     Operation(
         "/_openrd/sms",

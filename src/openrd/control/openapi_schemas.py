@@ -17,16 +17,26 @@ from openrd.control.requests import (
     NEW_RAM_IDENTITY,
     SMS_STATUSES,
 )
+from openrd.control.transitions import TRANSITION_COMPLETION, TRANSITION_DELAYS
 from openrd.domain.directory import DIRECTORY_ID
 from openrd.domain.identity import ROLE_ARN
 from openrd.domain.phone import PHONE_SYNTAX
 from openrd.domain.policy import SYSTEM_POLICIES
+from openrd.domain.transitions import KINDS, MAX_DELAY_SECONDS
 from openrd.domain.verification import Purpose
 from openrd.services.emulator import MAX_OFFSET_SECONDS
 
 RFC3339_UTC_MS = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"
 ACCESS_KEY_ID = r"^(LTAI|STS\.)[A-Za-z0-9]{24}$"
-BODIES = (NEW_ACCOUNT, ACCOUNT_PATCH, NEW_RAM_IDENTITY, ASSUME_ROLE, CLOCK_CHANGE)
+BODIES = (
+    NEW_ACCOUNT,
+    ACCOUNT_PATCH,
+    NEW_RAM_IDENTITY,
+    ASSUME_ROLE,
+    CLOCK_CHANGE,
+    TRANSITION_DELAYS,
+    TRANSITION_COMPLETION,
+)
 
 
 TIME: Schema = {"type": "string", "format": "date-time", "pattern": RFC3339_UTC_MS, "description": "RFC 3339, UTC, ms"}
@@ -238,6 +248,19 @@ RESPONSE_SCHEMAS: dict[str, Schema] = {
             "now": {**TIME, "description": "the emulator clock: the real clock plus the offset"},
             "offset_seconds": {"type": "integer", "minimum": -MAX_OFFSET_SECONDS, "maximum": MAX_OFFSET_SECONDS},
         },
+    },
+    "Transitions": {
+        "type": "object",
+        "description": "Seconds each kind of transition takes, counted on the emulator clock.",
+        "required": [kind.value for kind in KINDS],
+        "additionalProperties": False,
+        "properties": {kind.value: {"type": "integer", "minimum": 0, "maximum": MAX_DELAY_SECONDS} for kind in KINDS},
+    },
+    "TransitionsCompleted": {
+        "type": "object",
+        "required": ["completed"],
+        "additionalProperties": False,
+        "properties": {"completed": {"type": "integer", "minimum": 0, "description": "how many were pending"}},
     },
     "SmsMessage": {
         "type": "object",

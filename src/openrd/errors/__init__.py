@@ -193,6 +193,10 @@ class ControlInvalid(ControlError):
     code, status, message = "invalid", 400, "Invalid request."
 
 
+class ControlInvalidTransition(ControlError):
+    code, status, message = "invalid_transition", 400, "Unknown transition kind or invalid delay."
+
+
 class ControlUnauthorized(ControlError):
     code, status, message = "unauthorized", 401, "A valid admin token is required: Authorization: Bearer <token>."
 

@@ -32,6 +32,10 @@ class InvalidClock(InvalidInput):
     """A clock change is ambiguous or moves the clock too far."""
 
 
+class InvalidTransition(InvalidInput):
+    """A transition kind openrd does not have, or a delay that is not whole seconds in range."""
+
+
 class NotFound(ServiceError):
     """The named object does not exist."""
 

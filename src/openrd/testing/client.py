@@ -187,6 +187,23 @@ class OpenRD:
     def reset(self) -> None:
         self._call("POST", "/reset", expect=204)
 
+    # -- transitions (states the real cloud moves in the background)
+    def transitions(self) -> dict[str, int]:
+        """``GET /transitions``: the delay, in seconds, of every kind of transition."""
+        return dict(self._call("GET", "/transitions", expect=200))
+
+    def set_transitions(self, delays: Mapping[str, int] | None = None, /, **more: int) -> dict[str, int]:
+        """``POST /transitions``: set some kinds' delays (``set_transitions(control_policy=30)``); every kind's
+        delay after it. Transitions already pending keep the delay they started with."""
+        body = {**(delays or {}), **more}
+        return dict(self._call("POST", "/transitions", expect=200, json=body))
+
+    def complete_transitions(self, kind: str | None = None) -> int:
+        """``POST /transitions/complete``: finish the pending transitions (of ``kind``, or every kind) now, without
+        moving the clock; how many were pending."""
+        body = {"kind": kind} if kind else {}
+        return int(self._call("POST", "/transitions/complete", expect=200, json=body)["completed"])
+
     # -- SDK clients
     def tea_client(self, credentials: Credentials, *, product: str = "resourcemanager", **config: Any) -> Any:
         """An official Tea SDK client pointed at this server (``pip install alibabacloud-resourcemanager20200331``).

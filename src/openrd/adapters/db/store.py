@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Engine, delete, text
 
+from openrd.adapters.db import transitions
 from openrd.adapters.db.tables import COUNTERS, metadata
+from openrd.domain.transitions import TransitionKind
 
 
 class SqlStore:
@@ -19,6 +23,10 @@ class SqlStore:
             for table in reversed(metadata.sorted_tables):
                 if table.name not in COUNTERS:
                     conn.execute(delete(table))
+
+    def complete_transitions(self, kinds: Sequence[TransitionKind], now_ms: int) -> int:
+        with self.engine.begin() as conn:
+            return transitions.complete(conn, kinds, now_ms)
 
     def ping(self) -> bool:
         try:

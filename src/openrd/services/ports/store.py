@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
+
+from openrd.domain.transitions import TransitionKind
 
 
 class KeyLock(Protocol):
@@ -23,5 +26,10 @@ class Store(Protocol):
     kind: str
 
     def reset(self) -> None: ...
+
+    def complete_transitions(self, kinds: Sequence[TransitionKind], now_ms: int) -> int:
+        """Make every transition of ``kinds`` still pending at ``now_ms`` due at ``now_ms``, in one transaction;
+        how many there were (docs/lifecycle.md)."""
+        ...
 
     def ping(self) -> bool: ...
