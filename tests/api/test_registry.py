@@ -21,12 +21,16 @@ DIRECTORY = {
     "DeclineHandshake", "CancelHandshake", "GetHandshake", "ListHandshakesForAccount",
     "ListHandshakesForResourceDirectory", "RemoveCloudAccount",
 }  # fmt: skip
+DELEGATION = {
+    "RegisterDelegatedAdministrator", "DeregisterDelegatedAdministrator", "ListDelegatedAdministrators",
+    "ListDelegatedServicesForAccount", "ListTrustedServiceStatus",
+}  # fmt: skip
 
 
 def test_registry_equals_the_documented_actions() -> None:
     names = [a.name for a in ACTIONS]
     assert len(names) == len(set(names)), "an action is registered twice"
-    assert set(names) == SEED | DIRECTORY | {"GetCallerIdentity"}
+    assert set(names) == SEED | DIRECTORY | DELEGATION | {"GetCallerIdentity"}
 
 
 def test_versions() -> None:

@@ -7,7 +7,7 @@ It drives dispatch, the API reference in docs/ and the check that every action h
 from __future__ import annotations
 
 from openrd import errors
-from openrd.api.handlers import accounts, enablement, folders, handshakes, members, secure_phone, sts
+from openrd.api.handlers import accounts, delegation, enablement, folders, handshakes, members, secure_phone, sts
 from openrd.api.registry import Action
 
 ACTIONS: tuple[Action, ...] = (
@@ -18,6 +18,7 @@ ACTIONS: tuple[Action, ...] = (
     *members.ROWS,
     *folders.ROWS,
     *handshakes.ROWS,
+    *delegation.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

@@ -314,4 +314,5 @@ ConcurrentCallNotSupported = _error(
 )
 
 # ---------------------------------------------------------------- area modules, star-imported below
+from openrd.errors.delegation import *  # noqa: E402, F403
 from openrd.errors.ram import *  # noqa: E402, F403

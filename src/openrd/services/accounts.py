@@ -18,7 +18,7 @@ from openrd.services.standing import (
     check_site_action,
     folder_in,
     managed_directory,
-    member_of_managed,
+    member_of_readable,
     require_account,
     site_of,
 )
@@ -90,7 +90,7 @@ def get_account(deps: Deps, *, principal: Principal, account_id: str) -> Account
     with deps.uow(write=False) as uow:
         found = uow.directory.managed_member(principal.account_id, account_id)
         if found is None:  # not found: the checks one by one say which error (or a concurrent change settled)
-            directory, view = member_of_managed(uow, principal, account_id)
+            directory, view = member_of_readable(uow, principal, account_id)
             folder = folder_in(uow, directory, view.member.folder_id)
         else:
             _, view, folder = found

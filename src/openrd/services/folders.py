@@ -1,8 +1,9 @@
 """Folders of the caller's directory: CreateFolder, GetFolder, ListFoldersForParent, DeleteFolder
 (docs/behaviour.md#folders).
 
-Every operation needs the caller's account to manage a directory; folders of other directories do not exist
-for it (404 EntityNotExists.Folder).
+Changes need the caller's account to manage a directory; reads also serve a delegated administrator of it
+(docs/delegation.md#reading-the-directory). Folders of other directories do not exist for the caller (404
+EntityNotExists.Folder).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from openrd.domain.identity import Principal
 from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
 from openrd.services.ports import UnitOfWork
-from openrd.services.standing import folder_in, managed_directory
+from openrd.services.standing import folder_in, managed_directory, readable_directory
 
 # Alibaba documents a folder quota (QuotaExceeded.Folder.Count) but not its size; ours matches the member quota.
 MAX_FOLDERS = 1000
@@ -61,7 +62,7 @@ def create_folder(deps: Deps, *, principal: Principal, name: str, parent_folder_
 
 def get_folder(deps: Deps, *, principal: Principal, folder_id: str) -> Folder:
     with deps.uow(write=False) as uow:
-        return folder_in(uow, managed_directory(uow, principal), folder_id)
+        return folder_in(uow, readable_directory(uow, principal), folder_id)
 
 
 def list_folders(
@@ -75,7 +76,7 @@ def list_folders(
 ) -> tuple[Sequence[Folder], int]:
     """Direct children of the parent (the root when none is given), oldest first, and how many there are."""
     with deps.uow(write=False) as uow:
-        parent = folder_in(uow, managed_directory(uow, principal), parent_folder_id)
+        parent = folder_in(uow, readable_directory(uow, principal), parent_folder_id)
         return uow.directory.child_folders(
             parent.folder_id, keyword=keyword, limit=page_size, offset=offset(page_number, page_size)
         )

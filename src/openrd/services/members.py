@@ -18,7 +18,13 @@ from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
 from openrd.services.folders import offset
 from openrd.services.ports import UnitOfWork
-from openrd.services.standing import folder_in, managed_directory, member_of_managed, require_account
+from openrd.services.standing import (
+    folder_in,
+    managed_directory,
+    member_of_managed,
+    readable_directory,
+    require_account,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class MemberQuery:
 def list_accounts(deps: Deps, *, principal: Principal, query: MemberQuery) -> MemberPage:
     """Every member of the directory (the management account included, docs/behaviour.md#members), in join order."""
     with deps.uow(write=False) as uow:
-        return _page(uow, managed_directory(uow, principal), None, query)
+        return _page(uow, readable_directory(uow, principal), None, query)
 
 
 def list_accounts_for_parent(
@@ -51,7 +57,7 @@ def list_accounts_for_parent(
 ) -> MemberPage:
     """The members directly in one folder (the root when none is given)."""
     with deps.uow(write=False) as uow:
-        directory = managed_directory(uow, principal)
+        directory = readable_directory(uow, principal)
         folder = folder_in(uow, directory, parent_folder_id)
         return _page(uow, directory, folder.folder_id, query)
 

@@ -38,6 +38,21 @@ def managed_directory(uow: UnitOfWork, principal: Principal) -> Directory:
     return directory
 
 
+def readable_directory(uow: UnitOfWork, principal: Principal) -> Directory:
+    """The directory the caller may read (docs/delegation.md#reading-the-directory): the one it manages, or the one
+    it belongs to when it administers a trusted service of it; EntityNotExists.ResourceDirectory otherwise. Directory
+    reads call this; changes keep ``managed_directory``."""
+    managed = uow.directory.directory_managed_by(principal.account_id)
+    if managed is not None:
+        return managed
+    if uow.directory.delegations_of(principal.account_id):
+        member = uow.directory.get_member(principal.account_id)
+        directory = uow.directory.get_directory(member.directory_id) if member is not None else None
+        if directory is not None:
+            return directory
+    raise errors.EntityNotExistsResourceDirectory()
+
+
 def folder_in(uow: UnitOfWork, directory: Directory, folder_id: str | None) -> Folder:
     """A folder of this directory (the root when none is given); EntityNotExists.Folder otherwise."""
     folder = uow.directory.get_folder(folder_id or directory.root_folder_id)
@@ -49,6 +64,15 @@ def folder_in(uow: UnitOfWork, directory: Directory, folder_id: str | None) -> F
 def member_of_managed(uow: UnitOfWork, principal: Principal, account_id: str) -> tuple[Directory, MemberView]:
     """A member of the directory the caller manages; EntityNotExists.Account otherwise."""
     directory = managed_directory(uow, principal)
+    view = uow.directory.member_view(account_id)
+    if view is None or view.member.directory_id != directory.directory_id:
+        raise errors.EntityNotExistsAccount()
+    return directory, view
+
+
+def member_of_readable(uow: UnitOfWork, principal: Principal, account_id: str) -> tuple[Directory, MemberView]:
+    """A member of the directory the caller may read; EntityNotExists.Account otherwise."""
+    directory = readable_directory(uow, principal)
     view = uow.directory.member_view(account_id)
     if view is None or view.member.directory_id != directory.directory_id:
         raise errors.EntityNotExistsAccount()

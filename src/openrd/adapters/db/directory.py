@@ -1,8 +1,9 @@
 """The directory repository: every noun of the directory (resource_directories.py, folders.py, members.py,
-handshakes.py) on one connection, as ``uow.directory``."""
+handshakes.py, delegation.py) on one connection, as ``uow.directory``."""
 
 from __future__ import annotations
 
+from openrd.adapters.db.delegation import SqlDelegationRepository
 from openrd.adapters.db.folders import SqlFolderRepository
 from openrd.adapters.db.handshakes import SqlHandshakeRepository
 from openrd.adapters.db.members import SqlMemberRepository, SqlMemberTagRepository, SqlMemberViewRepository
@@ -16,6 +17,7 @@ class SqlDirectoryRepository(
     SqlMemberViewRepository,
     SqlMemberTagRepository,
     SqlHandshakeRepository,
+    SqlDelegationRepository,
 ):
     """One object for all of them: they share the connection and what a read's caller lookup brought along, and a
     call reaches each method in one attribute lookup."""

@@ -19,6 +19,7 @@ from openrd.domain.directory import (
     MemberView,
     Standing,
 )
+from openrd.services.ports.delegation import DelegationRepository
 from openrd.services.ports.store import KeyLock
 
 
@@ -137,6 +138,7 @@ class DirectoryRepository(
     MemberViewRepository,
     MemberTagRepository,
     HandshakeRepository,
+    DelegationRepository,
     Protocol,
 ):
     """Every repository of the directory on one connection, with the lock the directory's changes take."""

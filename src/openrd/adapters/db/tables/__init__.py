@@ -277,3 +277,4 @@ audit_events = Table(
 )
 
 # ---------------------------------------------------------------- area modules
+from openrd.adapters.db.tables.delegation import *  # noqa: E402, F403
