@@ -7,6 +7,8 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import replace
+from typing import Any
 
 import click
 
@@ -41,8 +43,18 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8765, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--tls-port",
+    default=None,
+    type=click.IntRange(0, 65535),
+    help="Also serve HTTPS on this port (default: OPENRD_TLS_PORT; none).",
+)
+def serve(host: str, port: int, workers: int, tls_port: int | None) -> None:
     settings = _settings_or_exit()
+    if tls_port is not None:
+        settings = replace(settings, tls=replace(settings.tls, port=tls_port))
+    if settings.tls.port is not None and workers > 1:
+        raise click.ClickException("the TLS listener runs with --workers 1 (start more servers for more processes)")
     if not _is_loopback(host) and settings.admin_token is None:
         raise click.ClickException(f"refusing to listen on {host} without OPENRD_ADMIN_TOKEN (the control API)")
     if settings.forwarded_allow_ips and settings.admin_token is None:
@@ -75,21 +87,43 @@ def _migrate_and_run(settings: Settings, *, host: str, port: int, workers: int) 
         _start_clock(settings)
     postgresql = settings.store_kind == "postgresql"
     where = redact_url(settings.database_url) if postgresql else settings.database_url[len("sqlite:///") :]
-    click.echo(f"openrd listening on http://{host}:{port}  (store: {settings.store_kind}, {where})", err=True)
-    uvicorn.run(
-        "openrd.bootstrap:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=settings.log_level.lower(),
-        log_config=None,  # create_app installs openrd's structured logging in every worker
-        access_log=False,
+    options: dict[str, Any] = {
+        "factory": True,
+        "log_level": settings.log_level.lower(),
+        "log_config": None,  # create_app installs openrd's structured logging in every worker
+        "access_log": False,
         # The protocol caps the request head, times out slow requests and caps connections (api/limits.py);
         # forwarding headers are believed only from OPENRD_FORWARDED_ALLOW_IPS.
         **uvicorn_options(settings, in_process=False),
-        timeout_graceful_shutdown=10,  # finish in-flight calls; console streams reconnect to the next server
-    )
+        "timeout_graceful_shutdown": 10,  # finish in-flight calls; console streams reconnect to the next server
+    }
+    if settings.tls.port is None:
+        click.echo(f"openrd listening on http://{host}:{port}  (store: {settings.store_kind}, {where})", err=True)
+        uvicorn.run("openrd.bootstrap:create_app", host=host, port=port, workers=workers, **options)
+        return
+    _run_with_tls(settings, host, port, settings.tls.port, options, f"(store: {settings.store_kind}, {where})")
+
+
+def _run_with_tls(settings: Settings, host: str, port: int, tls_port: int, options: dict[str, Any], store: str) -> None:
+    """Both listeners in one process: uvicorn.run has room for one socket only."""
+    import uvicorn
+
+    from openrd.listeners import Listeners, TlsListener, bind, trust_lines
+
+    try:
+        tls = TlsListener.from_settings(settings)
+        sockets = [bind(host, port), bind(host, tls_port)]
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot start the TLS listener: {exc}") from None
+    shown = f"[{host}]" if ":" in host else host
+    ports = [s.getsockname()[1] for s in sockets]
+    click.echo(f"openrd listening on http://{shown}:{ports[0]} and https://{shown}:{ports[1]}  {store}", err=True)
+    for line in trust_lines(tls.files):
+        click.echo(line, err=True)
+    server = Listeners(uvicorn.Config("openrd.bootstrap:create_app", host=host, port=ports[0], **options), tls)
+    server.run(sockets=sockets)
+    if not server.started:
+        sys.exit(3)  # uvicorn's exit status for a server that failed to start
 
 
 @main.command("api-reference", help="Print the API reference generated from the action registry (Markdown).")

@@ -16,6 +16,9 @@ from typing import Any
 import click
 import httpx
 
+from openrd.adapters.tls import TlsFiles
+from openrd.listeners import trust_lines
+
 BOOTSTRAP_PHONES = {"cn": "86-13800138000", "intl": "1-2015550123"}
 
 
@@ -63,6 +66,7 @@ url_option = click.option("--url", envvar="OPENRD_URL", default=None, help="A ru
 @url_option
 def bootstrap(site: str, as_json: bool, url: str | None) -> None:
     endpoint = url.split("://", 1)[-1].rstrip("/") if url else "127.0.0.1:8765"
+    tls_files = _tls_files()
     with control_client(url) as client:
         account = _call(
             client,
@@ -98,6 +102,7 @@ def bootstrap(site: str, as_json: bool, url: str | None) -> None:
             "access_key_secret": user["access_key_secret"],
         },
         "endpoint": endpoint,
+        "ca_file": str(tls_files.ca_file) if tls_files.ca_file else None,
     }
     if as_json:
         click.echo(json.dumps(world, indent=2))
@@ -115,6 +120,22 @@ def bootstrap(site: str, as_json: bool, url: str | None) -> None:
         f"#   client = Client(Config(access_key_id='{user['access_key_id']}', access_key_secret='…', "
         f"endpoint='{endpoint}', protocol='http'))"
     )
+    click.echo("# HTTPS (openrd serve --tls-port; the credential libraries speak nothing else):")
+    click.echo("\n".join(trust_lines(tls_files)))
+
+
+def _tls_files() -> TlsFiles:
+    """The TLS listener's certificate as ``openrd serve`` would load it: the local CA is made here if need be."""
+    from openrd.adapters.tls import ensure_local_tls
+    from openrd.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if settings.tls.cert_file is not None and settings.tls.key_file is not None:
+        return TlsFiles(settings.tls.cert_file, settings.tls.key_file)
+    return ensure_local_tls(settings.data_dir)
 
 
 def _print_message(message: dict[str, Any]) -> None:

@@ -39,6 +39,16 @@ class SmsSettings:
 
 
 @dataclass(frozen=True)
+class TlsSettings:
+    """The TLS listener (docs/https.md): its port (None: none), and a certificate of the operator's own, else the
+    local CA's."""
+
+    port: int | None = None
+    cert_file: Path | None = None
+    key_file: Path | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -61,6 +71,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()  # Host names the control API answers besides the loopback ones
     forwarded_allow_ips: tuple[str, ...] = ()  # proxies whose X-Forwarded-For/-Proto are believed; none by default
     maintenance_interval_seconds: int = 60  # purge of expired codes and nonces; 0 turns it off
+    tls: TlsSettings = field(default_factory=TlsSettings)
     codes: CodePolicy = field(default_factory=CodePolicy)
     sms: SmsSettings = field(default_factory=SmsSettings)
 
@@ -163,6 +174,18 @@ def _sms(environ: Mapping[str, str]) -> SmsSettings:
     return settings
 
 
+def _tls(environ: Mapping[str, str]) -> TlsSettings:
+    port = _int(environ, "OPENRD_TLS_PORT", -1, low=0, high=65535)
+    cert, key = _opt(environ, "OPENRD_TLS_CERT_FILE"), _opt(environ, "OPENRD_TLS_KEY_FILE")
+    if (cert is None) != (key is None):
+        raise ConfigError("OPENRD_TLS_CERT_FILE and OPENRD_TLS_KEY_FILE go together: give both or neither")
+    return TlsSettings(
+        port=None if port < 0 else port,
+        cert_file=Path(cert).expanduser() if cert else None,
+        key_file=Path(key).expanduser() if key else None,
+    )
+
+
 HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", re.ASCII)
 
 
@@ -250,4 +273,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         maintenance_interval_seconds=_int(env, "OPENRD_MAINTENANCE_INTERVAL_SECONDS", 60, low=0, high=86400),
         codes=_code_policy(env),
         sms=_sms(env),
+        tls=_tls(env),
     )

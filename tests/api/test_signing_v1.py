@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from alibabacloud_credentials.utils.parameter_helper import compose_string_to_sign
 from alibabacloud_tea_openapi.utils import Utils as TeaUtils
 from aliyunsdkcore.auth.composer import rpc_signature_composer
 from hypothesis import given, settings
@@ -84,3 +85,12 @@ def test_signatures_equal() -> None:
     assert signatures_equal("", "")
     assert signatures_equal("中", "中")
     assert not signatures_equal("中", "文")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(any_names, values, min_size=1, max_size=6), st.sampled_from(["GET", "POST"]))
+def test_plus_for_space_is_the_credentials_library_s_string_to_sign(params: dict[str, str], method: str) -> None:
+    """alibabacloud_credentials signs its STS requests with ``quote_plus`` at both levels."""
+    assert v1_string_to_sign(method, params, plus_for_space=True) == compose_string_to_sign(method, params)
+    if not any(" " in k or " " in v for k, v in params.items()):
+        assert v1_string_to_sign(method, params, plus_for_space=True) == v1_string_to_sign(method, params)

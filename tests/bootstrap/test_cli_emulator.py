@@ -125,3 +125,14 @@ def test_serve_starts_the_clock_at_openrd_clock_start(env: dict[str, str], monke
     bad = CliRunner().invoke(main, ["serve"], env=env | {"OPENRD_CLOCK_START": "soon"})
     assert bad.exit_code != 0
     assert "OPENRD_CLOCK_START" in bad.output
+
+
+def test_bootstrap_names_the_local_ca_for_https_clients(env: dict[str, str], tmp_path: Path) -> None:
+    ca_file = tmp_path / "data" / "tls" / "ca.pem"
+    world = json.loads(run(env, "bootstrap", "--json"))
+    assert world["ca_file"] == str(ca_file)
+    assert ca_file.read_text().startswith("-----BEGIN CERTIFICATE-----")
+    output = run(env, "bootstrap")
+    for variable in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"):
+        assert f"export {variable}={ca_file}" in output
+    assert "PRIVATE KEY" not in output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from openrd.config import ConfigError, SmsSettings, load_settings
+from openrd.config import ConfigError, SmsSettings, TlsSettings, load_settings
 from openrd.domain.verification import CodePolicy
 
 
@@ -266,3 +266,30 @@ def test_connection_and_browser_settings(tmp_path: Path) -> None:
 def test_bad_connection_and_browser_settings_name_the_variable(tmp_path: Path, name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         load_settings({"HOME": str(tmp_path), name: value})
+
+
+def test_tls_settings(tmp_path: Path) -> None:
+    assert load_settings({"HOME": str(tmp_path)}).tls == TlsSettings()
+    given = load_settings(
+        {
+            "HOME": str(tmp_path),
+            "OPENRD_TLS_PORT": "8766",
+            "OPENRD_TLS_CERT_FILE": "/certs/cert.pem",
+            "OPENRD_TLS_KEY_FILE": "/keys/key.pem",
+        }
+    ).tls
+    assert given == TlsSettings(8766, Path("/certs/cert.pem"), Path("/keys/key.pem"))
+    assert load_settings({"HOME": str(tmp_path), "OPENRD_TLS_PORT": "0"}).tls.port == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"OPENRD_TLS_PORT": "65536"}, "OPENRD_TLS_PORT"),
+        ({"OPENRD_TLS_PORT": "https"}, "OPENRD_TLS_PORT"),
+        ({"OPENRD_TLS_KEY_FILE": "/k.pem"}, "OPENRD_TLS_CERT_FILE"),
+    ],
+)
+def test_bad_tls_settings_name_the_variable(tmp_path: Path, env: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        load_settings({"HOME": str(tmp_path), **env})

@@ -64,3 +64,23 @@ def test_ram_user_and_v1_signatures(openrd_server: OpenRD) -> None:
         client.enable_resource_directory(models.EnableResourceDirectoryRequest(enable_mode="CurrentAccount"))
     assert caught.value.code == "NoPermission"
     assert caught.value.status_code == 403
+
+
+def test_the_tls_listener_and_its_ca(openrd_server: OpenRD) -> None:
+    """The credential libraries speak HTTPS only: the plugin's server has a TLS listener and hands out its CA."""
+    from alibabacloud_sts20150401.client import Client as StsClient
+    from alibabacloud_tea_openapi.utils_models import Config
+
+    assert openrd_server.tls_endpoint is not None
+    assert openrd_server.ca_file is not None
+    account = openrd_server.make_account(site="intl")
+    user = openrd_server.ram_user(account.account_id, "deployer", ("AliyunResourceDirectoryReadOnlyAccess",))
+    config = Config(
+        access_key_id=user.access_key_id,
+        access_key_secret=user.access_key_secret,
+        endpoint=openrd_server.tls_endpoint,
+        protocol="https",
+        ca=str(openrd_server.ca_file),
+    )
+    identity = StsClient(config).get_caller_identity().body
+    assert (identity.account_id, identity.identity_type) == (account.account_id, "RAMUser")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -40,6 +41,15 @@ class LiveServer:
     def url(self) -> str:
         return self.live.url
 
+    @property
+    def tls_endpoint(self) -> str:
+        return self.live.tls_endpoint
+
+    @property
+    def ca_file(self) -> Path:
+        assert self.live.ca_file is not None, "the server's TLS listener has no local CA"
+        return self.live.ca_file
+
     def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """A raw control-API call (``path`` below ``/_openrd``), for tests of what the control API answers."""
         return self.rd.request(method, path, **kwargs)
@@ -52,5 +62,5 @@ class LiveServer:
         self.live.stop()
 
 
-def start_server(env: Mapping[str, str]) -> LiveServer:
-    return LiveServer(start_testing_server(env))
+def start_server(env: Mapping[str, str], *, tls: bool = False) -> LiveServer:
+    return LiveServer(start_testing_server(env, tls=tls))

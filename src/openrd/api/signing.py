@@ -26,7 +26,7 @@ import hmac
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 __all__ = [
     "V3_ALGORITHMS",
@@ -34,6 +34,7 @@ __all__ = [
     "parse_v3_authorization",
     "payload_hash",
     "percent_encode",
+    "plus_encode",
     "signatures_equal",
     "sm3_available",
     "v1_signature",
@@ -64,11 +65,21 @@ def percent_encode(value: str) -> str:
 # --------------------------------------------------------------------------- V1
 
 
-def v1_string_to_sign(method: str, params: Mapping[str, str]) -> str:
-    """``METHOD&%2F&encode(k1=v1&k2=v2...)`` over all decoded params except ``Signature``, sorted by name."""
+def plus_encode(value: str) -> str:
+    """:func:`percent_encode` but a space becomes ``+``: ``urllib.parse.quote_plus``, which the Python credentials
+    library signs its STS requests with."""
+    return quote_plus(value, safe="~", encoding="utf-8", errors="strict")
+
+
+def v1_string_to_sign(method: str, params: Mapping[str, str], *, plus_for_space: bool = False) -> str:
+    """``METHOD&%2F&encode(k1=v1&k2=v2...)`` over all decoded params except ``Signature``, sorted by name.
+
+    ``plus_for_space`` encodes both levels with :func:`plus_encode` instead (docs/behaviour.md#signatures).
+    """
+    encode = plus_encode if plus_for_space else percent_encode
     pairs = sorted((name, value) for name, value in params.items() if name != "Signature")
-    canonicalized = "&".join(f"{percent_encode(name)}={percent_encode(value)}" for name, value in pairs)
-    return f"{method}&{percent_encode('/')}&{percent_encode(canonicalized)}"
+    canonicalized = "&".join(f"{encode(name)}={encode(value)}" for name, value in pairs)
+    return f"{method}&{encode('/')}&{encode(canonicalized)}"
 
 
 def v1_signature(secret: str, string_to_sign: str) -> str:

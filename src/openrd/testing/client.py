@@ -6,6 +6,7 @@ import secrets
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -44,10 +45,23 @@ class OpenRD:
     """
 
     def __init__(
-        self, url: str, *, admin_token: str | None = None, timeout: float = 30, keep_alive: bool = True
+        self,
+        url: str,
+        *,
+        admin_token: str | None = None,
+        timeout: float = 30,
+        keep_alive: bool = True,
+        tls_endpoint: str | None = None,
+        ca_file: str | Path | None = None,
     ) -> None:
-        """``keep_alive=False`` opens one connection per call, so a client nobody closes leaves no socket behind."""
+        """``keep_alive=False`` opens one connection per call, so a client nobody closes leaves no socket behind.
+
+        ``tls_endpoint`` (host:port) and ``ca_file`` describe the server's TLS listener, when it has one: what the
+        credential libraries, which speak HTTPS only, are pointed at (``SSL_CERT_FILE=<ca_file>``).
+        """
         self.url = url.rstrip("/")
+        self.tls_endpoint = tls_endpoint
+        self.ca_file = Path(ca_file) if ca_file is not None else None
         headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
         limits = httpx.Limits() if keep_alive else httpx.Limits(max_keepalive_connections=0)
         self._http = httpx.Client(base_url=self.url + "/_openrd", headers=headers, timeout=timeout, limits=limits)

@@ -18,13 +18,21 @@ class ServerProcess:
     """``openrd serve`` (one uvicorn worker, so the listening process is the server) in its own OS process.
 
     ``env`` gives the OPENRD_* settings; the caller's own OPENRD_* variables are dropped so they cannot leak in.
-    ``open_files`` lowers the process's limit on open file descriptors (soft and hard).
+    ``open_files`` lowers the process's limit on open file descriptors (soft and hard). ``tls_port`` starts the TLS
+    listener there too (``--tls-port``).
     """
 
     def __init__(
-        self, env: dict[str, str], log_path: Path, port: int | None = None, *, open_files: int | None = None
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        port: int | None = None,
+        *,
+        open_files: int | None = None,
+        tls_port: int | None = None,
     ) -> None:
         self.port = port or free_port()
+        self.tls_port = tls_port
         self.open_files = open_files
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("OPENRD_")} | env
         self.log_path = log_path
@@ -42,9 +50,10 @@ class ServerProcess:
             limit = f"resource.setrlimit(resource.RLIMIT_NOFILE, ({self.open_files}, {self.open_files}))"
             shim = f"import os, resource, sys; {limit}; os.execv(sys.argv[1], sys.argv[1:])"
             command = [sys.executable, "-c", shim, *command]
+        tls = ["--tls-port", str(self.tls_port)] if self.tls_port is not None else []
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-                [*command, "serve", "--port", str(self.port)], env=self.env, stdout=log, stderr=subprocess.STDOUT
+                [*command, "serve", "--port", str(self.port), *tls], env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + timeout
         while True:

@@ -1,4 +1,4 @@
-"""Run a real openrd server in a background thread on a free loopback port."""
+"""Run a real openrd server in a background thread on a free loopback port (and, when asked, a TLS port)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ import socket
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import uvicorn
 
 from openrd.api.limits import uvicorn_options
 from openrd.bootstrap import Runtime, build_app, build_runtime
 from openrd.config import load_settings
+from openrd.listeners import Listeners, TlsListener, bind
 
 
 def free_port() -> int:
@@ -27,6 +29,8 @@ class LiveServer:
     port: int
     uvicorn_server: uvicorn.Server = field(repr=False)
     thread: threading.Thread = field(repr=False)
+    tls_port: int | None = None
+    ca_file: Path | None = None  # the local CA that signed the TLS listener's certificate
 
     @property
     def endpoint(self) -> str:
@@ -37,16 +41,34 @@ class LiveServer:
     def url(self) -> str:
         return f"http://{self.endpoint}"
 
+    @property
+    def tls_endpoint(self) -> str:
+        """host:port of the TLS listener (``protocol='https'``, trusting :attr:`ca_file`)."""
+        if self.tls_port is None:
+            raise RuntimeError("this server was started without its TLS listener (start_server(..., tls=True))")
+        return f"127.0.0.1:{self.tls_port}"
+
     def stop(self) -> None:
         self.uvicorn_server.should_exit = True
         self.thread.join(timeout=15)
         self.runtime.close()
 
 
-def start_server(env: Mapping[str, str], *, timeout: float = 20.0) -> LiveServer:
-    """Start a server whose settings come from ``env`` (the OPENRD_* variables); migrations are applied."""
-    runtime = build_runtime(load_settings(env))
-    port = free_port()
+def start_server(env: Mapping[str, str], *, timeout: float = 20.0, tls: bool = False) -> LiveServer:
+    """Start a server whose settings come from ``env`` (the OPENRD_* variables); migrations are applied.
+
+    ``tls`` (or ``OPENRD_TLS_PORT`` in ``env``, 0 for a free port) also starts the TLS listener, with the
+    certificate files ``env`` names or the local CA of its data directory.
+    """
+    settings = load_settings(env)
+    if tls and settings.tls.port is None:
+        settings = replace(settings, tls=replace(settings.tls, port=0))
+    tls_listener = TlsListener.from_settings(settings) if settings.tls.port is not None else None
+    sockets = [bind("127.0.0.1", 0)]
+    if settings.tls.port is not None:
+        sockets.append(bind("127.0.0.1", settings.tls.port))
+    runtime = build_runtime(settings)
+    port = sockets[0].getsockname()[1]
     # No access log: query strings carry verification codes and phone numbers.
     config = uvicorn.Config(
         build_app(runtime),
@@ -57,8 +79,8 @@ def start_server(env: Mapping[str, str], *, timeout: float = 20.0) -> LiveServer
         lifespan="on",
         **uvicorn_options(runtime.deps.settings, in_process=True),
     )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"openrd-{port}", daemon=True)
+    server = Listeners(config, tls_listener)
+    thread = threading.Thread(target=server.run, args=(sockets,), name=f"openrd-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
     while not server.started:
@@ -66,4 +88,6 @@ def start_server(env: Mapping[str, str], *, timeout: float = 20.0) -> LiveServer
             server.should_exit = True
             raise RuntimeError("the openrd server did not start")
         time.sleep(0.02)
-    return LiveServer(runtime, port, server, thread)
+    tls_port = sockets[1].getsockname()[1] if len(sockets) > 1 else None
+    ca_file = tls_listener.files.ca_file if tls_listener is not None else None
+    return LiveServer(runtime, port, server, thread, tls_port, ca_file)
