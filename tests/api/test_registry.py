@@ -25,12 +25,17 @@ DELEGATION = {
     "RegisterDelegatedAdministrator", "DeregisterDelegatedAdministrator", "ListDelegatedAdministrators",
     "ListDelegatedServicesForAccount", "ListTrustedServiceStatus",
 }  # fmt: skip
+CONTROL_POLICIES = {
+    "EnableControlPolicy", "DisableControlPolicy", "GetControlPolicyEnablementStatus", "CreateControlPolicy",
+    "GetControlPolicy", "UpdateControlPolicy", "DeleteControlPolicy", "ListControlPolicies", "AttachControlPolicy",
+    "DetachControlPolicy", "ListControlPolicyAttachmentsForTarget", "ListTargetAttachmentsForControlPolicy",
+}  # fmt: skip
 
 
 def test_registry_equals_the_documented_actions() -> None:
     names = [a.name for a in ACTIONS]
     assert len(names) == len(set(names)), "an action is registered twice"
-    assert set(names) == SEED | DIRECTORY | DELEGATION | {"GetCallerIdentity"}
+    assert set(names) == SEED | DIRECTORY | DELEGATION | CONTROL_POLICIES | {"GetCallerIdentity"}
 
 
 def test_versions() -> None:

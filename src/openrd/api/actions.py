@@ -7,7 +7,18 @@ It drives dispatch, the API reference in docs/ and the check that every action h
 from __future__ import annotations
 
 from openrd import errors
-from openrd.api.handlers import accounts, delegation, enablement, folders, handshakes, members, secure_phone, sts
+from openrd.api.handlers import (
+    accounts,
+    control_policies,
+    delegation,
+    enablement,
+    folders,
+    guardrails,
+    handshakes,
+    members,
+    secure_phone,
+    sts,
+)
 from openrd.api.registry import Action
 
 ACTIONS: tuple[Action, ...] = (
@@ -19,6 +30,8 @@ ACTIONS: tuple[Action, ...] = (
     *folders.ROWS,
     *handshakes.ROWS,
     *delegation.ROWS,
+    *guardrails.ROWS,
+    *control_policies.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

@@ -66,6 +66,7 @@ class Directory:
     created_ms: int
     control_policy_status: str = "Disabled"
     member_deletion_status: str = "Disabled"
+    control_policy_due_ms: int | None = None  # when a pending control_policy_status settles
 
     @property
     def root_path(self) -> str:

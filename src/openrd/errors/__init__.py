@@ -314,5 +314,6 @@ ConcurrentCallNotSupported = _error(
 )
 
 # ---------------------------------------------------------------- area modules, star-imported below
+from openrd.errors.control_policies import *  # noqa: E402, F403
 from openrd.errors.delegation import *  # noqa: E402, F403
 from openrd.errors.ram import *  # noqa: E402, F403

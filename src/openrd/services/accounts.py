@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from openrd import errors
 from openrd.domain import directory as rules
 from openrd.domain.accounts import Account
+from openrd.domain.control_policies import TargetType
 from openrd.domain.directory import Folder, JoinMethod, Member, MemberStatus, MemberType, MemberView
 from openrd.domain.identity import Principal
 from openrd.domain.times import epoch_ms
+from openrd.services import guardrails
 from openrd.services.context import Deps
 from openrd.services.identity import new_account_id
 from openrd.services.ports import FolderRepository
@@ -75,6 +77,7 @@ def create_resource_account(
             now_ms,
         )
         uow.directory.add_member(member)
+        guardrails.joined(uow, directory, account.account_id, TargetType.ACCOUNT, now_ms)
         uow.directory.set_tags(account.account_id, tags)
         return MemberView(member, login, display_name, account.enterprise_name, None, tuple(tags))
 

@@ -3,7 +3,7 @@ DestroyResourceDirectory, and reading it: GetResourceDirectory (docs/behaviour.m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from openrd import errors
 from openrd.domain.accounts import Account
@@ -11,7 +11,7 @@ from openrd.domain.directory import Directory, Folder, JoinMethod, Member, Membe
 from openrd.domain.identity import Principal
 from openrd.domain.times import epoch_ms
 from openrd.domain.verification import Purpose
-from openrd.services import verification
+from openrd.services import guardrails, verification
 from openrd.services.context import Deps
 from openrd.services.identity import new_account_id
 from openrd.services.ports import UnitOfWork
@@ -191,4 +191,5 @@ def get_resource_directory(deps: Deps, *, principal: Principal) -> DirectoryView
         if directory is None:
             raise errors.ResourceDirectoryNotInUse()
         master = require_account(uow, directory.master_account_id)
-        return DirectoryView(directory, master.enterprise_name or "")
+        status = guardrails.status_of(directory, epoch_ms(deps.clock.now()))
+        return DirectoryView(replace(directory, control_policy_status=status.value), master.enterprise_name or "")

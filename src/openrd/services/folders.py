@@ -12,9 +12,11 @@ from collections.abc import Sequence
 
 from openrd import errors
 from openrd.domain import directory as rules
+from openrd.domain.control_policies import TargetType
 from openrd.domain.directory import Folder
 from openrd.domain.identity import Principal
 from openrd.domain.times import epoch_ms
+from openrd.services import guardrails
 from openrd.services.context import Deps
 from openrd.services.ports import UnitOfWork
 from openrd.services.standing import folder_in, managed_directory, readable_directory
@@ -57,6 +59,7 @@ def create_folder(deps: Deps, *, principal: Principal, name: str, parent_folder_
             created_ms=epoch_ms(deps.clock.now()),
         )
         uow.directory.add_folder(folder)
+        guardrails.joined(uow, directory, folder_id, TargetType.FOLDER, folder.created_ms)
         return folder
 
 
@@ -95,3 +98,4 @@ def delete_folder(deps: Deps, *, principal: Principal, folder_id: str) -> None:
         if uow.directory.folder_has_members(folder.folder_id):
             raise errors.DeleteConflictFolderAccount()
         uow.directory.delete_folder(folder.folder_id)
+        guardrails.left(uow, folder.folder_id)

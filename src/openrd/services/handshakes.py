@@ -23,6 +23,7 @@ from datetime import timedelta
 
 from openrd import errors
 from openrd.domain import directory as rules
+from openrd.domain.control_policies import TargetType
 from openrd.domain.directory import (
     Directory,
     Handshake,
@@ -34,6 +35,7 @@ from openrd.domain.directory import (
 )
 from openrd.domain.identity import Principal
 from openrd.domain.times import epoch_ms
+from openrd.services import guardrails
 from openrd.services.accounts import MAX_MEMBERS
 from openrd.services.context import Deps
 from openrd.services.folders import offset
@@ -177,6 +179,7 @@ def accept(deps: Deps, *, principal: Principal, handshake_id: str) -> Handshake:
         invited = handshake.invited_account_id
         # The same key as EnableResourceDirectory's: an account joins or enables one directory, never two.
         uow.directory.lock(f"account:{invited}")
+        uow.directory.lock(f"directory:{directory.directory_id}")  # an enable of control policies cannot miss it
         _in_no_directory(uow, invited)  # it may have enabled or joined a directory since it was invited
         if uow.directory.count_members(directory.directory_id) >= MAX_MEMBERS:
             raise errors.LimitExceededAccount()
@@ -195,6 +198,7 @@ def accept(deps: Deps, *, principal: Principal, handshake_id: str) -> Handshake:
                 now_ms,
             )
         )
+        guardrails.joined(uow, directory, invited, TargetType.ACCOUNT, now_ms)
         uow.directory.set_tags(invited, handshake.tags)
         return _settle(uow.directory, handshake, HandshakeStatus.ACCEPTED, now_ms)
 

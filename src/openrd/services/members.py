@@ -15,6 +15,7 @@ from openrd import errors
 from openrd.domain.directory import Directory, Member, MemberRow, MemberType, MemberView
 from openrd.domain.identity import Principal
 from openrd.domain.times import epoch_ms
+from openrd.services import guardrails
 from openrd.services.context import Deps
 from openrd.services.folders import offset
 from openrd.services.ports import UnitOfWork
@@ -155,3 +156,4 @@ def remove_cloud_account(deps: Deps, *, principal: Principal, account_id: str) -
         if view.member.type is not MemberType.CLOUD or account_id == directory.master_account_id:
             raise errors.AccountTypeOrStatusMismatch()
         uow.directory.remove_member(account_id)
+        guardrails.left(uow, account_id)

@@ -3,6 +3,7 @@ handshakes.py, delegation.py) on one connection, as ``uow.directory``."""
 
 from __future__ import annotations
 
+from openrd.adapters.db.control_policies import SqlControlPolicyRepository
 from openrd.adapters.db.delegation import SqlDelegationRepository
 from openrd.adapters.db.folders import SqlFolderRepository
 from openrd.adapters.db.handshakes import SqlHandshakeRepository
@@ -18,6 +19,7 @@ class SqlDirectoryRepository(
     SqlMemberTagRepository,
     SqlHandshakeRepository,
     SqlDelegationRepository,
+    SqlControlPolicyRepository,
 ):
     """One object for all of them: they share the connection and what a read's caller lookup brought along, and a
     call reaches each method in one attribute lookup."""

@@ -192,7 +192,7 @@ def prefixed_directory(r: Any) -> Directory | None:
         return None
     return Directory(
         r.d_directory_id, r.d_master_account_id, r.d_master_account_name, r.d_root_folder_id, r.d_created_ms,
-        r.d_control_policy_status, r.d_member_deletion_status,
+        r.d_control_policy_status, r.d_member_deletion_status, r.d_control_policy_due_ms,
     )  # fmt: skip
 
 

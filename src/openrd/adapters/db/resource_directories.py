@@ -68,5 +68,8 @@ class SqlResourceDirectoryRepository(DirectoryConnection):
 
     def delete_directory(self, directory_id: str) -> None:
         self._managed.clear()
-        for table in (t.handshakes, t.members, t.folders, t.resource_directories):
+        for table in (
+            t.control_policy_attachments, t.control_policies, t.handshakes, t.members, t.folders,
+            t.resource_directories,
+        ):  # fmt: skip
             self.conn.execute(delete(table).where(table.c.directory_id == directory_id))

@@ -11,10 +11,11 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, update
 
+from openrd.adapters.db import tables as t
 from openrd.domain.transitions import TransitionKind
 
 DUE_COLUMNS: Mapping[TransitionKind, tuple[Column[Any], ...]] = {
-    TransitionKind.CONTROL_POLICY: (),
+    TransitionKind.CONTROL_POLICY: (t.resource_directories.c.control_policy_due_ms,),
     TransitionKind.ACCOUNT_DELETION_CHECK: (),
     TransitionKind.ACCOUNT_DELETION: (),
     TransitionKind.RESOURCE_GROUP_CREATE: (),

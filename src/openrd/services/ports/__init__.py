@@ -9,6 +9,7 @@ from openrd.services.ports.accounts import AccountRepository
 from openrd.services.ports.audit import AuditRepository
 from openrd.services.ports.clock import Clock, StoredOffsetClock
 from openrd.services.ports.codes import CodeRepository
+from openrd.services.ports.control_policies import ControlPolicyRepository
 from openrd.services.ports.crypto import RandomSource, SecretBox
 from openrd.services.ports.directory import (
     DirectoryRepository,
@@ -36,6 +37,7 @@ __all__ = [
     "AuditRepository",
     "Clock",
     "CodeRepository",
+    "ControlPolicyRepository",
     "DeliveryError",
     "DirectoryRepository",
     "FolderRepository",

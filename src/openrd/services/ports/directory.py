@@ -19,6 +19,7 @@ from openrd.domain.directory import (
     MemberView,
     Standing,
 )
+from openrd.services.ports.control_policies import ControlPolicyRepository
 from openrd.services.ports.delegation import DelegationRepository
 from openrd.services.ports.store import KeyLock
 
@@ -139,6 +140,7 @@ class DirectoryRepository(
     MemberTagRepository,
     HandshakeRepository,
     DelegationRepository,
+    ControlPolicyRepository,
     Protocol,
 ):
     """Every repository of the directory on one connection, with the lock the directory's changes take."""

@@ -189,6 +189,7 @@ resource_directories = Table(
     Column("control_policy_status", String(16), nullable=False),
     Column("member_deletion_status", String(16), nullable=False),
     Column("created_ms", BigInteger, nullable=False),
+    Column("control_policy_due_ms", BigInteger),  # when a pending control-policy state settles (migration 0012)
     # Its members, kept by triggers on members (migration 0007): ListAccounts' TotalCount without counting.
     Column("member_count", BigInteger, nullable=False, server_default="0"),
 )
@@ -277,4 +278,5 @@ audit_events = Table(
 )
 
 # ---------------------------------------------------------------- area modules
+from openrd.adapters.db.tables.control_policies import *  # noqa: E402, F403
 from openrd.adapters.db.tables.delegation import *  # noqa: E402, F403

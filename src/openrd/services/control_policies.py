@@ -1,0 +1,135 @@
+"""A directory's custom control policies (docs/guardrails.md#policies): CreateControlPolicy, GetControlPolicy,
+UpdateControlPolicy, DeleteControlPolicy, ListControlPolicies.
+
+The system policy ``FullAliyunAccess`` is every directory's, read-only. Documents were checked against the grammar
+at the parameter stage; the limits that need the store (1,500 policies, attachments) are checked here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from openrd import errors
+from openrd.domain import control_policies as rules
+from openrd.domain.control_policies import SYSTEM_POLICY, ControlPolicy
+from openrd.domain.identity import Principal
+from openrd.domain.times import epoch_ms
+from openrd.services.context import Deps
+from openrd.services.folders import offset
+from openrd.services.guardrails import policy_in
+from openrd.services.ports import UnitOfWork
+from openrd.services.standing import managed_directory
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A policy with the number of targets it is attached to (``AttachmentCount``)."""
+
+    policy: ControlPolicy
+    attachments: int
+
+
+def _new_policy_id(uow: UnitOfWork, deps: Deps) -> str:
+    while True:
+        candidate = "cp-" + deps.rng.alnum(16)
+        if uow.directory.get_control_policy(candidate) is None:
+            return candidate
+
+
+def _counted(uow: UnitOfWork, directory_id: str, policy: ControlPolicy) -> Counted:
+    counts = uow.directory.attachment_counts(directory_id, [policy.policy_id])
+    return Counted(policy, counts.get(policy.policy_id, 0))
+
+
+@dataclass(frozen=True)
+class NewPolicy:
+    name: str
+    description: str
+    document: str
+
+
+def create(deps: Deps, *, principal: Principal, new: NewPolicy) -> Counted:
+    with deps.uow() as uow:
+        directory = managed_directory(uow, principal)
+        uow.directory.lock(f"directory:{directory.directory_id}")  # two creates cannot both take the last place
+        if uow.directory.count_control_policies(directory.directory_id) >= rules.MAX_CUSTOM_POLICIES:
+            raise errors.LimitExceededControlPolicy()
+        now_ms = epoch_ms(deps.clock.now())
+        policy = ControlPolicy(
+            _new_policy_id(uow, deps), directory.directory_id, new.name, new.description, new.document, now_ms, now_ms
+        )
+        uow.directory.add_control_policy(policy)
+        return Counted(policy, 0)
+
+
+def get(deps: Deps, *, principal: Principal, policy_id: str) -> Counted:
+    with deps.uow(write=False) as uow:
+        directory = managed_directory(uow, principal)
+        return _counted(uow, directory.directory_id, policy_in(uow, directory, policy_id))
+
+
+@dataclass(frozen=True)
+class PolicyUpdate:
+    name: str | None = None
+    description: str | None = None
+    document: str | None = None
+
+
+def update(deps: Deps, *, principal: Principal, policy_id: str, change: PolicyUpdate) -> Counted:
+    """What is given replaces what was; the next request of every process is checked against the new document."""
+    with deps.uow() as uow:
+        directory = managed_directory(uow, principal)
+        uow.directory.lock(f"directory:{directory.directory_id}")
+        policy = policy_in(uow, directory, policy_id)
+        if policy.system:
+            raise errors.NotSupportSystemPolicy()
+        changed = replace(
+            policy,
+            name=change.name if change.name is not None else policy.name,
+            description=change.description if change.description is not None else policy.description,
+            document=change.document if change.document is not None else policy.document,
+            updated_ms=epoch_ms(deps.clock.now()),
+        )
+        uow.directory.update_control_policy(changed)
+        return _counted(uow, directory.directory_id, changed)
+
+
+def delete(deps: Deps, *, principal: Principal, policy_id: str) -> None:
+    """Only a policy attached nowhere goes."""
+    with deps.uow() as uow:
+        directory = managed_directory(uow, principal)
+        uow.directory.lock(f"directory:{directory.directory_id}")
+        policy = policy_in(uow, directory, policy_id)
+        if policy.system:
+            raise errors.NotSupportSystemPolicy()
+        if _counted(uow, directory.directory_id, policy).attachments:
+            raise errors.DeleteConflictControlPolicyAttachment()
+        uow.directory.delete_control_policy(policy_id)
+
+
+@dataclass(frozen=True)
+class PolicyPage:
+    policies: Sequence[Counted]
+    total: int
+
+
+def list_policies(
+    deps: Deps, *, principal: Principal, policy_type: str | None, page_number: int, page_size: int
+) -> PolicyPage:
+    """The system policy first, then the custom ones oldest first; ``policy_type`` keeps one kind."""
+    with deps.uow(write=False) as uow:
+        directory = managed_directory(uow, principal)
+        start = offset(page_number, page_size)
+        system = [SYSTEM_POLICY] if policy_type in (None, "System") and start == 0 else []
+        listed: Sequence[ControlPolicy] = ()
+        custom_total = 0
+        if policy_type in (None, "Custom"):
+            skip = max(0, start - 1) if policy_type is None else start
+            listed, custom_total = uow.directory.control_policy_page(
+                directory.directory_id, limit=page_size - len(system), offset=skip
+            )
+        page = [*system, *listed]
+        counts = uow.directory.attachment_counts(directory.directory_id, [p.policy_id for p in page])
+        total = custom_total + (1 if policy_type in (None, "System") else 0)
+        return PolicyPage([Counted(p, counts.get(p.policy_id, 0)) for p in page], total)
