@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openrd.api.actions import ACTIONS, VERSIONS
 from openrd.api.reference import render
-from openrd.api.registry import DIRECTORY_VERSIONS, STS
+from openrd.api.registry import DIRECTORY_VERSIONS, RAM, STS
 
 SEED = {
     "SendVerificationCodeForEnableRD",
@@ -30,25 +30,36 @@ CONTROL_POLICIES = {
     "GetControlPolicy", "UpdateControlPolicy", "DeleteControlPolicy", "ListControlPolicies", "AttachControlPolicy",
     "DetachControlPolicy", "ListControlPolicyAttachmentsForTarget", "ListTargetAttachmentsForControlPolicy",
 }  # fmt: skip
+RAM_POLICIES = {
+    "CreatePolicy", "GetPolicy", "ListPolicies", "UpdatePolicyDescription", "DeletePolicy", "CreatePolicyVersion",
+    "GetPolicyVersion", "ListPolicyVersions", "DeletePolicyVersion", "SetDefaultPolicyVersion",
+}  # fmt: skip
 
 
 def test_registry_equals_the_documented_actions() -> None:
     names = [a.name for a in ACTIONS]
     assert len(names) == len(set(names)), "an action is registered twice"
-    assert set(names) == SEED | DIRECTORY | DELEGATION | CONTROL_POLICIES | {"GetCallerIdentity"}
+    assert set(names) == SEED | DIRECTORY | DELEGATION | CONTROL_POLICIES | RAM_POLICIES | {"GetCallerIdentity"}
 
 
 def test_versions() -> None:
-    assert {"2020-03-31", "2022-04-19", "2015-04-01"} == VERSIONS
+    assert {"2020-03-31", "2022-04-19", "2015-04-01", RAM} == VERSIONS
     for action in ACTIONS:
-        expected = {STS} if action.name == "GetCallerIdentity" else DIRECTORY_VERSIONS
+        expected = (
+            {STS}
+            if action.name == "GetCallerIdentity"
+            else {RAM}
+            if action.name in RAM_POLICIES
+            else DIRECTORY_VERSIONS
+        )
         assert action.versions == expected, action.name
 
 
-def test_every_directory_action_is_authorized_as_resourcemanager() -> None:
+def test_every_action_is_authorized_in_its_service() -> None:
     for action in ACTIONS:
         if action.name != "GetCallerIdentity":
-            assert action.ram_action == f"resourcemanager:{action.name}"
+            service = "ram" if RAM in action.versions else "resourcemanager"
+            assert action.ram_action == f"{service}:{action.name}"
             assert action.summary, f"{action.name} needs a summary for the API reference"
 
 
@@ -61,5 +72,5 @@ def test_api_reference_is_current() -> None:
 
 def test_an_action_s_target_is_one_of_its_declared_parameters() -> None:
     for action in ACTIONS:
-        if action.target is not None:
+        if action.target is not None and action.target.param:
             assert action.target.param in {p.wire for p in action.params}, action.name

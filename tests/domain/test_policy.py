@@ -6,14 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openrd.domain.policy import (
-    SYSTEM_POLICIES,
-    Decision,
-    PolicyDocumentError,
-    evaluate,
-    parse_policy_document,
-    system_policy,
-)
+from openrd.domain.policy import Decision, PolicyDocumentError, evaluate, parse_policy_document
+from openrd.domain.system_policies import CATALOGUE, SYSTEM_POLICIES, system_policy
 from support.policies import MEMBER_ARN, allow, decide, deny, policy
 
 # ------------------------------------------------------------------------------------------------ basic decisions
@@ -190,13 +184,20 @@ def test_not_resource_with_deny() -> None:
 
 
 def test_system_policy_names() -> None:
-    assert set(SYSTEM_POLICIES) == {
+    assert set(SYSTEM_POLICIES) >= {
         "AdministratorAccess",
+        "ReadOnlyAccess",
+        "AliyunRAMFullAccess",
+        "AliyunRAMReadOnlyAccess",
+        "AliyunSTSAssumeRoleAccess",
         "AliyunResourceDirectoryFullAccess",
         "AliyunResourceDirectoryReadOnlyAccess",
     }
+    assert list(CATALOGUE) == sorted(CATALOGUE)
     for name, p in SYSTEM_POLICIES.items():
-        assert p.name == name
+        assert p.name == name == CATALOGUE[name].name
+        assert CATALOGUE[name].version_id == "v1"
+        assert CATALOGUE[name].description
         assert system_policy(name) is p
     assert system_policy("NoSuchPolicy") is None
     assert system_policy("administratoraccess") is None
@@ -230,6 +231,20 @@ def test_resource_directory_read_only_access() -> None:
     assert decide([ro], "resourcemanager:BindSecureMobilePhone") is Decision.IMPLICIT_DENY
     assert decide([ro], "resourcemanager:CreateFolder") is Decision.IMPLICIT_DENY
     assert decide([ro], "ram:GetUser") is Decision.IMPLICIT_DENY
+
+
+def test_ram_and_sts_policies() -> None:
+    full, read = SYSTEM_POLICIES["AliyunRAMFullAccess"], SYSTEM_POLICIES["AliyunRAMReadOnlyAccess"]
+    assume, read_all = SYSTEM_POLICIES["AliyunSTSAssumeRoleAccess"], SYSTEM_POLICIES["ReadOnlyAccess"]
+    assert decide([full], "ram:CreatePolicy") is Decision.ALLOW
+    assert decide([full], "resourcemanager:GetAccount") is Decision.IMPLICIT_DENY
+    assert decide([read], "ram:GetPolicy") is Decision.ALLOW
+    assert decide([read], "ram:CreatePolicy") is Decision.IMPLICIT_DENY
+    assert decide([assume], "sts:AssumeRole") is Decision.ALLOW
+    assert decide([assume], "ram:GetPolicy") is Decision.IMPLICIT_DENY
+    assert decide([read_all], "resourcemanager:ListAccounts") is Decision.ALLOW
+    assert decide([read_all], "ram:GetUser") is Decision.ALLOW
+    assert decide([read_all], "ram:CreateUser") is Decision.IMPLICIT_DENY
 
 
 def test_system_policy_with_custom_deny() -> None:

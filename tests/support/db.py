@@ -9,8 +9,13 @@ from typing import Any, TypeVar
 
 import psycopg
 import pytest
+from alembic import command
+from sqlalchemy import Engine
 
+from openrd.adapters.db import migrate
 from openrd.adapters.db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from openrd.domain.ram_policies import PolicyRecord, PolicyType
+from openrd.domain.system_policies import CATALOGUE
 from openrd.services.ports import UnitOfWork
 
 T = TypeVar("T")
@@ -68,3 +73,23 @@ def statements_of(w: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]
         driver.set_trace_callback(seen.append)
         yield seen
         driver.set_trace_callback(None)
+
+
+def attach_system(unit: UnitOfWork, account_id: str, kind: str, principal_id: str, name: str) -> None:
+    """Attach the system policy ``name`` to a user, group or role, as AttachPolicyTo* stores it."""
+    entry = CATALOGUE[name]
+    record = PolicyRecord(entry.name, PolicyType.SYSTEM, entry.description, 1, 0, 0)
+    unit.policies.attach(account_id, kind, principal_id, record, now_ms=1)
+
+
+def attach_document(unit: UnitOfWork, account_id: str, kind: str, principal_id: str, name: str, document: str) -> None:
+    """Make ``document`` the account's custom policy ``name`` and attach it."""
+    unit.policies.add(account_id, name=name, description="", document=document, now_ms=1)
+    unit.policies.attach(account_id, kind, principal_id, PolicyRecord(name, PolicyType.CUSTOM, "", 1, 1, 1), now_ms=1)
+
+
+def downgrade_to(engine: Engine, revision: str) -> None:
+    """Run the migrations down to ``revision``."""
+    with engine.connect() as conn:
+        command.downgrade(migrate._config(conn), revision)
+        conn.commit()

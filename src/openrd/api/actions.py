@@ -16,6 +16,7 @@ from openrd.api.handlers import (
     guardrails,
     handshakes,
     members,
+    ram_policies,
     secure_phone,
     sts,
 )
@@ -32,6 +33,7 @@ ACTIONS: tuple[Action, ...] = (
     *delegation.ROWS,
     *guardrails.ROWS,
     *control_policies.ROWS,
+    *ram_policies.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

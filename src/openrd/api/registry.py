@@ -23,10 +23,10 @@ class TargetParam:
     because authorization comes before the parameter stage (docs/behaviour.md#resources-of-an-action)."""
 
     kind: ResourceKind
-    param: str
+    param: str  # empty: the action acts on every one of its kind (a RAM create or list: ``policy/*``)
 
     def read(self, params: Mapping[str, str]) -> Target:
-        return Target(self.kind, params.get(self.param) or None)
+        return Target(self.kind, (params.get(self.param) or None) if self.param else None)
 
 
 ACCOUNT_TARGET = TargetParam(ResourceKind.ACCOUNT, "AccountId")
@@ -37,6 +37,7 @@ RAM_USER_TARGET = TargetParam(ResourceKind.RAM_USER, "UserName")
 RAM_GROUP_TARGET = TargetParam(ResourceKind.RAM_GROUP, "GroupName")
 RAM_ROLE_TARGET = TargetParam(ResourceKind.RAM_ROLE, "RoleName")
 RAM_POLICY_TARGET = TargetParam(ResourceKind.RAM_POLICY, "PolicyName")
+RAM_POLICIES_TARGET = TargetParam(ResourceKind.RAM_POLICY, "")
 
 
 @dataclass(frozen=True)

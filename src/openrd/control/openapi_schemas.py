@@ -21,7 +21,7 @@ from openrd.control.transitions import TRANSITION_COMPLETION, TRANSITION_DELAYS
 from openrd.domain.directory import DIRECTORY_ID
 from openrd.domain.identity import ROLE_ARN
 from openrd.domain.phone import PHONE_SYNTAX
-from openrd.domain.policy import SYSTEM_POLICIES
+from openrd.domain.system_policies import SYSTEM_POLICIES
 from openrd.domain.transitions import KINDS, MAX_DELAY_SECONDS
 from openrd.domain.verification import Purpose
 from openrd.services.emulator import MAX_OFFSET_SECONDS

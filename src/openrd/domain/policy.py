@@ -1,4 +1,4 @@
-"""RAM policy documents: parsing, the built-in system policies, and evaluation.
+"""RAM policy documents: parsing and evaluation (the system policies are data: domain/system_policies.py).
 
 Pure logic, no I/O. The grammar is the RAM one (docs/behaviour.md#policy-grammar)::
 
@@ -32,14 +32,12 @@ T = TypeVar("T")
 
 __all__ = [
     "MAX_DOCUMENT_LENGTH",
-    "SYSTEM_POLICIES",
     "Decision",
     "Policy",
     "PolicyDocumentError",
     "Statement",
     "evaluate",
     "parse_policy_document",
-    "system_policy",
 ]
 
 
@@ -358,27 +356,3 @@ def parse_policy_document(document: str | Mapping[str, Any], *, name: str = "cus
         raise PolicyDocumentError(f"Statement must be an object or a list of objects, not {type(body).__name__}")
     statements = tuple(_parse_statement(item, f"Statement[{index}]") for index, item in enumerate(items))
     return Policy(name=name, statements=statements)
-
-
-# --------------------------------------------------------------------------------------------- system policies
-
-
-def _system(name: str, actions: list[str]) -> tuple[str, Policy]:
-    document = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
-    return name, parse_policy_document(document, name=name)
-
-
-SYSTEM_POLICIES: Final[Mapping[str, Policy]] = MappingProxyType(
-    dict(
-        [
-            _system("AdministratorAccess", ["*"]),
-            _system("AliyunResourceDirectoryFullAccess", ["resourcemanager:*"]),
-            _system("AliyunResourceDirectoryReadOnlyAccess", ["resourcemanager:Get*", "resourcemanager:List*"]),
-        ]
-    )
-)
-
-
-def system_policy(name: str) -> Policy | None:
-    """The built-in system policy called ``name`` (exact spelling), or ``None``."""
-    return SYSTEM_POLICIES.get(name)

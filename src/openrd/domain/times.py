@@ -27,3 +27,8 @@ def _rfc3339_second(seconds: int) -> str:
 def rfc3339(moment: datetime) -> str:
     """A moment that is not stored (the clock's now, a credential's expiry, a log record's time); not memoised."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def rfc3339_seconds(moment_ms: int) -> str:
+    """A stored time as RAM shows it: whole seconds and a ``Z`` (``2026-12-07T06:30:00Z``)."""
+    return f"{_rfc3339_second(moment_ms // 1000)}Z"

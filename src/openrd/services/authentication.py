@@ -31,10 +31,10 @@ from openrd.domain.policy import (
     Statement,
     evaluate,
     parse_policy_document,
-    system_policy,
 )
 from openrd.domain.request_context import RequestContext
 from openrd.domain.resources import RAM_KINDS, ResourceKind, Target, account_arn, folder_arn, ram_arn, service_arn
+from openrd.domain.system_policies import system_policy
 from openrd.domain.times import epoch_ms
 from openrd.services.ports import Clock, SecretBox, UnitOfWork
 from openrd.services.standing import directory_of

@@ -17,10 +17,12 @@ from openrd.domain.directory import Member
 from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
 from openrd.domain.names import ACCOUNT_LABEL
 from openrd.domain.phone import is_valid_mobile, parse_phone_syntax
-from openrd.domain.policy import MAX_DOCUMENT_LENGTH, PolicyDocumentError, parse_policy_document, system_policy
+from openrd.domain.policy import MAX_DOCUMENT_LENGTH, PolicyDocumentError, parse_policy_document
 from openrd.domain.sites import SiteProfile
+from openrd.domain.system_policies import system_policy
 from openrd.domain.times import epoch_ms
 from openrd.services import errors as service_errors
+from openrd.services.attachments import attach_given
 from openrd.services.context import Deps
 from openrd.services.ports import RandomSource, UnitOfWork
 
@@ -218,8 +220,7 @@ def create_ram_user(
             raise service_errors.RamIdentityExists(f"RAM user {name!r} already exists in account {account_id}")
         user = RamUser(user_id=str(2 + int(rng.digits(1)) % 8) + rng.digits(15), account_id=account_id, name=name)
         uow.identity.add_user(user)
-        for policy_name, document in rows:
-            uow.identity.attach_policy("user", user.user_id, name=policy_name, document=document)
+        attach_given(uow, account_id, "user", user.user_id, name, rows, now_ms=epoch_ms(deps.clock.now()))
         credentials = _new_access_key(rng)
         uow.identity.add_access_key(
             AccessKey(
@@ -243,8 +244,7 @@ def create_ram_role(deps: Deps, *, account_id: str, name: str, policies: Sequenc
             raise service_errors.RamIdentityExists(f"RAM role {name!r} already exists in account {account_id}")
         role = RamRole(role_id="3" + deps.rng.digits(18), account_id=account_id, name=name)
         uow.identity.add_role(role)
-        for policy_name, document in rows:
-            uow.identity.attach_policy("role", role.role_id, name=policy_name, document=document)
+        attach_given(uow, account_id, "role", role.role_id, name, rows, now_ms=epoch_ms(deps.clock.now()))
     return role
 
 

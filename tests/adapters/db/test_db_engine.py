@@ -24,6 +24,7 @@ from openrd.config import load_settings
 from openrd.domain.accounts import Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
 from openrd.errors import ServiceUnavailable
+from support.db import attach_system
 
 ACCOUNT = Account("1000000000000001", "alice", "Alice", "intl", None, None, True, 1_000)
 
@@ -33,7 +34,7 @@ def _seed_everything(uow: SqlUnitOfWorkFactory) -> None:
         w.accounts.add(ACCOUNT)
         w.identity.add_user(RamUser("u1", ACCOUNT.account_id, "bob"))
         w.identity.add_role(RamRole("r1", ACCOUNT.account_id, "Admin"))
-        w.identity.attach_policy("user", "u1", name="AdministratorAccess", document=None)
+        attach_system(w, ACCOUNT.account_id, "user", "u1", "AdministratorAccess")
         w.identity.add_access_key(AccessKey("LTAIroot", "s3cret", ACCOUNT.account_id, AccessKeyStatus.ACTIVE))
         session = StsSession("sess1", ACCOUNT.account_id, "r1", "Admin", "s1", "STS.k", 10_000)
         w.identity.add_session(session, token_hash="h1")

@@ -14,6 +14,7 @@ from openrd.adapters.db.uow import SqlUnitOfWorkFactory
 from openrd.domain.accounts import Account
 from openrd.domain.identity import AccessKey, AccessKeyStatus, Caller, RamRole, RamUser, StsSession
 from openrd.errors import ConcurrentCallNotSupported
+from support.db import attach_document, attach_system
 
 A1 = Account("1000000000000001", "alice@example.com", "Alice", "intl", "1-2025550123", "Alice Ltd", True, 1_000)
 A2 = Account("1000000000000002", "bob", "Bob", "cn", None, None, False, 2_000)
@@ -115,9 +116,9 @@ def test_role_names_are_unique_case_insensitively(uow: SqlUnitOfWorkFactory, acc
 def test_policies_round_trip_in_attachment_order(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
     doc = '{"Version":"1","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
     with uow() as w:
-        w.identity.attach_policy("user", "u1", name="AdministratorAccess", document=None)
-        w.identity.attach_policy("user", "u1", name=None, document=doc)
-        w.identity.attach_policy("role", "u1", name="AliyunResourceDirectoryReadOnlyAccess", document=None)
+        attach_system(w, A1.account_id, "user", "u1", "AdministratorAccess")
+        attach_document(w, A1.account_id, "user", "u1", "deny-all", doc)
+        attach_system(w, A1.account_id, "role", "u1", "AliyunResourceDirectoryReadOnlyAccess")
     with uow(write=False) as w:
         assert list(w.identity.policies_of("user", "u1")) == [("AdministratorAccess", None), (None, doc)]
         assert list(w.identity.policies_of("role", "u1")) == [("AliyunResourceDirectoryReadOnlyAccess", None)]
@@ -191,10 +192,10 @@ def test_the_caller_lookup_brings_the_users_policies_in_attachment_order(
         w.identity.add_user(RamUser("u2", A1.account_id, "other"))
         w.identity.add_role(RamRole("u1", A1.account_id, "same-id-as-the-user"))  # a role's policies are not the user's
         w.identity.add_access_key(key)
-        w.identity.attach_policy("user", "u1", name="ReadOnlyAccess", document=None)
-        w.identity.attach_policy("role", "u1", name="AdministratorAccess", document=None)
-        w.identity.attach_policy("user", "u2", name="AdministratorAccess", document=None)
-        w.identity.attach_policy("user", "u1", name=None, document=document)
+        attach_system(w, A1.account_id, "user", "u1", "ReadOnlyAccess")
+        attach_system(w, A1.account_id, "role", "u1", "AdministratorAccess")
+        attach_system(w, A1.account_id, "user", "u2", "AdministratorAccess")
+        attach_document(w, A1.account_id, "user", "u1", "deny-rd", document)
         w.nonces.remember(key.access_key_id, "seen", now_ms=5_000, window_ms=1_000)
     with uow(write=False) as r:
         caller = r.identity.caller(key.access_key_id, nonce="seen", nonce_since_ms=0)

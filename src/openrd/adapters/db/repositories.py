@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openrd.adapters.db import tables as t
@@ -35,19 +35,24 @@ _USER = Prepared(
         t.ram_users.c.user_id == bindparam("id")
     )
 )
+# A principal's policies as (system policy name, None) or (None, the custom policy's default document).
+_a, _rp, _rv = t.policy_attachments, t.ram_policies, t.ram_policy_versions
+_SYSTEM_NAME = case((_a.c.policy_type == "System", _a.c.policy_name), else_=None).label("policy_name")
+_WITH_DOCUMENTS = _a.outerjoin(
+    _rp, and_(_a.c.policy_type == "Custom", _rp.c.account_id == _a.c.account_id, _rp.c.name == _a.c.policy_name)
+).outerjoin(
+    _rv, and_(_rv.c.account_id == _rp.c.account_id, _rv.c.policy_name == _rp.c.name,
+              _rv.c.version == _rp.c.default_version)
+)  # fmt: skip
 _POLICIES = Prepared(
-    select(t.policy_attachments.c.policy_name, t.policy_attachments.c.document)
-    .where(
-        and_(
-            t.policy_attachments.c.principal_type == bindparam("kind"),
-            t.policy_attachments.c.principal_id == bindparam("id"),
-        )
-    )
-    .order_by(t.policy_attachments.c.id)
+    select(_SYSTEM_NAME, _rv.c.document)
+    .select_from(_WITH_DOCUMENTS)
+    .where(and_(_a.c.principal_type == bindparam("kind"), _a.c.principal_id == bindparam("id")))
+    .order_by(_a.c.id)
 )
 # A signed call's first lookup: its key, the key's RAM user and whether its nonce was seen, in one statement (on
 # PostgreSQL two round trips fewer per call than three lookups).
-_n, _u, _p, _e, _d = t.request_nonces, t.ram_users, t.policy_attachments, t.emulator_state, t.resource_directories
+_n, _u, _e, _d = t.request_nonces, t.ram_users, t.emulator_state, t.resource_directories
 # The caller's key, its RAM user, the user's policies (a row per policy: on PostgreSQL a second statement would be a
 # second network round trip), whether the nonce was seen, and the emulator clock's offset (which a write call
 # would otherwise read on a connection of its own, under a process-wide lock: adapters/db/clock_offset.py), and the
@@ -63,17 +68,21 @@ _CALLER = Prepared(
         )
         .scalar_subquery()
         .label("nonce_seen_ms"),
-        _p.c.id.label("policy_id"), _p.c.policy_name, _p.c.document,
+        _a.c.id.label("policy_id"), _SYSTEM_NAME, _rv.c.document,
         select(_e.c.value).where(_e.c.key == CLOCK_OFFSET_KEY).scalar_subquery().label("clock_offset"),
         *[c.label(f"d_{c.name}") for c in _d.c if c.name != "member_count"],
     )
     .select_from(
         _k.outerjoin(_u, _u.c.user_id == _k.c.user_id)
-        .outerjoin(_p, and_(_p.c.principal_type == "user", _p.c.principal_id == _u.c.user_id))
+        .outerjoin(_a, and_(_a.c.principal_type == "user", _a.c.principal_id == _u.c.user_id))
+        .outerjoin(_rp, and_(_a.c.policy_type == "Custom", _rp.c.account_id == _a.c.account_id,
+                             _rp.c.name == _a.c.policy_name))
+        .outerjoin(_rv, and_(_rv.c.account_id == _rp.c.account_id, _rv.c.policy_name == _rp.c.name,
+                             _rv.c.version == _rp.c.default_version))
         .outerjoin(_d, _d.c.master_account_id == _k.c.account_id)  # unique: no more rows
     )
     .where(_k.c.access_key_id == bindparam("id"))
-    .order_by(_p.c.id)
+    .order_by(_a.c.id)
 )  # fmt: skip
 
 
@@ -166,13 +175,6 @@ class SqlIdentityRepository:
         )
         row = self.conn.execute(query).first()
         return RamRole(row.role_id, row.account_id, row.name) if row else None
-
-    def attach_policy(self, principal_type: str, principal_id: str, *, name: str | None, document: str | None) -> None:
-        self.conn.execute(
-            insert(t.policy_attachments).values(
-                principal_type=principal_type, principal_id=principal_id, policy_name=name, document=document
-            )
-        )
 
     def policies_of(self, principal_type: str, principal_id: str) -> Sequence[tuple[str | None, str | None]]:
         return [

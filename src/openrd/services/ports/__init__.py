@@ -21,6 +21,7 @@ from openrd.services.ports.directory import (
     ResourceDirectoryRepository,
 )
 from openrd.services.ports.identity import IdentityRepository, NonceRepository
+from openrd.services.ports.policies import PolicyRepository
 from openrd.services.ports.sms import DeliveryError, OutboxRepository, SmsSender
 from openrd.services.ports.store import KeyLock, StateRepository, Store
 from openrd.services.ports.units import (
@@ -50,6 +51,7 @@ __all__ = [
     "NonceRecorder",
     "NonceRepository",
     "OutboxRepository",
+    "PolicyRepository",
     "RandomSource",
     "Repositories",
     "RepositoryAccess",

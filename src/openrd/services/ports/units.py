@@ -11,6 +11,7 @@ from openrd.services.ports.audit import AuditRepository
 from openrd.services.ports.codes import CodeRepository
 from openrd.services.ports.directory import DirectoryRepository
 from openrd.services.ports.identity import IdentityRepository, NonceRepository
+from openrd.services.ports.policies import PolicyRepository
 from openrd.services.ports.sms import OutboxRepository
 from openrd.services.ports.store import StateRepository
 
@@ -42,6 +43,9 @@ class RepositorySet(Protocol):
     @property
     def audit(self) -> AuditRepository: ...
 
+    @property
+    def policies(self) -> PolicyRepository: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Repositories:
@@ -58,6 +62,7 @@ class Repositories:
     outbox: OutboxRepository
     directory: DirectoryRepository
     audit: AuditRepository
+    policies: PolicyRepository
 
 
 class RepositoryAccess:
@@ -98,6 +103,10 @@ class RepositoryAccess:
     @property
     def audit(self) -> AuditRepository:
         return self.repositories.audit
+
+    @property
+    def policies(self) -> PolicyRepository:
+        return self.repositories.policies
 
 
 class UnitOfWork(RepositorySet, Protocol):

@@ -63,17 +63,6 @@ ram_roles = Table(
     UniqueConstraint("account_id", "name_folded"),
 )
 
-policy_attachments = Table(
-    "policy_attachments",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("principal_type", String(8), nullable=False),  # "user" | "role"
-    Column("principal_id", String(32), nullable=False),
-    Column("policy_name", String(128)),  # a system policy, or
-    Column("document", Text),  # a custom policy document (JSON)
-    Index("ix_policy_attachments_principal", "principal_type", "principal_id"),
-)
-
 access_keys = Table(
     "access_keys",
     metadata,
@@ -280,3 +269,4 @@ audit_events = Table(
 # ---------------------------------------------------------------- area modules
 from openrd.adapters.db.tables.control_policies import *  # noqa: E402, F403
 from openrd.adapters.db.tables.delegation import *  # noqa: E402, F403
+from openrd.adapters.db.tables.ram_policies import *  # noqa: E402, F403

@@ -1,0 +1,123 @@
+"""The RAM policy actions' shared parameters: policy names, types, documents, versions and descriptions
+(docs/policies.md#parameters)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from openrd import errors
+from openrd.api.params import Param, boolean, choice
+from openrd.domain import ram_policies as rules
+from openrd.domain.policy import MAX_DOCUMENT_LENGTH, PolicyDocumentError, parse_policy_document
+from openrd.domain.ram_policies import PolicyType, RotateStrategy
+
+# A document's layout may use tabs and line breaks; every other control character is refused.
+_CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _policy_name(raw: str) -> str:
+    if len(raw) > rules.MAX_POLICY_NAME:
+        raise errors.InvalidParameterPolicyNameLength()
+    if not rules.POLICY_NAME.fullmatch(raw):
+        raise ValueError(raw)
+    return raw
+
+
+def _document(raw: str) -> str:
+    if len(raw) > MAX_DOCUMENT_LENGTH:
+        raise errors.InvalidParameterPolicyDocumentLength()
+    try:
+        parse_policy_document(raw)
+    except PolicyDocumentError as exc:
+        raise errors.MalformedPolicyDocument(str(exc)) from None
+    return raw
+
+
+def _description(raw: str) -> str:
+    if len(raw) > rules.MAX_DESCRIPTION:
+        raise errors.InvalidParameterDescriptionLength()
+    return raw
+
+
+def _policy_type(raw: str) -> PolicyType:
+    return PolicyType(choice([t.value for t in PolicyType])(raw))
+
+
+@dataclass(frozen=True)
+class DocumentParam(Param):
+    """A policy document: JSON whose layout may carry tabs and line breaks, refused for any other control
+    character."""
+
+    def read(self, params: Mapping[str, str]) -> Any:
+        raw = params.get(self.wire, "")
+        if raw == "":
+            if self.required:
+                raise errors.MissingParameter(self.wire)
+            return self.default
+        if _CONTROL_BUT_LAYOUT.search(raw):
+            raise errors.MalformedPolicyDocument("the policy document contains a control character")
+        return self.parse(raw)
+
+
+POLICY_NAME = Param(
+    "PolicyName",
+    "name",
+    "string",
+    required=True,
+    parse=_policy_name,
+    invalid=errors.InvalidParameterPolicyNameInvalidChars,
+    doc="1-128 of letters, digits, -",
+)
+POLICY_TYPE = Param(
+    "PolicyType",
+    "policy_type",
+    "enum",
+    required=True,
+    parse=_policy_type,
+    invalid=errors.InvalidParameterPolicyType,
+    doc="System | Custom",
+)
+POLICY_TYPE_FILTER = Param(
+    "PolicyType",
+    "policy_type",
+    "enum",
+    parse=_policy_type,
+    invalid=errors.InvalidParameterPolicyType,
+    doc="System | Custom; absent: both",
+)
+POLICY_DOCUMENT = DocumentParam(
+    "PolicyDocument",
+    "document",
+    "string",
+    required=True,
+    parse=_document,
+    doc="a RAM policy document (JSON), at most 6,144 characters",
+)
+DESCRIPTION = Param("Description", "description", "string", parse=_description, default="", doc="0-1024 characters")
+NEW_DESCRIPTION = Param(
+    "NewDescription", "description", "string", parse=_description, default="", doc="0-1024 characters"
+)
+VERSION_ID = Param(
+    "VersionId",
+    "number",
+    "string",
+    required=True,
+    parse=rules.parse_version_id,
+    invalid=errors.InvalidParameterVersionIdFormat,
+    doc="v<N>",
+)
+SET_AS_DEFAULT = Param("SetAsDefault", "set_as_default", "boolean", parse=boolean, default=False, doc="default false")
+ROTATE_STRATEGY = Param(
+    "RotateStrategy",
+    "rotate",
+    "enum",
+    parse=lambda raw: RotateStrategy(choice([s.value for s in RotateStrategy])(raw)),
+    default=RotateStrategy.NONE,
+    doc="None (default) | DeleteOldestNonDefaultVersionWhenLimitExceeded",
+)
+CASCADING_DELETE = Param(
+    "CascadingDelete", "cascading", "boolean", parse=boolean, default=False, doc="true: delete its versions too"
+)
