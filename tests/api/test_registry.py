@@ -34,12 +34,15 @@ RAM_POLICIES = {
     "CreatePolicy", "GetPolicy", "ListPolicies", "UpdatePolicyDescription", "DeletePolicy", "CreatePolicyVersion",
     "GetPolicyVersion", "ListPolicyVersions", "DeletePolicyVersion", "SetDefaultPolicyVersion",
 }  # fmt: skip
+TAGS = {"TagResources", "UntagResources", "UnTagResources", "ListTagResources", "ListTagKeys", "ListTagValues"}
+# Another spelling of an action: its own registry row, authorized as the action it spells.
+SPELLINGS = {"UnTagResources": "UntagResources"}
 
 
 def test_registry_equals_the_documented_actions() -> None:
     names = [a.name for a in ACTIONS]
     assert len(names) == len(set(names)), "an action is registered twice"
-    assert set(names) == SEED | DIRECTORY | DELEGATION | CONTROL_POLICIES | RAM_POLICIES | {"GetCallerIdentity"}
+    assert set(names) == SEED | DIRECTORY | DELEGATION | CONTROL_POLICIES | RAM_POLICIES | TAGS | {"GetCallerIdentity"}
 
 
 def test_versions() -> None:
@@ -59,7 +62,7 @@ def test_every_action_is_authorized_in_its_service() -> None:
     for action in ACTIONS:
         if action.name != "GetCallerIdentity":
             service = "ram" if RAM in action.versions else "resourcemanager"
-            assert action.ram_action == f"{service}:{action.name}"
+            assert action.ram_action == f"{service}:{SPELLINGS.get(action.name, action.name)}"
             assert action.summary, f"{action.name} needs a summary for the API reference"
 
 

@@ -13,12 +13,15 @@ import pytest
 from alibabacloud_resourcedirectorymaster20220419.client import Client as RdmClient
 from alibabacloud_resourcemanager20200331 import models as rm
 from alibabacloud_resourcemanager20200331.client import Client as RmClient
+from alibabacloud_tea_openapi.client import Client as OpenApiClient
 from alibabacloud_tea_openapi.exceptions import ClientException
-from alibabacloud_tea_openapi.utils_models import Config
+from alibabacloud_tea_openapi.utils_models import Config, OpenApiRequest, Params
+from darabonba.runtime import RuntimeOptions
 
 from openrd import errors
 from support.servers import LiveServer
 
+RM, RDM = "2020-03-31", "2022-04-19"
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z")
 
 
@@ -54,6 +57,23 @@ class Account:
     @property
     def client(self) -> RmClient:
         return self.rm()
+
+    def call(self, action: str, version: str = RM, **query: str) -> dict[str, Any]:
+        """Any action through the Tea SDK's generic ``call_api`` (RPC, query parameters): the raw JSON body, so a
+        test sees which keys an answer has, not what a model makes of them."""
+        params = Params(
+            action=action,
+            version=version,
+            protocol="HTTP",
+            method="POST",
+            auth_type="AK",
+            style="RPC",
+            pathname="/",
+            req_body_type="formData",
+            body_type="json",
+        )
+        answer = OpenApiClient(self.config()).call_api(params, OpenApiRequest(query=query), RuntimeOptions())
+        return dict(answer["body"])
 
 
 @dataclass
@@ -134,10 +154,19 @@ def fails_param(name: str, call: Callable[..., Any], *args: Any, **kwargs: Any) 
     assert exc.data["Message"] == f'The specified parameter "{name}" is not valid.', exc.data
 
 
+def fails_missing(name: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """The generic 400 MissingParameter naming the parameter."""
+    exc = _raises(call, *args, **kwargs)
+    assert (exc.code, exc.status_code) == ("MissingParameter", 400), exc.data
+    message = f'The input parameter "{name}" that is mandatory for processing this request is not supplied.'
+    assert exc.data["Message"] == message, exc.data
+
+
 class Checks:
     """The assertion helpers, also handed to tests as the ``check`` fixture."""
 
     fails = staticmethod(fails)
     fails_param = staticmethod(fails_param)
+    fails_missing = staticmethod(fails_missing)
     unique = staticmethod(unique)
     time = TIME

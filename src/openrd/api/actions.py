@@ -19,6 +19,7 @@ from openrd.api.handlers import (
     ram_policies,
     secure_phone,
     sts,
+    tags,
 )
 from openrd.api.registry import Action
 
@@ -34,6 +35,7 @@ ACTIONS: tuple[Action, ...] = (
     *guardrails.ROWS,
     *control_policies.ROWS,
     *ram_policies.ROWS,
+    *tags.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

@@ -101,6 +101,13 @@ class TagListParam:
     max_items: int = 20
     doc: str = ""
     aliases: tuple[str, ...] = ()
+    # A code of its own for a bad key or value (InvalidParameter.Tag), else the generic one naming the item.
+    invalid: type[errors.OpenRDError] | None = None
+    # A further rule every (key, value) must pass (the tag actions' reserved prefixes), refused as ``invalid``.
+    rule: Callable[[str, str], bool] | None = None
+
+    def _refuse(self, name: str) -> errors.OpenRDError:
+        return self.invalid() if self.invalid else errors.InvalidParameter(name)
 
     def read(self, params: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
         items: dict[int, dict[str, str]] = {}
@@ -110,18 +117,61 @@ class TagListParam:
                 match = pattern.fullmatch(name)
                 if match:
                     items.setdefault(int(match[1]), {})[match[2]] = value
+        if not items and self.required:
+            raise errors.MissingParameter(f"{self.wire}.1.Key")
         tags = []
         for index in sorted(items):
             entry = items[index]
-            if index < 1 or not entry.get("Key") or len(entry["Key"]) > 128 or len(entry.get("Value", "")) > 128:
-                raise errors.InvalidParameter(f"{self.wire}.{index}.Key")
+            key, value = entry.get("Key", ""), entry.get("Value", "")
+            if index < 1 or not key or len(key) > 128 or len(value) > 128:
+                raise self._refuse(f"{self.wire}.{index}.Key")
             for part in ("Key", "Value"):
                 if has_control_character(entry.get(part, "")):
-                    raise errors.InvalidParameter(f"{self.wire}.{index}.{part}")
-            tags.append((entry["Key"], entry.get("Value", "")))
+                    raise self._refuse(f"{self.wire}.{index}.{part}")
+            if self.rule is not None and not self.rule(key, value):
+                raise self._refuse(f"{self.wire}.{index}.Key")
+            tags.append((key, value))
         if len(tags) > self.max_items:
             raise errors.InvalidParameter(self.wire)
         return tuple(tags)
 
 
-AnyParam = Param | TagListParam
+@dataclass(frozen=True)
+class StringListParam:
+    """A RepeatList of strings: ``ResourceId.1``, ``ResourceId.2``, … (docs/behaviour.md#parameters), in index
+    order, each checked by ``parse``; a value given twice counts once."""
+
+    wire: str
+    field: str
+    kind: str = "list"
+    required: bool = False
+    max_items: int = 50
+    parse: Callable[[str], str] = str
+    doc: str = ""
+
+    def read(self, params: Mapping[str, str]) -> tuple[str, ...]:
+        pattern = re.compile(rf"{re.escape(self.wire)}\.([0-9]{{1,3}})", re.ASCII)
+        items: dict[int, str] = {}
+        for name, value in params.items():
+            match = pattern.fullmatch(name)
+            if match and value != "":
+                items[int(match[1])] = value
+        if not items:
+            if self.required:
+                raise errors.MissingParameter(f"{self.wire}.1")
+            return ()
+        values: dict[str, None] = {}
+        for index in sorted(items):
+            raw = items[index]
+            if index < 1 or has_control_character(raw):
+                raise errors.InvalidParameter(f"{self.wire}.{index}")
+            try:
+                values[self.parse(raw)] = None
+            except ValueError:
+                raise errors.InvalidParameter(f"{self.wire}.{index}") from None
+        if len(values) > self.max_items:
+            raise errors.InvalidParameter(self.wire)
+        return tuple(values)
+
+
+AnyParam = Param | TagListParam | StringListParam

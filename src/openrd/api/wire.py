@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 
 from openrd import errors
 from openrd.api.params import Param, integer, string
@@ -69,3 +70,29 @@ def decode_marker(raw: str) -> int:
 
 MARKER = Param("Marker", "offset", "string", parse=decode_marker, default=0, doc="from the previous page's answer")
 MAX_ITEMS = Param("MaxItems", "max_items", "integer", parse=integer(1, 1000), default=100, doc="1-1000, default 100")
+
+
+# ---------------------------------------------------------------- NextToken paging (docs/tags.md#paging)
+def encode_token(*parts: str) -> str:
+    """``NextToken``: opaque to clients; here the sort key of the last item the page gave, so a page is an index
+    range whatever its depth."""
+    return base64.urlsafe_b64encode("\x1f".join(("t", *parts)).encode()).decode().rstrip("=")
+
+
+def token_decoder(arity: int) -> Callable[[str], tuple[str, ...]]:
+    """Parses a ``NextToken`` of ``arity`` parts this service issued; anything else is an invalid ``NextToken``."""
+
+    def decode(raw: str) -> tuple[str, ...]:
+        try:
+            text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise ValueError(raw) from None
+        parts = text.split("\x1f")
+        if parts[0] != "t" or len(parts) != arity + 1:
+            raise ValueError(raw)
+        return tuple(parts[1:])
+
+    return decode
+
+
+MAX_RESULTS = Param("MaxResults", "max_results", "integer", parse=integer(1, 100), default=10, doc="1-100, default 10")

@@ -317,3 +317,4 @@ ConcurrentCallNotSupported = _error(
 from openrd.errors.control_policies import *  # noqa: E402, F403
 from openrd.errors.delegation import *  # noqa: E402, F403
 from openrd.errors.ram import *  # noqa: E402, F403
+from openrd.errors.tags import *  # noqa: E402, F403

@@ -11,6 +11,7 @@ from openrd.domain.accounts import Account
 from openrd.domain.control_policies import TargetType
 from openrd.domain.directory import Folder, JoinMethod, Member, MemberStatus, MemberType, MemberView
 from openrd.domain.identity import Principal
+from openrd.domain.tags import ACCOUNT
 from openrd.domain.times import epoch_ms
 from openrd.services import guardrails
 from openrd.services.context import Deps
@@ -24,6 +25,7 @@ from openrd.services.standing import (
     require_account,
     site_of,
 )
+from openrd.services.tags import tag_at_creation
 
 MAX_MEMBERS = 1000  # the documented default quota of member accounts per directory
 INTL_MAX_PREFIX = 37  # China site allows 50 (docs/behaviour.md#member-accounts)
@@ -78,8 +80,9 @@ def create_resource_account(
         )
         uow.directory.add_member(member)
         guardrails.joined(uow, directory, account.account_id, TargetType.ACCOUNT, now_ms)
-        uow.directory.set_tags(account.account_id, tags)
-        return MemberView(member, login, display_name, account.enterprise_name, None, tuple(tags))
+        tag_at_creation(uow, ACCOUNT, account.account_id, tags)
+        shown = tuple(sorted(dict(tags).items()))
+        return MemberView(member, login, display_name, account.enterprise_name, None, shown)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from openrd.domain.directory import (
     MemberType,
 )
 from openrd.domain.identity import Principal
+from openrd.domain.tags import ACCOUNT
 from openrd.domain.times import epoch_ms
 from openrd.services import guardrails
 from openrd.services.accounts import MAX_MEMBERS
@@ -199,7 +200,7 @@ def accept(deps: Deps, *, principal: Principal, handshake_id: str) -> Handshake:
             )
         )
         guardrails.joined(uow, directory, invited, TargetType.ACCOUNT, now_ms)
-        uow.directory.set_tags(invited, handshake.tags)
+        uow.directory.put_tags(ACCOUNT, invited, directory.master_account_id, handshake.tags)
         return _settle(uow.directory, handshake, HandshakeStatus.ACCEPTED, now_ms)
 
 

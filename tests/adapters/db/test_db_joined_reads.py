@@ -43,9 +43,9 @@ def world(uow: SqlUnitOfWorkFactory) -> None:
                 Member(account_id, directory_id, folder_id, MemberType.RESOURCE, JoinMethod.CREATED,
                        MemberStatus.CREATE_SUCCESS, 10 + n, 20 + n)
             )  # fmt: skip
-        w.directory.set_tags(TAGGED, [("zeta", "1"), ("alpha", "2"), ("mid", "")])
-        w.directory.set_tags(NESTED, [("k", "v")])
-        w.directory.set_tags(ELSEWHERE, [("k", "v")])
+        w.directory.put_tags("Account", TAGGED, MA, [("zeta", "1"), ("alpha", "2"), ("mid", "")])
+        w.directory.put_tags("Account", NESTED, MA, [("k", "v")])
+        w.directory.put_tags("Account", ELSEWHERE, OTHER_MA, [("k", "v")])
 
 
 @pytest.mark.parametrize("account_id", [TAGGED, UNTAGGED, NESTED])
@@ -101,7 +101,7 @@ def paged(uow: SqlUnitOfWorkFactory, world: None) -> dict[str, tuple[tuple[str, 
                        MemberStatus.CREATE_SUCCESS, 100 + n, 100 + n)
             )  # fmt: skip
             tags[account_id] = tuple(sorted((f"k{j}-{n}", f"v{j}") for j in range(n % 4)))
-            w.directory.set_tags(account_id, list(reversed(tags[account_id])))
+            w.directory.put_tags("Account", account_id, MA, list(reversed(tags[account_id])))
     return tags
 
 

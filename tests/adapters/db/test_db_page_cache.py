@@ -89,7 +89,7 @@ def directory(uow: SqlUnitOfWorkFactory) -> None:
                 Member(account_id, RD, ROOT, MemberType.RESOURCE, JoinMethod.CREATED, MemberStatus.CREATE_SUCCESS,
                        10 + n, 20 + n)
             )  # fmt: skip
-        w.directory.set_tags(FIRST, [("k", "v")])
+        w.directory.put_tags("Account", FIRST, MA, [("k", "v")])
 
 
 def _listed(uow: SqlUnitOfWorkFactory, **page: Any) -> tuple[Sequence[MemberRow], int]:
@@ -179,8 +179,8 @@ CHANGES: dict[str, Callable[[UnitOfWork], object]] = {
     "a member moves": _move,
     "a display name changes": _rename,
     "a secure phone is bound": lambda w: w.accounts.bind_phone_if_unset(SECOND, "86-13900000002"),
-    "a tag is set": lambda w: w.directory.set_tags(SECOND, [("new", "tag")]),
-    "a tag changes": lambda w: w.directory.set_tags(FIRST, [("k", "changed")]),
+    "a tag is set": lambda w: w.directory.put_tags("Account", SECOND, MA, [("new", "tag")]),
+    "a tag changes": lambda w: w.directory.put_tags("Account", FIRST, MA, [("k", "changed")]),
     "an account is deleted": _delete_account,
 }
 

@@ -1,5 +1,5 @@
 """The directory repository: every noun of the directory (resource_directories.py, folders.py, members.py,
-handshakes.py, delegation.py) on one connection, as ``uow.directory``."""
+tags.py, handshakes.py, delegation.py) on one connection, as ``uow.directory``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from openrd.adapters.db.control_policies import SqlControlPolicyRepository
 from openrd.adapters.db.delegation import SqlDelegationRepository
 from openrd.adapters.db.folders import SqlFolderRepository
 from openrd.adapters.db.handshakes import SqlHandshakeRepository
-from openrd.adapters.db.members import SqlMemberRepository, SqlMemberTagRepository, SqlMemberViewRepository
+from openrd.adapters.db.members import SqlMemberRepository, SqlMemberViewRepository
 from openrd.adapters.db.resource_directories import SqlResourceDirectoryRepository
+from openrd.adapters.db.tags import SqlTagRepository
 
 
 class SqlDirectoryRepository(
@@ -16,7 +17,7 @@ class SqlDirectoryRepository(
     SqlFolderRepository,
     SqlMemberRepository,
     SqlMemberViewRepository,
-    SqlMemberTagRepository,
+    SqlTagRepository,
     SqlHandshakeRepository,
     SqlDelegationRepository,
     SqlControlPolicyRepository,

@@ -11,6 +11,7 @@ from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
 from openrd.adapters.db.resource_directories import DirectoryConnection
 from openrd.domain.directory import Folder
+from openrd.domain.tags import FOLDER
 
 _FOLDER = Prepared(select(t.folders).where(t.folders.c.folder_id == bindparam("id")))
 
@@ -55,3 +56,5 @@ class SqlFolderRepository(DirectoryConnection):
 
     def delete_folder(self, folder_id: str) -> None:
         self.conn.execute(delete(t.folders).where(t.folders.c.folder_id == folder_id))
+        rt = t.resource_tags  # a folder's tags go with it
+        self.conn.execute(delete(rt).where(rt.c.resource_type == FOLDER, rt.c.resource_id == folder_id))

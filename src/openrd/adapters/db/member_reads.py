@@ -25,6 +25,7 @@ from openrd.domain.directory import (
     MemberView,
     Standing,
 )
+from openrd.domain.tags import ACCOUNT
 
 _MEMBER_VIEW = Prepared(
     select(t.members, t.accounts.c.name, t.accounts.c.display_name, t.accounts.c.enterprise_name,
@@ -33,7 +34,14 @@ _MEMBER_VIEW = Prepared(
     .where(t.members.c.account_id == bindparam("id"))
 )  # fmt: skip
 _m, _a = t.members, t.accounts
-_d, _f, _mt = t.resource_directories, t.folders, t.member_tags
+_d, _f, _mt = t.resource_directories, t.folders, t.resource_tags
+
+
+def _account_tags_of(account_id: Any) -> Any:
+    """The join condition of an account's tags: the Account rows of the one tag store."""
+    return and_(_mt.c.resource_type == ACCOUNT, _mt.c.resource_id == account_id)
+
+
 # GetAccount's reads in one round trip: the member of the directory the caller manages, its account, its folder and
 # its tags (a row per tag). Separately they were four statements; on PostgreSQL each is a network round trip.
 _MANAGED_MEMBER = Prepared(
@@ -43,7 +51,7 @@ _MANAGED_MEMBER = Prepared(
         _m.join(_d, and_(_d.c.directory_id == _m.c.directory_id, _d.c.master_account_id == bindparam("manager")))
         .join(_a, _a.c.account_id == _m.c.account_id)
         .join(_f, and_(_f.c.folder_id == _m.c.folder_id, _f.c.directory_id == _m.c.directory_id))
-        .outerjoin(_mt, _mt.c.account_id == _m.c.account_id)
+        .outerjoin(_mt, _account_tags_of(_m.c.account_id))
     )
     .where(_m.c.account_id == bindparam("id"))
     .order_by(_mt.c.key)
@@ -92,7 +100,7 @@ def _page_with_tags(in_folder: bool, where: Any) -> Prepared:
     page = _page_of(*_PAGE_COLUMNS, where=where).select_from(_PAGE_JOIN).subquery("page")
     return Prepared(
         select(*page.c, _mt.c.key, _mt.c.value, _KEPT_COUNT[in_folder].scalar_subquery().label("total"))
-        .select_from(page.outerjoin(_mt, _mt.c.account_id == page.c.account_id))
+        .select_from(page.outerjoin(_mt, _account_tags_of(page.c.account_id)))
         .order_by(page.c.join_ms, page.c.account_id, _mt.c.key)
     )
 
@@ -106,8 +114,8 @@ _PAGE = {
         Prepared(_page_of(*_PAGE_COLUMNS, where=where).select_from(_PAGE_JOIN)),
         # The page's tags, selecting the page again from the index alone: cheaper than 100 bound account ids.
         Prepared(
-            select(_mt.c.account_id, _mt.c.key, _mt.c.value)
-            .where(_mt.c.account_id.in_(_page_of(_m.c.account_id, where=where)))
+            select(_mt.c.resource_id, _mt.c.key, _mt.c.value)
+            .where(_mt.c.resource_type == ACCOUNT, _mt.c.resource_id.in_(_page_of(_m.c.account_id, where=where)))
             .order_by(_mt.c.key)
         ),
     )
@@ -119,7 +127,11 @@ _PAGE = {
 def _tags(count: int) -> Prepared:
     """Tags of ``count`` accounts: one prepared statement per page size (an expanding IN cannot be prepared)."""
     ids: list[Any] = [bindparam(f"id{i}") for i in range(count)]
-    return Prepared(select(t.member_tags).where(t.member_tags.c.account_id.in_(ids)).order_by(t.member_tags.c.key))
+    return Prepared(
+        select(_mt.c.resource_id, _mt.c.key, _mt.c.value)
+        .where(_mt.c.resource_type == ACCOUNT, _mt.c.resource_id.in_(ids))
+        .order_by(_mt.c.key)
+    )
 
 
 # Enum lookups by value through a dict: Enum.__call__ showed in the profile of a 100-account page.
@@ -278,9 +290,9 @@ def member_page(
     if keyword:
         where.append(a.c.display_name.contains(keyword, autoescape=True) | (m.c.account_id == keyword))
     for key, value in tags:
-        tag = select(t.member_tags.c.account_id).where(t.member_tags.c.key == key)
+        tag = select(_mt.c.resource_id).where(_mt.c.resource_type == ACCOUNT, _mt.c.key == key)
         if value:
-            tag = tag.where(t.member_tags.c.value == value)
+            tag = tag.where(_mt.c.value == value)
         where.append(m.c.account_id.in_(tag))
     total = conn.execute(select(func.count()).select_from(_PAGE_JOIN).where(*where)).scalar_one()
     query = (

@@ -1,8 +1,8 @@
-"""The directory's members: their rows, how they are shown (member_reads.py holds those statements), their tags."""
+"""The directory's members: their rows and how they are shown (member_reads.py holds those statements)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
@@ -13,6 +13,7 @@ from openrd.adapters.db.member_reads import member_from_row
 from openrd.adapters.db.prepared import Prepared
 from openrd.adapters.db.resource_directories import DirectoryConnection
 from openrd.domain.directory import Directory, Folder, Member, MemberRow, MemberView, Standing
+from openrd.domain.tags import ACCOUNT
 
 _MEMBER = Prepared(select(t.members).where(t.members.c.account_id == bindparam("id")))
 
@@ -39,7 +40,8 @@ class SqlMemberRepository(DirectoryConnection):
 
     def remove_member(self, account_id: str) -> None:
         self.conn.execute(delete(t.members).where(t.members.c.account_id == account_id))
-        self.conn.execute(delete(t.member_tags).where(t.member_tags.c.account_id == account_id))
+        rt = t.resource_tags
+        self.conn.execute(delete(rt).where(and_(rt.c.resource_type == ACCOUNT, rt.c.resource_id == account_id)))
 
     def count_members(self, directory_id: str, *, excluding: str | None = None) -> int:
         m = t.members
@@ -78,14 +80,3 @@ class SqlMemberViewRepository(DirectoryConnection):
 
     def standings(self, first: str, second: str) -> dict[str, Standing]:
         return member_reads.standings(self.conn, first, second)
-
-
-class SqlMemberTagRepository(DirectoryConnection):
-    def set_tags(self, account_id: str, tags: Iterable[tuple[str, str]]) -> None:
-        mt = t.member_tags
-        for key, value in tags:
-            self.conn.execute(delete(mt).where(and_(mt.c.account_id == account_id, mt.c.key == key)))
-            self.conn.execute(insert(mt).values(account_id=account_id, key=key, value=value))
-
-    def tags_of(self, account_ids: Iterable[str]) -> dict[str, tuple[tuple[str, str], ...]]:
-        return member_reads.tags_of(self.conn, account_ids)

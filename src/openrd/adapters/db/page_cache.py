@@ -1,9 +1,9 @@
 """Member pages kept in the process between changes of the member tables (SQLite).
 
 A 100-account ListAccounts spent most of its time turning the page's 900 values into Python objects
-(docs/architecture.md#the-member-page-cache). Between two changes of ``members``, ``accounts``
-or ``member_tags`` the same page reads the same rows, so a read keeps them, keyed by the revision that triggers
-on those tables count in ``member_revision`` (migration 0010). The revision is read in the read's own snapshot
+(docs/architecture.md#the-member-page-cache). Between two changes of ``members``, ``accounts`` or the account rows
+of ``resource_tags`` the same page reads the same rows, so a read keeps them, keyed by the revision that triggers
+on those tables count in ``member_revision`` (migrations 0010, 0014). The revision is read in the read's own snapshot
 (one statement in place of the page's three), so every server process sharing the database sees a change at its
 next read, and a reader never gets rows from a revision other than the one it reads.
 

@@ -113,6 +113,7 @@ ROWS = (
             errors.InvalidParameterParentFolderId,
             errors.InvalidParameterAccountNamePrefix,
             errors.InvalidParameterAccountNamePrefixLength,
+            errors.InvalidParameterTag,
         ),
         summary="Create a resource account in the caller's directory.",
     ),

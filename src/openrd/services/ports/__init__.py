@@ -16,9 +16,9 @@ from openrd.services.ports.directory import (
     FolderRepository,
     HandshakeRepository,
     MemberRepository,
-    MemberTagRepository,
     MemberViewRepository,
     ResourceDirectoryRepository,
+    TagRepository,
 )
 from openrd.services.ports.identity import IdentityRepository, NonceRepository
 from openrd.services.ports.policies import PolicyRepository
@@ -46,7 +46,6 @@ __all__ = [
     "IdentityRepository",
     "KeyLock",
     "MemberRepository",
-    "MemberTagRepository",
     "MemberViewRepository",
     "NonceRecorder",
     "NonceRepository",
@@ -62,6 +61,7 @@ __all__ = [
     "StateRepository",
     "Store",
     "StoredOffsetClock",
+    "TagRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]

@@ -1,5 +1,5 @@
 """The resource directory's repositories, one small Protocol per noun (directories, folders, members, how members
-are shown, their tags, handshakes), and ``DirectoryRepository``, all of them on one connection: ``uow.directory``.
+are shown, tags, handshakes), and ``DirectoryRepository``, all of them on one connection: ``uow.directory``.
 
 A service helper that needs one noun takes that noun's Protocol; ``uow.directory`` is each of them.
 """
@@ -106,10 +106,50 @@ class MemberViewRepository(Protocol):
         ...
 
 
-class MemberTagRepository(Protocol):
-    def set_tags(self, account_id: str, tags: Iterable[tuple[str, str]]) -> None: ...
+class TagRepository(Protocol):
+    """The one tag store of every taggable resource (docs/tags.md), rows keyed by type, id and key. ``owner_id`` is
+    the account whose listings show a row: a directory's management account for its accounts and folders."""
 
-    def tags_of(self, account_ids: Iterable[str]) -> dict[str, tuple[tuple[str, str], ...]]: ...
+    def tags_of(self, account_ids: Iterable[str]) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Tags of those accounts, by account id, in key order (the member views)."""
+        ...
+
+    def resource_tags(self, resource_type: str, resource_id: str) -> dict[str, str]: ...
+
+    def put_tags(self, resource_type: str, resource_id: str, owner_id: str, tags: Iterable[tuple[str, str]]) -> None:
+        """Add those tags; a key the resource already carries takes the new value."""
+        ...
+
+    def remove_tags(self, resource_type: str, resource_id: str, keys: Sequence[str] | None) -> None:
+        """Remove those keys (absent ones are no error); every tag of the resource when ``keys`` is None."""
+        ...
+
+    def tag_rows(
+        self,
+        owner_id: str,
+        resource_type: str,
+        *,
+        resource_ids: Sequence[str],
+        filters: Sequence[tuple[str, str]],
+        after: tuple[str, str] | None,
+        limit: int,
+    ) -> list[tuple[str, str, str]]:
+        """(resource id, key, value) rows of the owner's resources of that type, by resource id then key, after
+        ``after`` (a (resource id, key) pair). Only those resources when ``resource_ids`` is given; only rows whose
+        key (and value, when one is given) a filter names when ``filters`` is."""
+        ...
+
+    def tag_keys(
+        self, owner_id: str, resource_type: str, *, contains: str | None, after: str | None, limit: int
+    ) -> list[str]:
+        """The distinct keys the owner's resources of that type carry, in order, after ``after``."""
+        ...
+
+    def tag_values(
+        self, owner_id: str, resource_type: str, key: str, *, contains: str | None, after: str | None, limit: int
+    ) -> list[str]:
+        """The distinct values of ``key`` on the owner's resources of that type, in order, after ``after``."""
+        ...
 
 
 class HandshakeRepository(Protocol):
@@ -137,7 +177,7 @@ class DirectoryRepository(
     FolderRepository,
     MemberRepository,
     MemberViewRepository,
-    MemberTagRepository,
+    TagRepository,
     HandshakeRepository,
     DelegationRepository,
     ControlPolicyRepository,

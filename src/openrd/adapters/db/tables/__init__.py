@@ -212,16 +212,7 @@ members = Table(
     Index("ix_members_folder", "folder_id", "join_ms", "account_id"),
 )
 
-member_tags = Table(
-    "member_tags",
-    metadata,
-    Column("account_id", String(16), nullable=False),
-    Column("key", String(128), nullable=False),
-    Column("value", String(128), nullable=False),
-    PrimaryKeyConstraint("account_id", "key"),
-)
-
-# How many times members, accounts (display name, secure phone, removal) and member_tags changed: one row, counted
+# How many times members, accounts (display name, secure phone, removal) and account tags changed: one row, counted
 # by triggers on SQLite only (migration 0010), where it keys the member pages a process keeps (page_cache.py).
 # PostgreSQL has the table but no triggers, and never reads it. A reset keeps it counting (store.py).
 member_revision = Table(
@@ -270,3 +261,4 @@ audit_events = Table(
 from openrd.adapters.db.tables.control_policies import *  # noqa: E402, F403
 from openrd.adapters.db.tables.delegation import *  # noqa: E402, F403
 from openrd.adapters.db.tables.ram_policies import *  # noqa: E402, F403
+from openrd.adapters.db.tables.tags import *  # noqa: E402, F403
