@@ -37,12 +37,22 @@ RAM_POLICIES = {
 TAGS = {"TagResources", "UntagResources", "UnTagResources", "ListTagResources", "ListTagKeys", "ListTagValues"}
 # Another spelling of an action: its own registry row, authorized as the action it spells.
 SPELLINGS = {"UnTagResources": "UntagResources"}
+ACCOUNT_DELETION = {"CheckAccountDelete", "GetAccountDeletionCheckResult", "DeleteAccount", "GetAccountDeletionStatus"}
 
 
 def test_registry_equals_the_documented_actions() -> None:
     names = [a.name for a in ACTIONS]
     assert len(names) == len(set(names)), "an action is registered twice"
-    assert set(names) == SEED | DIRECTORY | DELEGATION | CONTROL_POLICIES | RAM_POLICIES | TAGS | {"GetCallerIdentity"}
+    assert set(names) == (
+        SEED
+        | DIRECTORY
+        | DELEGATION
+        | CONTROL_POLICIES
+        | RAM_POLICIES
+        | TAGS
+        | ACCOUNT_DELETION
+        | {"GetCallerIdentity"}
+    )
 
 
 def test_versions() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from openrd import errors
 from openrd.api.handlers import (
+    account_deletion,
     accounts,
     control_policies,
     delegation,
@@ -36,6 +37,7 @@ ACTIONS: tuple[Action, ...] = (
     *control_policies.ROWS,
     *ram_policies.ROWS,
     *tags.ROWS,
+    *account_deletion.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

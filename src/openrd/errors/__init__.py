@@ -314,6 +314,7 @@ ConcurrentCallNotSupported = _error(
 )
 
 # ---------------------------------------------------------------- area modules, star-imported below
+from openrd.errors.account_deletion import *  # noqa: E402, F403
 from openrd.errors.control_policies import *  # noqa: E402, F403
 from openrd.errors.delegation import *  # noqa: E402, F403
 from openrd.errors.ram import *  # noqa: E402, F403

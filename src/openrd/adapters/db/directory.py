@@ -3,6 +3,7 @@ tags.py, handshakes.py, delegation.py) on one connection, as ``uow.directory``."
 
 from __future__ import annotations
 
+from openrd.adapters.db.account_deletions import SqlAccountDeletionRepository
 from openrd.adapters.db.control_policies import SqlControlPolicyRepository
 from openrd.adapters.db.delegation import SqlDelegationRepository
 from openrd.adapters.db.folders import SqlFolderRepository
@@ -21,6 +22,7 @@ class SqlDirectoryRepository(
     SqlHandshakeRepository,
     SqlDelegationRepository,
     SqlControlPolicyRepository,
+    SqlAccountDeletionRepository,
 ):
     """One object for all of them: they share the connection and what a read's caller lookup brought along, and a
     call reaches each method in one attribute lookup."""

@@ -16,8 +16,8 @@ from openrd.domain.transitions import TransitionKind
 
 DUE_COLUMNS: Mapping[TransitionKind, tuple[Column[Any], ...]] = {
     TransitionKind.CONTROL_POLICY: (t.resource_directories.c.control_policy_due_ms,),
-    TransitionKind.ACCOUNT_DELETION_CHECK: (),
-    TransitionKind.ACCOUNT_DELETION: (),
+    TransitionKind.ACCOUNT_DELETION_CHECK: (t.account_deletions.c.check_due_ms,),
+    TransitionKind.ACCOUNT_DELETION: (t.account_deletions.c.deletion_due_ms,),
     TransitionKind.RESOURCE_GROUP_CREATE: (),
     TransitionKind.RESOURCE_GROUP_DELETE: (),
 }

@@ -5,6 +5,7 @@ In-process implementations that need no I/O (clock, randomness) live in ``openrd
 ports are implemented once, on SQLAlchemy, and tested on real SQLite and PostgreSQL.
 """
 
+from openrd.services.ports.account_deletion import AccountDeletionRepository
 from openrd.services.ports.accounts import AccountRepository
 from openrd.services.ports.audit import AuditRepository
 from openrd.services.ports.clock import Clock, StoredOffsetClock
@@ -34,6 +35,7 @@ from openrd.services.ports.units import (
 )
 
 __all__ = [
+    "AccountDeletionRepository",
     "AccountRepository",
     "AuditRepository",
     "Clock",

@@ -19,6 +19,7 @@ from openrd.domain.directory import (
     MemberView,
     Standing,
 )
+from openrd.services.ports.account_deletion import AccountDeletionRepository
 from openrd.services.ports.control_policies import ControlPolicyRepository
 from openrd.services.ports.delegation import DelegationRepository
 from openrd.services.ports.store import KeyLock
@@ -173,6 +174,7 @@ class HandshakeRepository(Protocol):
 
 class DirectoryRepository(
     KeyLock,
+    AccountDeletionRepository,
     ResourceDirectoryRepository,
     FolderRepository,
     MemberRepository,

@@ -258,6 +258,7 @@ audit_events = Table(
 )
 
 # ---------------------------------------------------------------- area modules
+from openrd.adapters.db.tables.account_deletions import *  # noqa: E402, F403
 from openrd.adapters.db.tables.control_policies import *  # noqa: E402, F403
 from openrd.adapters.db.tables.delegation import *  # noqa: E402, F403
 from openrd.adapters.db.tables.ram_policies import *  # noqa: E402, F403
