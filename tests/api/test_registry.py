@@ -33,6 +33,8 @@ CONTROL_POLICIES = {
 RAM_POLICIES = {
     "CreatePolicy", "GetPolicy", "ListPolicies", "UpdatePolicyDescription", "DeletePolicy", "CreatePolicyVersion",
     "GetPolicyVersion", "ListPolicyVersions", "DeletePolicyVersion", "SetDefaultPolicyVersion",
+    "AttachPolicyToUser", "DetachPolicyFromUser", "ListPoliciesForUser", "AttachPolicyToRole", "DetachPolicyFromRole",
+    "ListPoliciesForRole", "ListEntitiesForPolicy",
 }  # fmt: skip
 TAGS = {"TagResources", "UntagResources", "UnTagResources", "ListTagResources", "ListTagKeys", "ListTagValues"}
 # Another spelling of an action: its own registry row, authorized as the action it spells.

@@ -17,6 +17,7 @@ from openrd.api.handlers import (
     guardrails,
     handshakes,
     members,
+    ram_attachments,
     ram_policies,
     secure_phone,
     sts,
@@ -38,6 +39,7 @@ ACTIONS: tuple[Action, ...] = (
     *ram_policies.ROWS,
     *tags.ROWS,
     *account_deletion.ROWS,
+    *ram_attachments.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

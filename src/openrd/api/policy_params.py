@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,4 +120,36 @@ ROTATE_STRATEGY = Param(
 )
 CASCADING_DELETE = Param(
     "CascadingDelete", "cascading", "boolean", parse=boolean, default=False, doc="true: delete its versions too"
+)
+
+
+def _entity_name(pattern: re.Pattern[str], length: type[errors.OpenRDError]) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if len(raw) > MAX_ENTITY_NAME:
+            raise length()
+        if not pattern.fullmatch(raw):
+            raise ValueError(raw)
+        return raw
+
+    return parse
+
+
+MAX_ENTITY_NAME = 64
+USER_NAME = Param(
+    "UserName",
+    "entity",
+    "string",
+    required=True,
+    parse=_entity_name(re.compile(r"[A-Za-z0-9._-]+", re.ASCII), errors.InvalidParameterUserNameLength),
+    invalid=errors.InvalidParameterUserNameInvalidChars,
+    doc="1-64 of letters, digits, '.', '_', '-'",
+)
+ROLE_NAME = Param(
+    "RoleName",
+    "entity",
+    "string",
+    required=True,
+    parse=_entity_name(re.compile(r"[A-Za-z0-9.-]+", re.ASCII), errors.InvalidParameterRoleNameLength),
+    invalid=errors.InvalidParameterRoleNameInvalidChars,
+    doc="1-64 of letters, digits, '.', '-'",
 )

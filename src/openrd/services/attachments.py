@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
 
-from openrd.domain.ram_policies import MAX_ATTACHED, MAX_CUSTOM_POLICIES, PolicyType, inline_policy_name
+from openrd import errors
+from openrd.domain.identity import Principal, RamRole, RamUser
+from openrd.domain.ram_policies import (
+    MAX_ATTACHED,
+    MAX_CUSTOM_POLICIES,
+    AttachedPolicy,
+    PolicyType,
+    inline_policy_name,
+)
+from openrd.domain.times import epoch_ms
 from openrd.services import errors as service_errors
+from openrd.services.context import Deps
 from openrd.services.policies import add_custom_policy, find_policy
 from openrd.services.ports import UnitOfWork
 
@@ -46,3 +58,110 @@ def attach_given(
             now_ms=now_ms,
         )  # fmt: skip
         uow.policies.attach(account_id, principal_type, principal_id, policy, now_ms=now_ms)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between attaching to a user, a group and a role: how it is found and its documented codes."""
+
+    principal_type: str
+    not_found: type[errors.OpenRDError]
+    already: type[errors.OpenRDError]
+    limit: type[errors.OpenRDError]
+    not_attached: type[errors.OpenRDError]
+
+
+KINDS: Final = {
+    "user": _Kind(
+        "user",
+        errors.EntityNotExistUser,
+        errors.EntityAlreadyExistsUserPolicy,
+        errors.LimitExceededUserPolicy,
+        errors.EntityNotExistUserPolicy,
+    ),
+    "role": _Kind(
+        "role",
+        errors.EntityNotExistRole,
+        errors.EntityAlreadyExistsRolePolicy,
+        errors.LimitExceededRolePolicy,
+        errors.EntityNotExistRolePolicy,
+    ),
+}
+
+
+def _principal_id(uow: UnitOfWork, account_id: str, kind: _Kind, name: str) -> str:
+    if kind.principal_type == "user":
+        user = uow.identity.find_user(account_id, name)
+        if user is not None:
+            return user.user_id
+    else:
+        role = uow.identity.find_role(account_id, name)
+        if role is not None:
+            return role.role_id
+    raise kind.not_found()
+
+
+def attach(
+    deps: Deps, *, principal: Principal, kind: str, name: str, policy_type: PolicyType, policy_name: str
+) -> None:
+    """The entity must exist, then the policy; a policy is attached once, and at most 20 system and 10 custom ones
+    to one entity."""
+    of = KINDS[kind]
+    account_id = principal.account_id
+    now_ms = epoch_ms(deps.clock.now())
+    with deps.uow() as uow:
+        uow.policies.lock(account_id)
+        principal_id = _principal_id(uow, account_id, of, name)
+        policy = find_policy(uow, account_id, policy_type, policy_name)
+        attached = uow.policies.attached_to(of.principal_type, principal_id)
+        if any(a.policy.policy_type is policy_type and a.policy.name == policy_name for a in attached):
+            raise of.already()
+        if sum(a.policy.policy_type is policy_type for a in attached) >= MAX_ATTACHED[policy_type]:
+            raise of.limit()
+        uow.policies.attach(account_id, of.principal_type, principal_id, policy, now_ms=now_ms)
+
+
+def detach(
+    deps: Deps, *, principal: Principal, kind: str, name: str, policy_type: PolicyType, policy_name: str
+) -> None:
+    of = KINDS[kind]
+    account_id = principal.account_id
+    with deps.uow() as uow:
+        uow.policies.lock(account_id)
+        principal_id = _principal_id(uow, account_id, of, name)
+        find_policy(uow, account_id, policy_type, policy_name)
+        if not uow.policies.detach(of.principal_type, principal_id, policy_type, policy_name):
+            raise of.not_attached()
+
+
+def policies_of(deps: Deps, *, principal: Principal, kind: str, name: str) -> list[AttachedPolicy]:
+    """The policies attached to one user, group or role, in the order they were attached."""
+    of = KINDS[kind]
+    with deps.uow(write=False) as uow:
+        principal_id = _principal_id(uow, principal.account_id, of, name)
+        return list(uow.policies.attached_to(of.principal_type, principal_id))
+
+
+@dataclass(frozen=True)
+class Entities:
+    """ListEntitiesForPolicy: who has one policy attached, with when."""
+
+    users: list[tuple[RamUser, int]]
+    roles: list[tuple[RamRole, int]]
+
+
+def entities_for(deps: Deps, *, principal: Principal, policy_type: PolicyType, name: str) -> Entities:
+    account_id = principal.account_id
+    entities = Entities([], [])
+    with deps.uow(write=False) as uow:
+        find_policy(uow, account_id, policy_type, name)
+        for principal_type, principal_id, attached_ms in uow.policies.entities_for(account_id, policy_type, name):
+            if principal_type == "user":
+                user = uow.identity.get_user(principal_id)
+                if user is not None:
+                    entities.users.append((user, attached_ms))
+            elif principal_type == "role":
+                role = uow.identity.get_role(principal_id)
+                if role is not None:
+                    entities.roles.append((role, attached_ms))
+    return entities
