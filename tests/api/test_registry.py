@@ -40,6 +40,10 @@ TAGS = {"TagResources", "UntagResources", "UnTagResources", "ListTagResources", 
 # Another spelling of an action: its own registry row, authorized as the action it spells.
 SPELLINGS = {"UnTagResources": "UntagResources"}
 ACCOUNT_DELETION = {"CheckAccountDelete", "GetAccountDeletionCheckResult", "DeleteAccount", "GetAccountDeletionStatus"}
+RAM_IDENTITIES = {
+    "CreateUser", "GetUser", "UpdateUser", "DeleteUser", "ListUsers", "CreateAccessKey", "UpdateAccessKey",
+    "DeleteAccessKey", "ListAccessKeys", "GetAccountAlias",
+}  # fmt: skip
 
 
 def test_registry_equals_the_documented_actions() -> None:
@@ -51,6 +55,7 @@ def test_registry_equals_the_documented_actions() -> None:
         | DELEGATION
         | CONTROL_POLICIES
         | RAM_POLICIES
+        | RAM_IDENTITIES
         | TAGS
         | ACCOUNT_DELETION
         | {"GetCallerIdentity"}
@@ -64,7 +69,7 @@ def test_versions() -> None:
             {STS}
             if action.name == "GetCallerIdentity"
             else {RAM}
-            if action.name in RAM_POLICIES
+            if action.name in RAM_POLICIES | RAM_IDENTITIES
             else DIRECTORY_VERSIONS
         )
         assert action.versions == expected, action.name
@@ -75,6 +80,13 @@ def test_every_action_is_authorized_in_its_service() -> None:
         if action.name != "GetCallerIdentity":
             service = "ram" if RAM in action.versions else "resourcemanager"
             assert action.ram_action == f"{service}:{SPELLINGS.get(action.name, action.name)}"
+            assert action.summary, f"{action.name} needs a summary for the API reference"
+
+
+def test_every_ram_action_is_authorized_as_ram_after_its_parameters() -> None:
+    for action in ACTIONS:
+        if RAM in action.versions:
+            assert (action.ram_action, action.params_first) == (f"ram:{action.name}", True)
             assert action.summary, f"{action.name} needs a summary for the API reference"
 
 

@@ -27,6 +27,7 @@ SAMPLES = [
     json.dumps(_DOCUMENT), json.dumps({"Version": "1", "Statement": []}), '["fuzz-policy"]',
     '[{"Key":"k","Value":"v"}]',
     '[{"Key":"acs:x"}]', "[" * 2000, "{" * 3000, "中文", "\u0000", "-1", "1001", "100",
+    "Active", "Inactive", "fuzz-user", "x" * 65, "名" * 129, "a@b.cn", "86-13900001234", "3600", "43200",
 ]  # fmt: skip
 values = st.one_of(st.sampled_from(SAMPLES), st.text(max_size=40))
 

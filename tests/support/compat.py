@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
+from alibabacloud_ram20150501.client import Client as RamClient
 from alibabacloud_resourcedirectorymaster20220419.client import Client as RdmClient
 from alibabacloud_resourcemanager20200331.client import Client as RmClient
 from alibabacloud_sts20150401.client import Client as StsClient
@@ -130,6 +131,9 @@ class Sdk:
 
     def sts(self, creds: Creds, **extra: Any) -> StsClient:
         return StsClient(self.config(creds, **extra))
+
+    def ram(self, creds: Creds, **extra: Any) -> RamClient:
+        return RamClient(self.config(creds, **extra))
 
     def call_api(self, creds: Creds, action: str, version: str, **extra: Any) -> dict[str, Any]:
         """The Tea generic ``call_api`` (what hand-written integrations and Terraform-like tools use)."""

@@ -17,8 +17,10 @@ from openrd.api.handlers import (
     guardrails,
     handshakes,
     members,
+    ram_access_keys,
     ram_attachments,
     ram_policies,
+    ram_users,
     secure_phone,
     sts,
     tags,
@@ -40,6 +42,8 @@ ACTIONS: tuple[Action, ...] = (
     *tags.ROWS,
     *account_deletion.ROWS,
     *ram_attachments.ROWS,
+    *ram_users.ROWS,
+    *ram_access_keys.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

@@ -6,7 +6,7 @@ from openrd.api.actions import ACTIONS
 from openrd.api.params import Param
 from openrd.api.protocol import PRODUCTS
 from openrd.api.registry import Action
-from openrd.domain.resources import ResourceKind
+from openrd.domain.resources import RAM_KINDS, ResourceKind
 
 
 def _resource(action: Action) -> str:
@@ -16,6 +16,10 @@ def _resource(action: Action) -> str:
     if action.target is None:
         return f"`acs:{action.ram_action.partition(':')[0]}:*:<caller account>:*`"
     target = action.target
+    if target.kind in RAM_KINDS:
+        if not target.param:
+            return f"`acs:ram:*:<caller account>:{target.kind.value}/*`"
+        return f"`acs:ram:*:<caller account>:{target.kind.value}/<{target.param}>` (`{target.kind.value}/*` without it)"
     arn = "acs:resourcemanager::<owner>:account/<rd-id>/<root-id>/…/<account id>"
     if target.kind is ResourceKind.FOLDER:
         arn = "acs:resourcemanager::<owner>:folder/<rd-id>/<root-id>/…"

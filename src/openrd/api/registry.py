@@ -38,6 +38,9 @@ RAM_GROUP_TARGET = TargetParam(ResourceKind.RAM_GROUP, "GroupName")
 RAM_ROLE_TARGET = TargetParam(ResourceKind.RAM_ROLE, "RoleName")
 RAM_POLICY_TARGET = TargetParam(ResourceKind.RAM_POLICY, "PolicyName")
 RAM_POLICIES_TARGET = TargetParam(ResourceKind.RAM_POLICY, "")
+RAM_USERS = TargetParam(ResourceKind.RAM_USER, "")  # ``user/*``: CreateUser, ListUsers
+RAM_GROUPS = TargetParam(ResourceKind.RAM_GROUP, "")
+RAM_ROLES = TargetParam(ResourceKind.RAM_ROLE, "")
 
 
 @dataclass(frozen=True)

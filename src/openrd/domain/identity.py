@@ -93,6 +93,7 @@ class AccessKey:
     status: AccessKeyStatus
     user_id: str | None = None  # RAM user; None for root keys and STS keys
     session_id: str | None = None  # STS session; None otherwise
+    created_ms: int = 0  # 0: made before creation times were kept
 
     @property
     def is_sts(self) -> bool:
@@ -101,9 +102,17 @@ class AccessKey:
 
 @dataclass(frozen=True)
 class RamUser:
+    """A RAM user; the profile fields are empty where none was given (a user the control API made)."""
+
     user_id: str
     account_id: str
     name: str
+    display_name: str = ""
+    comments: str = ""
+    email: str = ""
+    mobile_phone: str = ""
+    created_ms: int = 0  # 0: made before creation times were kept
+    updated_ms: int = 0
 
 
 @dataclass(frozen=True)
@@ -122,9 +131,33 @@ class Caller:
 
 @dataclass(frozen=True)
 class RamRole:
+    """A RAM role. ``trust_policy`` is its AssumeRolePolicyDocument; ``None`` for a role stored before trust
+    policies were: such a role trusts its own account (``trust_document``)."""
+
     role_id: str
     account_id: str
     name: str
+    description: str = ""
+    trust_policy: str | None = None
+    max_session_duration: int = 3600
+    created_ms: int = 0
+    updated_ms: int = 0
+
+    @property
+    def arn(self) -> str:
+        return role_arn(self.account_id, self.name)
+
+    @property
+    def trust_document(self) -> str:
+        return self.trust_policy if self.trust_policy is not None else own_account_trust(self.account_id)
+
+
+def own_account_trust(account_id: str) -> str:
+    """The trust policy of a role the control API makes: any RAM identity of its own account may assume it."""
+    return (
+        '{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow",'
+        f'"Principal":{{"RAM":["acs:ram::{account_id}:root"]}}}}],"Version":"1"}}'
+    )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,11 @@ def _rfc3339_second(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def rfc3339_s(moment_ms: int) -> str:
+    """A stored time to the second, as RAM shows its times (``2026-12-07T06:30:00Z``)."""
+    return f"{_rfc3339_second(moment_ms // 1000)}Z"
+
+
 def rfc3339(moment: datetime) -> str:
     """A moment that is not stored (the clock's now, a credential's expiry, a log record's time); not memoised."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Final
 
 from openrd.domain import identity as ident
+from openrd.domain import ram
 from openrd.domain.accounts import LOGIN_NAME, Account
 from openrd.domain.directory import Member
 from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
@@ -48,9 +49,17 @@ def new_account_id(uow: UnitOfWork, rng: RandomSource) -> str:
             return account_id
 
 
-def _new_access_key(rng: RandomSource, *, sts: bool = False) -> Credentials:
+def new_access_key(rng: RandomSource, *, sts: bool = False) -> Credentials:
     prefix = "STS." if sts else "LTAI"
     return Credentials(prefix + rng.alnum(24), rng.alnum(30))
+
+
+def new_user_id(rng: RandomSource) -> str:
+    return str(2 + int(rng.digits(1)) % 8) + rng.digits(15)  # 16 digits
+
+
+def new_role_id(rng: RandomSource) -> str:
+    return "3" + rng.digits(18)
 
 
 class Unchanged(Enum):
@@ -115,7 +124,7 @@ def create_account(
             created_ms=epoch_ms(deps.clock.now()),
         )
         uow.accounts.add(account)
-        credentials = _new_access_key(deps.rng)
+        credentials = new_access_key(deps.rng)
         uow.identity.add_access_key(
             AccessKey(
                 credentials.access_key_id, credentials.access_key_secret, account.account_id, AccessKeyStatus.ACTIVE
@@ -202,7 +211,9 @@ def _require_account(uow: UnitOfWork, account_id: str) -> Account:
     return account
 
 
-def _check_ram_name(name: str) -> None:
+def _check_ram_name(name: str, *, role: bool = False) -> None:
+    if role and not (len(name) <= ram.MAX_NAME and ram.ROLE_NAME.fullmatch(name)):
+        raise service_errors.InvalidInput("a role name must be 1-64 of letters, digits, '.', '-'")
     if not ident.RAM_NAME.fullmatch(name):
         raise service_errors.InvalidInput("name must be 1-64 of letters, digits, '.', '_', '-'")
 
@@ -218,10 +229,11 @@ def create_ram_user(
         _require_account(uow, account_id)
         if uow.identity.find_user(account_id, name) is not None:
             raise service_errors.RamIdentityExists(f"RAM user {name!r} already exists in account {account_id}")
-        user = RamUser(user_id=str(2 + int(rng.digits(1)) % 8) + rng.digits(15), account_id=account_id, name=name)
+        now = epoch_ms(deps.clock.now())
+        user = RamUser(new_user_id(rng), account_id, name, created_ms=now, updated_ms=now)
         uow.identity.add_user(user)
-        attach_given(uow, account_id, "user", user.user_id, name, rows, now_ms=epoch_ms(deps.clock.now()))
-        credentials = _new_access_key(rng)
+        attach_given(uow, account_id, "user", user.user_id, name, rows, now_ms=now)
+        credentials = new_access_key(rng)
         uow.identity.add_access_key(
             AccessKey(
                 credentials.access_key_id,
@@ -229,22 +241,32 @@ def create_ram_user(
                 account_id,
                 AccessKeyStatus.ACTIVE,
                 user_id=user.user_id,
+                created_ms=now,
             )
         )
     return user, credentials
 
 
 def create_ram_role(deps: Deps, *, account_id: str, name: str, policies: Sequence[str] = ()) -> RamRole:
-    """A RAM role (names compare case-insensitively); ``policies`` as for ``create_ram_user``."""
-    _check_ram_name(name)
+    """A RAM role (names compare case-insensitively) that trusts its own account; ``policies`` as for
+    ``create_ram_user``."""
+    _check_ram_name(name, role=True)
     rows = _policy_rows(policies)
     with deps.uow() as uow:
         _require_account(uow, account_id)
         if uow.identity.find_role(account_id, name) is not None:
             raise service_errors.RamIdentityExists(f"RAM role {name!r} already exists in account {account_id}")
-        role = RamRole(role_id="3" + deps.rng.digits(18), account_id=account_id, name=name)
+        now = epoch_ms(deps.clock.now())
+        role = RamRole(
+            new_role_id(deps.rng),
+            account_id,
+            name,
+            trust_policy=ident.own_account_trust(account_id),
+            created_ms=now,
+            updated_ms=now,
+        )
         uow.identity.add_role(role)
-        attach_given(uow, account_id, "role", role.role_id, name, rows, now_ms=epoch_ms(deps.clock.now()))
+        attach_given(uow, account_id, "role", role.role_id, name, rows, now_ms=now)
     return role
 
 
@@ -266,7 +288,7 @@ def assume_role(deps: Deps, *, role_arn: str, session_name: str, duration_second
         role = uow.identity.find_role(account_id, role_name)
         if role is None:
             raise service_errors.RoleNotFound(f"role {role_arn} does not exist")
-        credentials = _new_access_key(rng, sts=True)
+        credentials = new_access_key(rng, sts=True)
         token = "CAIS" + rng.token(96)
         session = StsSession(
             session_id=rng.alnum(24),
@@ -300,7 +322,7 @@ def create_root_access_key(deps: Deps, *, account_id: str) -> Credentials:
     """A root AccessKey for an existing account, e.g. a management account EnableResourceDirectory created."""
     with deps.uow() as uow:
         _require_account(uow, account_id)
-        credentials = _new_access_key(deps.rng)
+        credentials = new_access_key(deps.rng)
         uow.identity.add_access_key(
             AccessKey(credentials.access_key_id, credentials.access_key_secret, account_id, AccessKeyStatus.ACTIVE)
         )

@@ -30,11 +30,7 @@ _BIND_PHONE = Prepared(
     .where(t.accounts.c.account_id == bindparam("id"), t.accounts.c.secure_mobile_phone.is_(None))
     .values(secure_mobile_phone=bindparam("phone"))
 )
-_USER = Prepared(
-    select(t.ram_users.c.user_id, t.ram_users.c.account_id, t.ram_users.c.name).where(
-        t.ram_users.c.user_id == bindparam("id")
-    )
-)
+_USER = Prepared(select(t.ram_users).where(t.ram_users.c.user_id == bindparam("id")))
 # A principal's policies as (system policy name, None) or (None, the custom policy's default document).
 _a, _rp, _rv = t.policy_attachments, t.ram_policies, t.ram_policy_versions
 _SYSTEM_NAME = case((_a.c.policy_type == "System", _a.c.policy_name), else_=None).label("policy_name")
@@ -114,6 +110,34 @@ def nonce_params(
     return {"ak": access_key_id, "nonce": nonce, "now": seen, "cutoff": now_ms - window_ms}
 
 
+def user_from_row(row: Any) -> RamUser:
+    """A user from its ``ram_users`` row; a profile field never given reads as empty."""
+    return RamUser(
+        row.user_id,
+        row.account_id,
+        row.name,
+        display_name=row.display_name or "",
+        comments=row.comments or "",
+        email=row.email or "",
+        mobile_phone=row.mobile_phone or "",
+        created_ms=row.created_ms or 0,
+        updated_ms=row.updated_ms or 0,
+    )
+
+
+def role_from_row(row: Any) -> RamRole:
+    return RamRole(
+        row.role_id,
+        row.account_id,
+        row.name,
+        description=row.description or "",
+        trust_policy=row.trust_policy,
+        max_session_duration=row.max_session_duration or 3600,
+        created_ms=row.created_ms or 0,
+        updated_ms=row.updated_ms or 0,
+    )
+
+
 def account_from_row(row: Any) -> Account:
     return record_from_row(Account, row, enterprise_verified=bool(row.enterprise_verified))
 
@@ -155,26 +179,26 @@ class SqlIdentityRepository:
 
     def get_user(self, user_id: str) -> RamUser | None:
         row = _USER.first(self.conn, {"id": user_id})
-        return RamUser(*row) if row else None
+        return user_from_row(row) if row else None
 
     def find_user(self, account_id: str, name: str) -> RamUser | None:
         query = select(t.ram_users).where(and_(t.ram_users.c.account_id == account_id, t.ram_users.c.name == name))
         row = self.conn.execute(query).first()
-        return RamUser(row.user_id, row.account_id, row.name) if row else None
+        return user_from_row(row) if row else None
 
     def add_role(self, role: RamRole) -> None:
         self.conn.execute(insert(t.ram_roles).values(**role.__dict__, name_folded=role.name.lower()))
 
     def get_role(self, role_id: str) -> RamRole | None:
         row = self.conn.execute(select(t.ram_roles).where(t.ram_roles.c.role_id == role_id)).first()
-        return RamRole(row.role_id, row.account_id, row.name) if row else None
+        return role_from_row(row) if row else None
 
     def find_role(self, account_id: str, name: str) -> RamRole | None:
         query = select(t.ram_roles).where(
             and_(t.ram_roles.c.account_id == account_id, t.ram_roles.c.name_folded == name.lower())
         )
         row = self.conn.execute(query).first()
-        return RamRole(row.role_id, row.account_id, row.name) if row else None
+        return role_from_row(row) if row else None
 
     def policies_of(self, principal_type: str, principal_id: str) -> Sequence[tuple[str | None, str | None]]:
         return [
@@ -191,6 +215,7 @@ class SqlIdentityRepository:
                 session_id=key.session_id,
                 secret_ciphertext=self.box.encrypt(key.secret),
                 status=key.status.value,
+                created_ms=key.created_ms or None,
             )
         )
 

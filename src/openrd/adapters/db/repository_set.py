@@ -8,6 +8,7 @@ from openrd.adapters.db.audit import SqlAuditRepository
 from openrd.adapters.db.codes import SqlCodeRepository, SqlOutboxRepository
 from openrd.adapters.db.directory import SqlDirectoryRepository
 from openrd.adapters.db.page_cache import MemberPageCache
+from openrd.adapters.db.ram import SqlRamRepository
 from openrd.adapters.db.ram_policies import SqlPolicyRepository
 from openrd.adapters.db.repositories import (
     SqlAccountRepository,
@@ -36,4 +37,5 @@ def repositories_for(
         directory=directory,
         audit=SqlAuditRepository(conn),
         policies=SqlPolicyRepository(conn),
+        ram=SqlRamRepository(conn),
     )

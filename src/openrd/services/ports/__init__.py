@@ -23,6 +23,7 @@ from openrd.services.ports.directory import (
 )
 from openrd.services.ports.identity import IdentityRepository, NonceRepository
 from openrd.services.ports.policies import PolicyRepository
+from openrd.services.ports.ram import RamRepository
 from openrd.services.ports.sms import DeliveryError, OutboxRepository, SmsSender
 from openrd.services.ports.store import KeyLock, StateRepository, Store
 from openrd.services.ports.units import (
@@ -53,6 +54,7 @@ __all__ = [
     "NonceRepository",
     "OutboxRepository",
     "PolicyRepository",
+    "RamRepository",
     "RandomSource",
     "Repositories",
     "RepositoryAccess",

@@ -12,6 +12,7 @@ from openrd.services.ports.codes import CodeRepository
 from openrd.services.ports.directory import DirectoryRepository
 from openrd.services.ports.identity import IdentityRepository, NonceRepository
 from openrd.services.ports.policies import PolicyRepository
+from openrd.services.ports.ram import RamRepository
 from openrd.services.ports.sms import OutboxRepository
 from openrd.services.ports.store import StateRepository
 
@@ -46,6 +47,9 @@ class RepositorySet(Protocol):
     @property
     def policies(self) -> PolicyRepository: ...
 
+    @property
+    def ram(self) -> RamRepository: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Repositories:
@@ -63,6 +67,7 @@ class Repositories:
     directory: DirectoryRepository
     audit: AuditRepository
     policies: PolicyRepository
+    ram: RamRepository
 
 
 class RepositoryAccess:
@@ -107,6 +112,10 @@ class RepositoryAccess:
     @property
     def policies(self) -> PolicyRepository:
         return self.repositories.policies
+
+    @property
+    def ram(self) -> RamRepository:
+        return self.repositories.ram
 
 
 class UnitOfWork(RepositorySet, Protocol):

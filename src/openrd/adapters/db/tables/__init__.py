@@ -49,6 +49,13 @@ ram_users = Table(
     Column("user_id", String(32), primary_key=True),
     Column("account_id", String(16), ForeignKey("accounts.account_id", ondelete="CASCADE"), nullable=False),
     Column("name", String(64), nullable=False),
+    # The RAM API's profile and times (the ram_identities migration); NULL for users stored before it.
+    Column("display_name", String(128)),
+    Column("comments", String(128)),
+    Column("email", String(128)),
+    Column("mobile_phone", String(32)),
+    Column("created_ms", BigInteger),
+    Column("updated_ms", BigInteger),
     UniqueConstraint("account_id", "name"),
 )
 
@@ -60,6 +67,12 @@ ram_roles = Table(
     Column("name", String(64), nullable=False),
     # RAM role names are unique case-insensitively; the lower-cased copy carries the unique constraint.
     Column("name_folded", String(64), nullable=False),
+    # The ram_identities migration; NULL for roles stored before it (their trust policy is their own account's).
+    Column("description", String(1024)),
+    Column("trust_policy", Text),
+    Column("max_session_duration", Integer),
+    Column("created_ms", BigInteger),
+    Column("updated_ms", BigInteger),
     UniqueConstraint("account_id", "name_folded"),
 )
 
@@ -72,6 +85,8 @@ access_keys = Table(
     Column("session_id", String(32)),
     Column("secret_ciphertext", Text, nullable=False),
     Column("status", String(16), nullable=False),
+    Column("created_ms", BigInteger),  # the ram_identities migration
+    Index("ix_access_keys_user_id", "user_id"),  # the ram_identities migration: a user's keys
 )
 
 sts_sessions = Table(
@@ -261,5 +276,6 @@ audit_events = Table(
 from openrd.adapters.db.tables.account_deletions import *  # noqa: E402, F403
 from openrd.adapters.db.tables.control_policies import *  # noqa: E402, F403
 from openrd.adapters.db.tables.delegation import *  # noqa: E402, F403
+from openrd.adapters.db.tables.ram import *  # noqa: E402, F403
 from openrd.adapters.db.tables.ram_policies import *  # noqa: E402, F403
 from openrd.adapters.db.tables.tags import *  # noqa: E402, F403

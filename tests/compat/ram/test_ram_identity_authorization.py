@@ -1,0 +1,47 @@
+"""RAM actions are authorized as ``ram:<Action>`` on the entity they name, from the first request
+(docs/ram.md#authorization)."""
+
+from __future__ import annotations
+
+import json
+
+from alibabacloud_ram20150501 import models as ram
+
+from openrd import errors
+from support.compat import Sdk, World
+from support.directory import fails
+from support.ram import ram_account
+
+
+def _allow(action: str, resource: str) -> str:
+    return json.dumps({"Version": "1", "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}]})
+
+
+def test_a_ram_user_needs_the_ram_permission_for_the_user_it_names(world: World, sdk: Sdk) -> None:
+    root = world.root()
+    acct = ram_account(sdk, root)
+    alice, bob = acct.user("alice"), acct.user("bob")
+    reader = world.user(_allow("ram:GetUser", f"acs:ram:*:{root.account_id}:user/alice"), account=root)
+    client = sdk.ram(reader)
+    assert client.get_user(ram.GetUserRequest(user_name=alice)).body.user.user_name == "alice"
+    denied = fails(errors.NoPermission, client.get_user, ram.GetUserRequest(user_name=bob))
+    assert denied["AccessDeniedDetail"]["AuthAction"] == "ram:GetUser"
+    fails(errors.NoPermission, client.create_user, ram.CreateUserRequest(user_name="carol"))
+    assert [u.user_name for u in acct.client.list_users(ram.ListUsersRequest()).body.users.user] == sorted(
+        ["alice", "bob", reader.name]
+    )
+
+
+def test_creating_users_is_authorized_on_every_user(world: World, sdk: Sdk) -> None:
+    root = world.root()
+    creator = world.user(_allow("ram:CreateUser", f"acs:ram:*:{root.account_id}:user/*"), account=root)
+    made = sdk.ram(creator).create_user(ram.CreateUserRequest(user_name="dave")).body.user
+    assert made.user_name == "dave"
+    narrow = world.user(_allow("ram:CreateUser", f"acs:ram:*:{root.account_id}:user/dave"), account=root)
+    fails(errors.NoPermission, sdk.ram(narrow).create_user, ram.CreateUserRequest(user_name="erin"))
+
+
+def test_a_missing_name_is_a_parameter_error_before_authorization(world: World, sdk: Sdk) -> None:
+    root = world.root()
+    nobody = world.user(account=root)
+    fails(errors.InvalidParameterUserNameLength, sdk.ram(nobody).get_user, ram.GetUserRequest(user_name="n" * 65))
