@@ -66,11 +66,12 @@ class Status(enum.StrEnum):
 _SETTLED: Final = {Status.PENDING_ENABLE: Status.ENABLED, Status.PENDING_DISABLE: Status.DISABLED}
 
 
-def effective_status(stored: str, due_ms: int | None, now_ms: int) -> Status:
+def effective_status(stored: str, due_ms: int | None, now_ms: int | None) -> Status:
     """The state as of ``now_ms``: a pending state whose due time has come is its final one. The stored row keeps
-    the pending state until the next change; every reader settles it the same way, so processes agree."""
+    the pending state until the next change; every reader settles it the same way, so processes agree. Without a
+    time (``None``) a pending state counts as settled."""
     status = Status(stored)
-    if status.pending and (due_ms is None or due_ms <= now_ms):
+    if status.pending and (due_ms is None or now_ms is None or due_ms <= now_ms):
         return _SETTLED[status]
     return status
 
@@ -161,6 +162,27 @@ class Verdict:
     deciding: str = ""  # a policy ID (explicit deny) or a target ID (implicit deny)
 
 
+@dataclass(frozen=True)
+class Guardrail:
+    """Where a member account stands for enforcement, as its signed call's first lookup found it: its directory's
+    feature state, that directory's management account and the path of the member's folder (``rd-…/r-…/fd-…``)."""
+
+    status: str
+    due_ms: int | None
+    master_account_id: str
+    folder_path: str
+
+    def enforced_on(self, account_id: str, now_ms: int | None) -> bool:
+        """Whether the account's RAM identities are bounded now: never the management account's."""
+        if account_id == self.master_account_id:
+            return False
+        return effective_status(self.status, self.due_ms, now_ms) is Status.ENABLED
+
+    def levels(self, account_id: str) -> tuple[str, ...]:
+        """The targets whose policies bound the account, from the account up through its folders to the root."""
+        return (account_id, *reversed(self.folder_path.split("/")[1:]))
+
+
 Level = tuple[str, Sequence[tuple[str, Policy]]]  # a target ID and the (policy ID, policy) pairs on it
 
 
@@ -169,8 +191,8 @@ def evaluate_levels(
 ) -> Verdict:
     """Every level from the member up to the root bounds the call: an applicable Deny on any level refuses it;
     otherwise each level needs an applicable Allow (docs/guardrails.md)."""
-    named = resource if isinstance(resource, str) else _once(resource)
-    facts = _once(context) if callable(context) else context
+    named = resource if isinstance(resource, str) else once(resource)
+    facts = once(context) if callable(context) else context
     unallowed = ""
     for target_id, policies in levels:
         allowed = False
@@ -187,7 +209,8 @@ def evaluate_levels(
     return Verdict(Decision.ALLOW)
 
 
-def _once(resolve: Callable[[], T]) -> Callable[[], T]:
+def once(resolve: Callable[[], T]) -> Callable[[], T]:
+    """``resolve`` called on first use only: two evaluations of one call (RAM's, the guardrails') share it."""
     cache: list[T] = []
 
     def value() -> T:
@@ -209,6 +232,7 @@ __all__ = [
     "SYSTEM_POLICY_ID",
     "Attachment",
     "ControlPolicy",
+    "Guardrail",
     "Level",
     "RequestContext",
     "Status",
@@ -217,6 +241,7 @@ __all__ = [
     "described",
     "effective_status",
     "evaluate_levels",
+    "once",
     "parse_document",
     "stored_policy",
     "valid_name",

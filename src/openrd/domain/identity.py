@@ -7,6 +7,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from openrd.domain.control_policies import Guardrail
+
 ACCOUNT_ID = re.compile(r"^[0-9]{16}$", re.ASCII)
 # RAM names: 1-64 of letters, digits, '.', '_', '-' (RAM's documented user/role name rule).
 RAM_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$", re.ASCII)
@@ -127,6 +129,8 @@ class Caller:
     user_policies: tuple[tuple[str | None, str | None], ...] | None = None  # None: not looked up
     # The emulator clock's offset (docs/behaviour.md#the-two-clocks) as the lookup saw it
     clock_offset_seconds: int | None = None
+    # The key's account's place for control policies; None: in no directory, or its directory has them disabled
+    guardrail: Guardrail | None = None
 
 
 @dataclass(frozen=True)

@@ -84,8 +84,9 @@ class NoPermission(OpenRDError):
     code, status = "NoPermission", 403
     message = "You are not authorized to do this action. You should be authorized by RAM."
 
-    def __init__(self, detail: dict[str, str]) -> None:
+    def __init__(self, detail: dict[str, str], *, deciding: str = "") -> None:
         self.detail = detail
+        self.deciding = deciding  # what decided a control-policy refusal (a policy or target ID): audited, not sent
         super().__init__()
 
     def extra_fields(self) -> dict[str, Any]:

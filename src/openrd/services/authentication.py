@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from openrd import errors
+from openrd.domain.control_policies import once
 from openrd.domain.directory import FOLDER_ID, Directory
 from openrd.domain.identity import (
     ACCOUNT_ID,
@@ -36,6 +37,7 @@ from openrd.domain.request_context import RequestContext
 from openrd.domain.resources import RAM_KINDS, ResourceKind, Target, account_arn, folder_arn, ram_arn, service_arn
 from openrd.domain.system_policies import system_policy
 from openrd.domain.times import epoch_ms
+from openrd.services import guardrail_checks
 from openrd.services.ports import Clock, SecretBox, UnitOfWork
 from openrd.services.standing import directory_of
 
@@ -150,12 +152,15 @@ def authorize(
     conditions of their statements tested against the request (docs/behaviour.md#policy-conditions)."""
     if ram_action is None or principal.kind is PrincipalKind.ROOT:
         return
-    decision = evaluate(
-        policies_for(uow, principal, caller),
-        action=ram_action,
-        resource=lambda: resource_arn(uow, principal, ram_action, target),
-        context=lambda: request_context(uow, principal, request or RequestFacts(), clock),
-    )
+    resource = once(lambda: resource_arn(uow, principal, ram_action, target))
+    context = once(lambda: request_context(uow, principal, request or RequestFacts(), clock))
+    guardrail = caller.guardrail if caller is not None else uow.directory.guardrail_of(principal.account_id)
+    if guardrail is not None:  # control policies are on, or switching, in the account's directory
+        now_ms = epoch_ms(clock.now()) if clock is not None else None
+        guardrail_checks.enforce(
+            uow, principal, guardrail, ram_action, now_ms=now_ms, resource=resource, context=context
+        )
+    decision = evaluate(policies_for(uow, principal, caller), action=ram_action, resource=resource, context=context)
     if decision is Decision.ALLOW:
         return
     raise errors.NoPermission(

@@ -9,8 +9,9 @@ from sqlalchemy import and_, bindparam, delete, func, insert, literal, select, u
 
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
+from openrd.adapters.db.repositories import guardrail_from_row
 from openrd.adapters.db.resource_directories import DirectoryConnection
-from openrd.domain.control_policies import SYSTEM_POLICY_ID, Attachment, ControlPolicy, TargetType
+from openrd.domain.control_policies import SYSTEM_POLICY_ID, Attachment, ControlPolicy, Guardrail, TargetType
 
 _p, _a = t.control_policies, t.control_policy_attachments
 # A member, the root and at most five folders between them (docs/guardrails.md).
@@ -24,6 +25,15 @@ _LEVELS = Prepared(
     .order_by(_a.c.attached_ms, _a.c.policy_id)
 )
 _POLICY = Prepared(select(_p).where(_p.c.policy_id == bindparam("id")))
+_m, _d, _f = t.members, t.resource_directories, t.folders
+_GUARDRAIL = Prepared(
+    select(
+        _d.c.control_policy_status.label("g_status"), _d.c.control_policy_due_ms.label("g_due_ms"),
+        _d.c.master_account_id.label("g_master"), _f.c.path.label("g_path"),
+    )
+    .select_from(_m.join(_d, _d.c.directory_id == _m.c.directory_id).join(_f, _f.c.folder_id == _m.c.folder_id))
+    .where(_m.c.account_id == bindparam("id"))
+)  # fmt: skip
 
 
 def _policy(row: Any) -> ControlPolicy:
@@ -153,6 +163,10 @@ class SqlControlPolicyRepository(DirectoryConnection):
         rows = [(_attachment(r), str(r.target_name)) for r in self.conn.execute(query)]
         total = self.conn.execute(select(func.count()).select_from(_a).where(where)).scalar_one()
         return rows, int(total)
+
+    def guardrail_of(self, account_id: str) -> Guardrail | None:
+        row = _GUARDRAIL.first(self.conn, {"id": account_id})
+        return guardrail_from_row(row) if row is not None else None
 
     def guardrail_levels(self, target_ids: Sequence[str]) -> Sequence[tuple[str, str, str | None]]:
         padded = list(target_ids[:MAX_LEVELS]) + [""] * (MAX_LEVELS - len(target_ids))

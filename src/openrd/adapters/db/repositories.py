@@ -13,6 +13,7 @@ from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
 from openrd.adapters.db.rows import record_from_row
 from openrd.domain.accounts import Account
+from openrd.domain.control_policies import Guardrail, Status
 from openrd.domain.identity import AccessKey, AccessKeyStatus, Caller, RamRole, RamUser, StsSession
 from openrd.services.emulator import CLOCK_OFFSET_KEY
 from openrd.services.ports import SecretBox
@@ -52,7 +53,10 @@ _n, _u, _e, _d = t.request_nonces, t.ram_users, t.emulator_state, t.resource_dir
 # The caller's key, its RAM user, the user's policies (a row per policy: on PostgreSQL a second statement would be a
 # second network round trip), whether the nonce was seen, and the emulator clock's offset (which a write call
 # would otherwise read on a connection of its own, under a process-wide lock: adapters/db/clock_offset.py), and the
-# directory the key's account manages (d_*), which a read's unit of work keeps for its directory repository.
+# directory the key's account manages (d_*), which a read's unit of work keeps for its directory repository, and
+# where the account stands for control policies (g_*: its membership's directory and folder, PK lookups in the same
+# statement), so a directory with them disabled costs a signed call no round trip (docs/guardrails.md#evaluation).
+_gm, _gd, _gf = t.members.alias("gm"), t.resource_directories.alias("gd"), t.folders.alias("gf")
 _CALLER = Prepared(
     select(
         _k.c.access_key_id, _k.c.secret_ciphertext, _k.c.account_id, _k.c.status, _k.c.user_id, _k.c.session_id,
@@ -67,6 +71,8 @@ _CALLER = Prepared(
         _a.c.id.label("policy_id"), _SYSTEM_NAME, _rv.c.document,
         select(_e.c.value).where(_e.c.key == CLOCK_OFFSET_KEY).scalar_subquery().label("clock_offset"),
         *[c.label(f"d_{c.name}") for c in _d.c if c.name != "member_count"],
+        _gd.c.control_policy_status.label("g_status"), _gd.c.control_policy_due_ms.label("g_due_ms"),
+        _gd.c.master_account_id.label("g_master"), _gf.c.path.label("g_path"),
     )
     .select_from(
         _k.outerjoin(_u, _u.c.user_id == _k.c.user_id)
@@ -76,6 +82,9 @@ _CALLER = Prepared(
         .outerjoin(_rv, and_(_rv.c.account_id == _rp.c.account_id, _rv.c.policy_name == _rp.c.name,
                              _rv.c.version == _rp.c.default_version))
         .outerjoin(_d, _d.c.master_account_id == _k.c.account_id)  # unique: no more rows
+        .outerjoin(_gm, _gm.c.account_id == _k.c.account_id)  # the primary key: one row at most
+        .outerjoin(_gd, _gd.c.directory_id == _gm.c.directory_id)
+        .outerjoin(_gf, _gf.c.folder_id == _gm.c.folder_id)
     )
     .where(_k.c.access_key_id == bindparam("id"))
     .order_by(_a.c.id)
@@ -136,6 +145,14 @@ def role_from_row(row: Any) -> RamRole:
         created_ms=row.created_ms or 0,
         updated_ms=row.updated_ms or 0,
     )
+
+
+def guardrail_from_row(row: Any) -> Guardrail | None:
+    """The ``g_*`` columns of a caller lookup; None when the account is in no directory or control policies are
+    disabled there, so nothing more is done for the call."""
+    if row.g_status is None or row.g_status == Status.DISABLED or row.g_path is None:
+        return None
+    return Guardrail(row.g_status, row.g_due_ms, row.g_master, row.g_path)
 
 
 def account_from_row(row: Any) -> Account:
@@ -252,7 +269,12 @@ class SqlIdentityRepository:
         if self._seen_managed is not None:
             self._seen_managed(row.account_id, row)
         return Caller(
-            key, user, nonce_seen=row.nonce_seen_ms is not None, user_policies=policies, clock_offset_seconds=offset
+            key,
+            user,
+            nonce_seen=row.nonce_seen_ms is not None,
+            user_policies=policies,
+            clock_offset_seconds=offset,
+            guardrail=guardrail_from_row(row),
         )
 
     def set_access_key_status(self, access_key_id: str, status: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from openrd.domain.control_policies import Attachment, ControlPolicy
+from openrd.domain.control_policies import Attachment, ControlPolicy, Guardrail
 
 
 class ControlPolicyRepository(Protocol):
@@ -51,6 +51,10 @@ class ControlPolicyRepository(Protocol):
         self, policy_id: str, directory_id: str, *, limit: int, offset: int
     ) -> tuple[Sequence[tuple[Attachment, str]], int]:
         """The targets a policy is attached to, oldest first, each with its name, and how many there are."""
+        ...
+
+    def guardrail_of(self, account_id: str) -> Guardrail | None:
+        """Where the account stands for control policies (None: in no directory, or they are disabled there)."""
         ...
 
     def guardrail_levels(self, target_ids: Sequence[str]) -> Sequence[tuple[str, str, str | None]]:
