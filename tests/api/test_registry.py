@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openrd.api.actions import ACTIONS, VERSIONS
 from openrd.api.reference import render
-from openrd.api.registry import DIRECTORY_VERSIONS, RAM, STS
+from openrd.api.registry import DIRECTORY_VERSIONS, RAM, RM, STS
 
 SEED = {
     "SendVerificationCodeForEnableRD",
@@ -44,6 +44,10 @@ RAM_IDENTITIES = {
     "CreateUser", "GetUser", "UpdateUser", "DeleteUser", "ListUsers", "CreateAccessKey", "UpdateAccessKey",
     "DeleteAccessKey", "ListAccessKeys", "GetAccountAlias",
 }  # fmt: skip
+RESOURCE_GROUPS = {
+    "CreateResourceGroup", "GetResourceGroup", "UpdateResourceGroup", "DeleteResourceGroup", "ListResourceGroups",
+}  # fmt: skip
+RM_ONLY = RESOURCE_GROUPS | {"ListResources", "GetResourceGroupResourceCounts"}
 
 
 def test_registry_equals_the_documented_actions() -> None:
@@ -58,6 +62,7 @@ def test_registry_equals_the_documented_actions() -> None:
         | RAM_IDENTITIES
         | TAGS
         | ACCOUNT_DELETION
+        | RM_ONLY
         | {"GetCallerIdentity"}
     )
 
@@ -70,14 +75,20 @@ def test_versions() -> None:
             if action.name == "GetCallerIdentity"
             else {RAM}
             if action.name in RAM_POLICIES | RAM_IDENTITIES
+            else {RM}
+            if action.name in RM_ONLY
             else DIRECTORY_VERSIONS
         )
         assert action.versions == expected, action.name
 
 
 def test_every_action_is_authorized_in_its_service() -> None:
+    """Resource groups are RM-only and authorized in the ``ram`` service, parameters first."""
     for action in ACTIONS:
-        if action.name != "GetCallerIdentity":
+        if action.name in RESOURCE_GROUPS:
+            assert action.ram_action == f"ram:{action.name}"
+            assert action.params_first, action.name
+        elif action.name != "GetCallerIdentity":
             service = "ram" if RAM in action.versions else "resourcemanager"
             assert action.ram_action == f"{service}:{SPELLINGS.get(action.name, action.name)}"
             assert action.summary, f"{action.name} needs a summary for the API reference"
@@ -99,5 +110,5 @@ def test_api_reference_is_current() -> None:
 
 def test_an_action_s_target_is_one_of_its_declared_parameters() -> None:
     for action in ACTIONS:
-        if action.target is not None and action.target.param:
+        if action.target is not None and action.target.param:  # no parameter: every resource of its kind
             assert action.target.param in {p.wire for p in action.params}, action.name

@@ -21,6 +21,7 @@ from openrd.api.handlers import (
     ram_attachments,
     ram_policies,
     ram_users,
+    resource_groups,
     secure_phone,
     sts,
     tags,
@@ -44,6 +45,7 @@ ACTIONS: tuple[Action, ...] = (
     *ram_attachments.ROWS,
     *ram_users.ROWS,
     *ram_access_keys.ROWS,
+    *resource_groups.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

@@ -139,7 +139,8 @@ class TagListParam:
 @dataclass(frozen=True)
 class StringListParam:
     """A RepeatList of strings: ``ResourceId.1``, ``ResourceId.2``, … (docs/behaviour.md#parameters), in index
-    order, each checked by ``parse``; a value given twice counts once."""
+    order, each checked by ``parse``; a value given twice counts once. A bad item answers
+    ``invalid`` when given, else ``InvalidParameter`` naming it."""
 
     wire: str
     field: str
@@ -147,6 +148,7 @@ class StringListParam:
     required: bool = False
     max_items: int = 50
     parse: Callable[[str], str] = str
+    invalid: type[errors.OpenRDError] | None = None
     doc: str = ""
 
     def read(self, params: Mapping[str, str]) -> tuple[str, ...]:
@@ -163,12 +165,12 @@ class StringListParam:
         values: dict[str, None] = {}
         for index in sorted(items):
             raw = items[index]
-            if index < 1 or has_control_character(raw):
-                raise errors.InvalidParameter(f"{self.wire}.{index}")
             try:
+                if index < 1 or has_control_character(raw):
+                    raise ValueError(raw)
                 values[self.parse(raw)] = None
             except ValueError:
-                raise errors.InvalidParameter(f"{self.wire}.{index}") from None
+                raise self.invalid() if self.invalid else errors.InvalidParameter(f"{self.wire}.{index}") from None
         if len(values) > self.max_items:
             raise errors.InvalidParameter(self.wire)
         return tuple(values)

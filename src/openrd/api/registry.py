@@ -41,6 +41,8 @@ RAM_POLICIES_TARGET = TargetParam(ResourceKind.RAM_POLICY, "")
 RAM_USERS = TargetParam(ResourceKind.RAM_USER, "")  # ``user/*``: CreateUser, ListUsers
 RAM_GROUPS = TargetParam(ResourceKind.RAM_GROUP, "")
 RAM_ROLES = TargetParam(ResourceKind.RAM_ROLE, "")
+RESOURCE_GROUP_TARGET = TargetParam(ResourceKind.RESOURCE_GROUP, "ResourceGroupId")  # absent: resourcegroup/*
+EVERY_RESOURCE_GROUP = TargetParam(ResourceKind.RESOURCE_GROUP, "")  # no parameter: resourcegroup/* (create, list)
 
 
 @dataclass(frozen=True)
@@ -78,3 +80,14 @@ def directory_action(name: str, handler: Handler, request: type, **kw: Any) -> A
 def ram_api_action(name: str, handler: Handler, request: type, **kw: Any) -> Action:
     """A RAM 2015-05-01 action, authorized as ``ram:<name>``, its parameters parsed before authorization."""
     return Action(name, frozenset({RAM}), handler, request, ram_action=f"ram:{name}", params_first=True, **kw)
+
+
+def resource_group_action(name: str, handler: Handler, request: type, **kw: Any) -> Action:
+    """A ResourceManager 2020-03-31 resource-group action, authorized as ``ram:<name>`` on the group's ARN (the
+    ``ram`` service holds resource groups), its parameters parsed before authorization."""
+    return Action(name, frozenset({RM}), handler, request, ram_action=f"ram:{name}", params_first=True, **kw)
+
+
+def rm_only_action(name: str, handler: Handler, request: type, **kw: Any) -> Action:
+    """A ResourceManager 2020-03-31 action absent from ResourceDirectoryMaster, as ``resourcemanager:<name>``."""
+    return Action(name, frozenset({RM}), handler, request, ram_action=f"resourcemanager:{name}", **kw)

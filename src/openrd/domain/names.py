@@ -27,3 +27,20 @@ def valid_member_display_name(name: str) -> bool:
 
 def valid_folder_name(name: str) -> bool:
     return FOLDER_NAME.fullmatch(name) is not None
+
+
+# A resource group's display name (CreateResourceGroup's DisplayName, UpdateResourceGroup's NewDisplayName): 1-50
+# characters, 汉字 among them; not spaces alone.
+MAX_RESOURCE_GROUP_DISPLAY_NAME = 50
+# A resource group's name, its unique identifier in the account: 2-50 of letters, digits and '-', starting with a
+# letter.
+RESOURCE_GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$", re.ASCII)
+MAX_RESOURCE_GROUP_NAME = 50
+
+
+def valid_resource_group_display_name(name: str) -> bool:
+    return 1 <= len(name) <= MAX_RESOURCE_GROUP_DISPLAY_NAME and name.strip() != ""
+
+
+def valid_resource_group_name(name: str) -> bool:
+    return 2 <= len(name) <= MAX_RESOURCE_GROUP_NAME and RESOURCE_GROUP_NAME.fullmatch(name) is not None

@@ -4,7 +4,8 @@ Every authorization check carries one resource ARN. Directory actions that targe
 that member's or folder's ARN in the directory owner's account, with its path below the root; everything else
 carries ``acs:<service>:*:<caller's account>:*``, so ``*``, ``acs:*`` and ``acs:<service>:*:*:*`` all match it and a
 broad ``Deny`` is never skipped. RAM actions carry the RAM entity they name, ``acs:ram:*:<account>:user/<name>``
-(``user/*`` for a create or a list), and likewise for groups, roles and policies.
+(``user/*`` for a create or a list), and likewise for groups, roles and policies; resource groups
+``acs:ram:*:<account>:resourcegroup/<id>``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,20 @@ class ResourceKind(enum.StrEnum):
     RAM_GROUP = "group"
     RAM_ROLE = "role"
     RAM_POLICY = "policy"
+    RESOURCE_GROUP = "resourcegroup"
 
 
-RAM_KINDS = frozenset({ResourceKind.RAM_USER, ResourceKind.RAM_GROUP, ResourceKind.RAM_ROLE, ResourceKind.RAM_POLICY})
+# Kinds whose ARN is ``acs:ram:*:<caller's account>:<kind>/<id or name>``: RAM's entities, and resource groups, which
+# Resource Manager authorizes in the ``ram`` service.
+RAM_KINDS = frozenset(
+    {
+        ResourceKind.RAM_USER,
+        ResourceKind.RAM_GROUP,
+        ResourceKind.RAM_ROLE,
+        ResourceKind.RAM_POLICY,
+        ResourceKind.RESOURCE_GROUP,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from openrd.services import guardrails
 from openrd.services.context import Deps
 from openrd.services.identity import new_account_id
 from openrd.services.ports import FolderRepository
+from openrd.services.resource_groups import add_default_group
 from openrd.services.standing import (
     check_site_action,
     folder_in,
@@ -68,6 +69,7 @@ def create_resource_account(
             created_ms=now_ms,
         )
         uow.accounts.add(account)
+        add_default_group(uow, account)
         member = Member(
             account.account_id,
             directory.directory_id,

@@ -15,6 +15,7 @@ from openrd.services import guardrails, verification
 from openrd.services.context import Deps
 from openrd.services.identity import new_account_id
 from openrd.services.ports import UnitOfWork
+from openrd.services.resource_groups import add_default_group
 from openrd.services.standing import (
     check_enterprise,
     check_phone,
@@ -138,6 +139,7 @@ def enable(deps: Deps, *, principal: Principal, new_ma: NewManagementAccount | N
                 created_ms=now_ms,
             )
             uow.accounts.add(master)
+            add_default_group(uow, master)
             directory = _create_directory(uow, deps, master, now_ms)
             uow.directory.add_member(
                 Member(

@@ -26,6 +26,7 @@ from openrd.services import errors as service_errors
 from openrd.services.attachments import attach_given
 from openrd.services.context import Deps
 from openrd.services.ports import RandomSource, UnitOfWork
+from openrd.services.resource_groups import add_default_group
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def create_account(
             created_ms=epoch_ms(deps.clock.now()),
         )
         uow.accounts.add(account)
+        add_default_group(uow, account)
         credentials = new_access_key(deps.rng)
         uow.identity.add_access_key(
             AccessKey(

@@ -16,6 +16,7 @@ from openrd.adapters.db.repositories import (
     SqlNonceRepository,
     SqlStateRepository,
 )
+from openrd.adapters.db.resource_groups import SqlResourceGroupRepository
 from openrd.services.ports import Repositories, SecretBox
 
 
@@ -38,4 +39,5 @@ def repositories_for(
         audit=SqlAuditRepository(conn),
         policies=SqlPolicyRepository(conn),
         ram=SqlRamRepository(conn),
+        resource_groups=SqlResourceGroupRepository(conn),
     )

@@ -18,8 +18,8 @@ DUE_COLUMNS: Mapping[TransitionKind, tuple[Column[Any], ...]] = {
     TransitionKind.CONTROL_POLICY: (t.resource_directories.c.control_policy_due_ms,),
     TransitionKind.ACCOUNT_DELETION_CHECK: (t.account_deletions.c.check_due_ms,),
     TransitionKind.ACCOUNT_DELETION: (t.account_deletions.c.deletion_due_ms,),
-    TransitionKind.RESOURCE_GROUP_CREATE: (),
-    TransitionKind.RESOURCE_GROUP_DELETE: (),
+    TransitionKind.RESOURCE_GROUP_CREATE: (t.resource_groups.c.create_due_ms,),
+    TransitionKind.RESOURCE_GROUP_DELETE: (t.resource_groups.c.delete_due_ms,),
 }
 
 

@@ -24,6 +24,7 @@ from openrd.services.ports.directory import (
 from openrd.services.ports.identity import IdentityRepository, NonceRepository
 from openrd.services.ports.policies import PolicyRepository
 from openrd.services.ports.ram import RamRepository
+from openrd.services.ports.resource_groups import GroupFilter, ResourceGroupRepository
 from openrd.services.ports.sms import DeliveryError, OutboxRepository, SmsSender
 from openrd.services.ports.store import KeyLock, StateRepository, Store
 from openrd.services.ports.units import (
@@ -45,6 +46,7 @@ __all__ = [
     "DeliveryError",
     "DirectoryRepository",
     "FolderRepository",
+    "GroupFilter",
     "HandshakeRepository",
     "IdentityRepository",
     "KeyLock",
@@ -60,6 +62,7 @@ __all__ = [
     "RepositoryAccess",
     "RepositorySet",
     "ResourceDirectoryRepository",
+    "ResourceGroupRepository",
     "SecretBox",
     "SmsSender",
     "StateRepository",

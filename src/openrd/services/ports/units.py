@@ -13,6 +13,7 @@ from openrd.services.ports.directory import DirectoryRepository
 from openrd.services.ports.identity import IdentityRepository, NonceRepository
 from openrd.services.ports.policies import PolicyRepository
 from openrd.services.ports.ram import RamRepository
+from openrd.services.ports.resource_groups import ResourceGroupRepository
 from openrd.services.ports.sms import OutboxRepository
 from openrd.services.ports.store import StateRepository
 
@@ -50,6 +51,9 @@ class RepositorySet(Protocol):
     @property
     def ram(self) -> RamRepository: ...
 
+    @property
+    def resource_groups(self) -> ResourceGroupRepository: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Repositories:
@@ -68,6 +72,7 @@ class Repositories:
     audit: AuditRepository
     policies: PolicyRepository
     ram: RamRepository
+    resource_groups: ResourceGroupRepository
 
 
 class RepositoryAccess:
@@ -116,6 +121,10 @@ class RepositoryAccess:
     @property
     def ram(self) -> RamRepository:
         return self.repositories.ram
+
+    @property
+    def resource_groups(self) -> ResourceGroupRepository:
+        return self.repositories.resource_groups
 
 
 class UnitOfWork(RepositorySet, Protocol):
