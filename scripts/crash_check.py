@@ -13,7 +13,8 @@ retries, so one call is one request):
 * bind flows — SendVerificationCodeForBindSecureMobilePhone to a fresh phone for a resource account, the code read
   from the inbox, sometimes a wrong code first, then BindSecureMobilePhone (sometimes twice at once, same code);
 * enable flows — SendVerificationCodeForEnableRD for a fresh account, sometimes a wrong code first, then
-  EnableResourceDirectory with a new management account (sometimes twice at once, same code).
+  EnableResourceDirectory with a new management account (sometimes twice at once, same code);
+* deletions — DeleteAccount of a resource account that holds a RAM user with an AccessKey (sometimes twice at once).
 
 Meanwhile the server (``openrd serve``, one worker) is killed with SIGKILL at random moments and restarted on the
 same store, ``--cycles`` times. Every call ends ``ok`` (HTTP 200), ``error`` (an Alibaba error envelope: the server
@@ -33,7 +34,9 @@ SQL (and the inbox through ``GET /_openrd/sms``). The invariants:
 5. every outbox message ends ``sent`` or ``dead`` — none pending, none lost (one SMS per send record);
 6. no call answered 500 and the server logged no error;
 7. every kept count equals what it counts: each directory's and folder's ``member_count`` (kept by triggers) its
-   members, and each day's quota count (``code_quota.sent``) that account's send records of the day.
+   members, and each day's quota count (``code_quota.sent``) that account's send records of the day;
+8. a deletion is whole or absent: the account, its membership, RAM user and AccessKey gone with its deletion
+   record written (a 200 must be whole, a refusal absent), and no account deleted twice.
 
 It prints a summary and exits 1 on any violation (2 if the run itself could not be set up). ``--json PATH`` also
 writes the summary as JSON. The seed (``--seed``) fixes the load's choices and the kill times; the interleaving with

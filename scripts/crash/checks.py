@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from crash.client import ERROR, OK, UNKNOWN, Call, Client
+from crash.deletions import check_deletions
 from crash.load import MA_SUFFIX, World
 from crash.report import Report
 
@@ -85,6 +86,7 @@ def check(report: Report, store: Rows, client: Client, world: World, quota: int)
     binds = check_binds(report, stored, [c for c in calls if c.op == "bind"], world)
     enables = check_enables(report, stored, [c for c in calls if c.op == "enable"], world)
     statuses = check_outbox(report, stored)
+    deletions = check_deletions(report, store, calls, world.doomed_ids)
     report.figures = {
         "sends": {
             "ok": sum(c.result == OK for c in send_calls),
@@ -97,6 +99,7 @@ def check(report: Report, store: Rows, client: Client, world: World, quota: int)
         "binds": binds,
         "enables": enables,
         "outbox": statuses,
+        "deletions": deletions,
     }
 
 

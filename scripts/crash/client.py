@@ -26,7 +26,7 @@ class Creds:
 class Call:
     """One SDK call as the client saw it."""
 
-    op: str  # send_enable | send_bind | bind | enable
+    op: str  # send_enable | send_bind | bind | enable | delete
     caller: str  # the calling account
     target: str  # the account the code / bind / directory is for
     phone: str

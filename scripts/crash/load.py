@@ -6,9 +6,10 @@ import queue
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crash.client import ERROR, Call, Client, Creds
+from crash.deletions import delete_account, seed_doomed
 
 MA_SUFFIX = "@rdadmin.aliyunid.com"
 
@@ -41,6 +42,8 @@ class World:
     quota_accounts: list[Creds]
     member_ids: list[str]
     candidate_ids: list[str]
+    doomed: queue.Queue[str] | None = None  # resource accounts to delete
+    doomed_ids: list[str] = field(default_factory=list)
 
 
 def load_worker(client: Client, world: World, rng: random.Random, stop: threading.Event) -> None:
@@ -48,13 +51,20 @@ def load_worker(client: Client, world: World, rng: random.Random, stop: threadin
         roll = rng.random()
         if roll < 0.45:
             do_send(client, world, rng)
-        elif roll < 0.75:
+        elif roll < 0.7:
             try:
                 member = world.members.get_nowait()
             except queue.Empty:
                 do_send(client, world, rng)
                 continue
             bind_flow(client, world, member, rng)
+        elif roll < 0.85 and world.doomed is not None:
+            try:
+                doomed = world.doomed.get_nowait()
+            except queue.Empty:
+                do_send(client, world, rng)
+                continue
+            delete_flow(client, world, doomed, rng)
         else:
             try:
                 candidate = world.candidates.get_nowait()
@@ -93,6 +103,14 @@ def bind_flow(client: Client, world: World, member: str, rng: random.Random) -> 
         client.bind(world.user, member, phone, code)
 
 
+def delete_flow(client: Client, world: World, member: str, rng: random.Random) -> None:
+    """Sometimes twice at once: one deletes, the other is told it is deleted or being deleted."""
+    if rng.random() < 0.3:
+        twice(lambda: delete_account(client, world.user, member), lambda: delete_account(client, world.user, member))
+    else:
+        delete_account(client, world.user, member)
+
+
 def enable_flow(client: Client, candidate: Creds, rng: random.Random) -> None:
     phone = client.new_phone()
     sent = client.send_enable(candidate, phone)
@@ -110,7 +128,7 @@ def enable_flow(client: Client, candidate: Creds, rng: random.Random) -> None:
         client.enable(candidate, name, phone, code)
 
 
-def build_world(client: Client, members: int, candidates: int, quota_accounts: int) -> World:
+def build_world(client: Client, members: int, candidates: int, quota_accounts: int, doomed: int = 0) -> World:
     from concurrent.futures import ThreadPoolExecutor
 
     from alibabacloud_resourcemanager20200331 import models
@@ -127,12 +145,25 @@ def build_world(client: Client, members: int, candidates: int, quota_accounts: i
         member_ids = list(pool.map(create, range(members)))
         candidate_list = list(pool.map(lambda i: client.account(display_name=f"cand-{i}"), range(candidates)))
         quota_list = list(pool.map(lambda i: client.account(display_name=f"quota-{i}"), range(quota_accounts)))
+        doomed_ids = list(pool.map(lambda i: create(members + i), range(doomed)))
+        list(pool.map(lambda member: seed_doomed(client, member), doomed_ids))
     member_queue: queue.Queue[str] = queue.Queue()
     for member in member_ids:
         member_queue.put(member)
     candidate_queue: queue.Queue[Creds] = queue.Queue()
     for candidate in candidate_list:
         candidate_queue.put(candidate)
+    doomed_queue: queue.Queue[str] = queue.Queue()
+    for member in doomed_ids:
+        doomed_queue.put(member)
     return World(
-        master, user, member_queue, candidate_queue, quota_list, member_ids, [c.account_id for c in candidate_list]
+        master,
+        user,
+        member_queue,
+        candidate_queue,
+        quota_list,
+        member_ids,
+        [c.account_id for c in candidate_list],
+        doomed_queue,
+        doomed_ids,
     )

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> Report:
     store = make_store(args.store, workdir, args.postgres_admin_url, args.keep)
     members = args.members or 8 + 6 * args.cycles
     candidates = args.candidates or 5 + 4 * args.cycles
+    doomed = 4 + 3 * args.cycles
     quota = max(20, members + 5)  # the master's bind codes fit; the quota accounts may run out
     env = {
         "OPENRD_DATABASE_URL": store.url,
@@ -45,7 +46,9 @@ def run(args: argparse.Namespace) -> Report:
     server = Server(env, workdir / "server.log")
     crash_run = CrashRun(args, rng, report, server)
     try:
-        world = crash_run.seed(members, candidates)
+        world = crash_run.seed(members, candidates, doomed)
+        # MemberDeletionStatus, set in the store before the load: the deletions need it Enabled.
+        store.execute("UPDATE resource_directories SET member_deletion_status = 'Enabled'")
         crash_run.load_and_kill(world)
         crash_run.final_restart()
         crash_run.verify(store, world, quota)
@@ -77,11 +80,11 @@ class CrashRun:
         self.report.phases[name] = self.report.phases.get(name, 0.0) + now - self.mark
         self.mark = now
 
-    def seed(self, members: int, candidates: int) -> World:
+    def seed(self, members: int, candidates: int, doomed: int) -> World:
         self.server.start()
         self.gate.open()
         self.phase("start")
-        world = build_world(self.client, members, candidates, quota_accounts=3)
+        world = build_world(self.client, members, candidates, quota_accounts=3, doomed=doomed)
         self.phase("seed")
         return world
 
@@ -116,7 +119,7 @@ class CrashRun:
         """A short run on a slow machine may not have finished a flow of each kind yet: let the load go on (without
         kills) until each kind has succeeded once, so the checks are never about nothing."""
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and not {"send_enable", "bind", "enable"} <= {
+        while time.monotonic() < deadline and not {"send_enable", "bind", "enable", "delete"} <= {
             c.op for c in list(self.client.calls) if c.result == OK
         }:
             time.sleep(0.2)

@@ -100,6 +100,7 @@ def assert_real_work(report: dict[str, Any], cycles: int) -> None:
     assert figures["sends"]["ok"] > 0
     assert figures["binds"]["ok"] > 0
     assert figures["enables"]["ok"] > 0
+    assert figures["deletions"]["ok"] > 0
     assert set(figures["outbox"]) <= {"sent", "dead"}
     assert sum(figures["outbox"].values()) == figures["sends"]["send_records"]
 
@@ -141,6 +142,7 @@ QUOTA_ACCOUNT, MASTER, MEMBER, CANDIDATE = (
     "1000000000000004",
 )
 NEW_MA = "1000000000000005"
+DELETED, KEPT = "1000000000000006", "1000000000000007"  # resource accounts: one deleted, one whose deletion failed
 MA_NAME = f"ma{CANDIDATE}@rdadmin.aliyunid.com"
 P1, P2, P3, P4 = "86-13900000001", "86-13900000002", "86-13900000003", "86-13900000004"
 
@@ -180,6 +182,9 @@ def consistent_world(cc: ModuleType) -> tuple[FakeStore, FakeClient, Any]:
         cc.Call("bind", MASTER, MEMBER, P3, "ok"),
         cc.Call("send_enable", CANDIDATE, CANDIDATE, P4, "ok"),
         cc.Call("enable", CANDIDATE, CANDIDATE, P4, "ok", "rd-abc123", name=MA_NAME),
+        cc.Call("delete", MASTER, DELETED, "", "ok"),
+        cc.Call("delete", MASTER, DELETED, "", "error", "409 AccountNotExist.DeleteAccount"),
+        cc.Call("delete", MASTER, KEPT, "", "unknown", "ConnectError"),
     ]
     store = FakeStore(
         {
@@ -200,9 +205,19 @@ def consistent_world(cc: ModuleType) -> tuple[FakeStore, FakeClient, Any]:
                 (MEMBER, "member", P3),
                 (CANDIDATE, "c", None),
                 (NEW_MA, MA_NAME, P4),
+                (KEPT, "kept", None),
             ],
             "resource_directories": [("rd-master", MASTER, "m"), ("rd-abc123", NEW_MA, MA_NAME)],
-            "members": [(MASTER, "rd-master"), (MEMBER, "rd-master"), (NEW_MA, "rd-abc123"), (CANDIDATE, "rd-abc123")],
+            "members": [
+                (MASTER, "rd-master"),
+                (MEMBER, "rd-master"),
+                (NEW_MA, "rd-abc123"),
+                (CANDIDATE, "rd-abc123"),
+                (KEPT, "rd-master"),
+            ],
+            "access_keys": [(KEPT,)],
+            "ram_users": [(KEPT,)],
+            "account_deletions": [(DELETED, 1_700_000_000_000)],
             "kept_counts": [
                 ("directory", "rd-master", 2, 2),
                 ("folder", "r-master", 2, 2),
@@ -223,6 +238,7 @@ def consistent_world(cc: ModuleType) -> tuple[FakeStore, FakeClient, Any]:
         quota_accounts=[creds],
         member_ids=[MEMBER],
         candidate_ids=[CANDIDATE],
+        doomed_ids=[DELETED, KEPT],
     )
     return store, FakeClient(calls, inbox=[P1, P3, P4]), world
 
@@ -303,6 +319,20 @@ BREAKAGES: dict[str, tuple[Any, str]] = {
     "a persisted bind without its audit row": (_pop("audit_events", 0), "audit: 0 successful binds"),
     "a persisted enable without its audit row": (_pop("audit_events", 1), "successful enables in the audit log"),
     "a 500": (_server_error, "answered 500 InternalError"),
+    "a deletion that left the AccessKey behind": (_add("access_keys", (DELETED,)), f"account {DELETED}: a partial"),
+    "a deletion without its record": (_pop("account_deletions", 0), f"account {DELETED}: a partial"),
+    "a successful deletion not persisted": (
+        lambda s, c: c.calls.append(type(c.calls[0])("delete", MASTER, KEPT, "", "ok")),
+        f"the deletion of {KEPT} returned 200",
+    ),
+    "an account deleted twice": (
+        lambda s, c: c.calls.append(type(c.calls[0])("delete", MASTER, DELETED, "", "ok")),
+        f"account {DELETED}: 2 deletions succeeded",
+    ),
+    "an account deleted though every deletion was refused": (
+        lambda s, c: c.calls.__setitem__(6, type(c.calls[0])("delete", MASTER, DELETED, "", "error", "409 X")),
+        f"account {DELETED} is deleted, but no deletion",
+    ),
     "a kept member count off": (
         _set("kept_counts", 1, ("folder", "r-master", 3, 2)),
         "kept count of folder r-master: 3 kept, 2 members",
