@@ -11,6 +11,7 @@ import pytest
 from alibabacloud_resourcedirectorymaster20220419 import models as rdm
 from alibabacloud_resourcemanager20200331 import models as rm
 from aliyunsdkresourcemanager.request.v20200331.DeleteAccountRequest import DeleteAccountRequest
+from sqlalchemy import text
 
 from openrd import errors
 from support.compat import Creds, Sdk
@@ -165,3 +166,29 @@ def test_a_deleted_accounts_credentials_stop_working(rd: Deleting, check: Any) -
     rd.delete(member, waive=["RAM_USERS", "RAM_ROLES"])
     for creds in (user_creds, session_creds):
         check.fails(errors.InvalidAccessKeyIdNotFound, sdk.sts(creds).get_caller_identity)
+
+
+def test_ram_groups_must_be_waived(rd: Deleting, check: Any) -> None:
+    """A group with a member (written in the store: no RAM group action is served yet), both removed with it."""
+    member = rd.member()
+    server = rd.world.server
+    user = server.rd.create_ram_user(member, "app", ["AdministratorAccess"])
+    with server.runtime.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ram_groups (group_id, account_id, name, created_ms, updated_ms)"
+                " VALUES (:id, :account, 'ops', 0, 0)"
+            ),
+            {"id": f"g-{member}", "account": member},
+        )
+        conn.execute(
+            text("INSERT INTO ram_group_members (group_id, user_id, joined_ms) VALUES (:id, :user, 0)"),
+            {"id": f"g-{member}", "user": user["user_id"]},
+        )
+    rd.check(member)
+    assert [c.check_id for c in rd.check_result(member).abandonable_checks] == ["RAM_USERS", "RAM_GROUPS"]
+    check.fails(errors.SpBlockDeleteAccount, rd.delete, member, waive=["RAM_USERS"])
+    rd.delete(member, waive=["RAM_USERS", "RAM_GROUPS"])
+    with server.runtime.engine.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM ram_group_members WHERE group_id = :id"), {"id": f"g-{member}"})
+        assert left.scalar_one() == 0

@@ -45,16 +45,17 @@ class SqlAccountDeletionRepository(DirectoryConnection):
         self.conn.execute(insert(d).values(**values))
 
     def ram_identity_counts(self, account_id: str) -> RamIdentityCounts:
-        users, roles = t.ram_users, t.ram_roles
+        users, groups, roles = t.ram_users, t.ram_groups, t.ram_roles
         user_count = select(func.count()).select_from(users).where(users.c.account_id == account_id)
+        group_count = select(func.count()).select_from(groups).where(groups.c.account_id == account_id)
         role_count = (
             select(func.count())
             .select_from(roles)
             .where(roles.c.account_id == account_id, roles.c.name_folded != ACCESS_ROLE.lower())
         )
-        row = self.conn.execute(select(user_count.scalar_subquery(), role_count.scalar_subquery())).one()
-        # openrd keeps no RAM user groups yet: when it does, they are counted here.
-        return RamIdentityCounts(users=int(row[0]), groups=0, roles=int(row[1]))
+        counts = (user_count.scalar_subquery(), group_count.scalar_subquery(), role_count.scalar_subquery())
+        row = self.conn.execute(select(*counts)).one()
+        return RamIdentityCounts(users=int(row[0]), groups=int(row[1]), roles=int(row[2]))
 
     def purge_account(self, account_id: str) -> None:
         # Listed, not left to the foreign keys' cascades: each table of the account's own goes in this one place.
@@ -62,6 +63,8 @@ class SqlAccountDeletionRepository(DirectoryConnection):
             self.conn.execute(delete(table).where(table.c.account_id == account_id))
         # Tags of what the account owns (its resource groups, say); its own tags as a member go with the membership.
         self.conn.execute(delete(t.resource_tags).where(t.resource_tags.c.owner_id == account_id))
-        for table in (t.sts_sessions, t.access_keys, t.ram_roles, t.ram_users):
+        groups = select(t.ram_groups.c.group_id).where(t.ram_groups.c.account_id == account_id)
+        self.conn.execute(delete(t.ram_group_members).where(t.ram_group_members.c.group_id.in_(groups)))
+        for table in (t.sts_sessions, t.access_keys, t.ram_groups, t.ram_roles, t.ram_users):
             self.conn.execute(delete(table).where(table.c.account_id == account_id))
         self.conn.execute(delete(t.accounts).where(t.accounts.c.account_id == account_id))
