@@ -14,12 +14,28 @@ from openrd import errors
 from openrd.domain import control_policies as rules
 from openrd.domain.control_policies import SYSTEM_POLICY, ControlPolicy
 from openrd.domain.identity import Principal
+from openrd.domain.tags import CONTROL_POLICY
 from openrd.domain.times import epoch_ms
 from openrd.services.context import Deps
 from openrd.services.folders import offset
 from openrd.services.guardrails import policy_in
 from openrd.services.ports import UnitOfWork
 from openrd.services.standing import managed_directory
+from openrd.services.tags import Taggable, register_taggable, tag_at_creation
+
+
+def _policy_owner(uow: UnitOfWork, policy_id: str) -> str | None:
+    """The management account of the custom policy's directory: the owner of its tags."""
+    policy = uow.directory.get_control_policy(policy_id)
+    directory = uow.directory.get_directory(policy.directory_id) if policy else None
+    return directory.master_account_id if directory else None
+
+
+def _policy_scope(uow: UnitOfWork, principal: Principal) -> str:
+    return managed_directory(uow, principal).master_account_id
+
+
+register_taggable(CONTROL_POLICY, Taggable(_policy_scope, _policy_owner, errors.EntityNotExistsControlPolicy))
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,7 @@ class Counted:
 
     policy: ControlPolicy
     attachments: int
+    tags: tuple[tuple[str, str], ...] = ()  # filled by the listings that show them
 
 
 def _new_policy_id(uow: UnitOfWork, deps: Deps) -> str:
@@ -47,6 +64,7 @@ class NewPolicy:
     name: str
     description: str
     document: str
+    tags: Sequence[tuple[str, str]] = ()
 
 
 def create(deps: Deps, *, principal: Principal, new: NewPolicy) -> Counted:
@@ -60,7 +78,8 @@ def create(deps: Deps, *, principal: Principal, new: NewPolicy) -> Counted:
             _new_policy_id(uow, deps), directory.directory_id, new.name, new.description, new.document, now_ms, now_ms
         )
         uow.directory.add_control_policy(policy)
-        return Counted(policy, 0)
+        tag_at_creation(uow, CONTROL_POLICY, policy.policy_id, new.tags)
+        return Counted(policy, 0, tuple(sorted(new.tags)))
 
 
 def get(deps: Deps, *, principal: Principal, policy_id: str) -> Counted:
@@ -106,6 +125,7 @@ def delete(deps: Deps, *, principal: Principal, policy_id: str) -> None:
         if _counted(uow, directory.directory_id, policy).attachments:
             raise errors.DeleteConflictControlPolicyAttachment()
         uow.directory.delete_control_policy(policy_id)
+        uow.directory.remove_tags(CONTROL_POLICY, policy_id, None)
 
 
 @dataclass(frozen=True)
@@ -115,9 +135,16 @@ class PolicyPage:
 
 
 def list_policies(
-    deps: Deps, *, principal: Principal, policy_type: str | None, page_number: int, page_size: int
+    deps: Deps,
+    *,
+    principal: Principal,
+    policy_type: str | None,
+    page_number: int,
+    page_size: int,
+    with_tags: bool = False,
 ) -> PolicyPage:
-    """The system policy first, then the custom ones oldest first; ``policy_type`` keeps one kind."""
+    """The system policy first, then the custom ones oldest first; ``policy_type`` keeps one kind. ``with_tags``: each
+    custom policy with its tags (the 2022-04-19 listing shows them)."""
     with deps.uow(write=False) as uow:
         directory = managed_directory(uow, principal)
         start = offset(page_number, page_size)
@@ -132,4 +159,12 @@ def list_policies(
         page = [*system, *listed]
         counts = uow.directory.attachment_counts(directory.directory_id, [p.policy_id for p in page])
         total = custom_total + (1 if policy_type in (None, "System") else 0)
-        return PolicyPage([Counted(p, counts.get(p.policy_id, 0)) for p in page], total)
+        return PolicyPage(
+            [Counted(p, counts.get(p.policy_id, 0), _tags(uow, p) if with_tags else ()) for p in page], total
+        )
+
+
+def _tags(uow: UnitOfWork, policy: ControlPolicy) -> tuple[tuple[str, str], ...]:
+    if policy.system:
+        return ()
+    return tuple(sorted(uow.directory.resource_tags(CONTROL_POLICY, policy.policy_id).items()))

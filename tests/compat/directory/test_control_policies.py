@@ -236,3 +236,38 @@ def test_an_attached_policy_cannot_be_deleted(world: World, check: type[Checks])
     check.fails(errors.DeleteConflictControlPolicyAttachment, org.client.delete_control_policy, request)
     org.client.disable_control_policy()  # disabling detaches everything, and keeps the policy
     assert org.client.delete_control_policy(request).body.request_id
+
+
+def test_tags_at_creation_and_in_the_listing(world: World, check: type[Checks]) -> None:
+    org = world.org()
+    client = org.rdm()
+    tags = [rdm.CreateControlPolicyRequestTag(key="team", value="platform")]
+    request = rdm.CreateControlPolicyRequest(
+        policy_name="tagged", effect_scope="RAM", policy_document=DENY_DELETE, tag=tags
+    )
+    policy = client.create_control_policy(request).body.control_policy.policy_id
+    listed = client.list_control_policies(rdm.ListControlPoliciesRequest()).body.control_policies.control_policy
+    by_id = {p.policy_id: p for p in listed}
+    assert [(t.key, t.value) for t in by_id[policy].tags.tag] == [("team", "platform")]
+    assert by_id[rules.SYSTEM_POLICY_ID].tags.tag == []
+    found = client.list_tag_resources(
+        rdm.ListTagResourcesRequest(resource_type="ControlPolicy", resource_id=[policy])
+    ).body.tag_resources
+    assert [(r.resource_id, r.tag_key, r.tag_value) for r in found] == [(policy, "team", "platform")]
+    client.tag_resources(
+        rdm.TagResourcesRequest(
+            resource_type="ControlPolicy", resource_id=[policy], tag=[rdm.TagResourcesRequestTag(key="env", value="x")]
+        )
+    )
+    bad = rdm.CreateControlPolicyRequest(
+        policy_name="refused",
+        effect_scope="RAM",
+        policy_document=DENY_DELETE,
+        tag=[rdm.CreateControlPolicyRequestTag(key="acs:reserved", value="v")],
+    )
+    check.fails(errors.InvalidParameterTag, client.create_control_policy, bad)
+    custom = client.list_control_policies(rdm.ListControlPoliciesRequest(policy_type="Custom")).body
+    assert [p.policy_name for p in custom.control_policies.control_policy] == ["tagged"]  # nothing of it was kept
+    client.delete_control_policy(rdm.DeleteControlPolicyRequest(policy_id=policy))
+    gone = client.list_tag_resources(rdm.ListTagResourcesRequest(resource_type="ControlPolicy", resource_id=[policy]))
+    assert gone.body.tag_resources == []

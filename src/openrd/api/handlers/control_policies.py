@@ -9,8 +9,8 @@ from typing import Any
 from openrd import errors
 from openrd.api.context import CallContext
 from openrd.api.handlers.shapes import page_fields, time
-from openrd.api.params import Param, choice, string
-from openrd.api.registry import directory_action
+from openrd.api.params import Param, TagListParam, choice, string
+from openrd.api.registry import RDM, directory_action
 from openrd.api.wire import PAGE_NUMBER, PAGE_SIZE
 from openrd.domain import control_policies as rules
 from openrd.domain.policy import PolicyDocumentError
@@ -66,10 +66,11 @@ class CreateRequest:
     description: str | None
     effect_scope: str
     document: str
+    tags: tuple[tuple[str, str], ...]
 
 
 def create_control_policy(ctx: CallContext, req: CreateRequest) -> dict[str, Any]:
-    new = NewPolicy(req.name, req.description or "", req.document)
+    new = NewPolicy(req.name, req.description or "", req.document, req.tags)
     created = control_policies.create(ctx.deps, principal=ctx.principal, new=new)
     return {"RequestId": ctx.request_id, "ControlPolicy": policy_body(created)}
 
@@ -124,8 +125,12 @@ def list_control_policies(ctx: CallContext, req: ListRequest) -> dict[str, Any]:
         policy_type=req.policy_type,
         page_number=req.page_number,
         page_size=req.page_size,
+        with_tags=ctx.version == RDM,
     )
     listed = [policy_body(counted, req.language) for counted in page.policies]
+    if ctx.version == RDM:  # only the 2022-04-19 model has the policies' tags
+        for body, counted in zip(listed, page.policies, strict=True):
+            body["Tags"] = {"Tag": [{"Key": key, "Value": value} for key, value in counted.tags]}
     return {"RequestId": ctx.request_id, "ControlPolicies": {"ControlPolicy": listed}} | page_fields(
         req.page_number, req.page_size, page.total
     )
@@ -154,8 +159,14 @@ ROWS = (
                 parse=_document(errors.InvalidParameterPolicyDocumentLength),
                 doc=_DOCUMENT_DOC,
             ),
+            TagListParam("Tag", "tags", doc="2022-04-19: tags the policy is created with"),
         ),
-        errors=(errors.InvalidParameterPolicyDocumentLength, _RD, errors.LimitExceededControlPolicy),
+        errors=(
+            errors.InvalidParameterPolicyDocumentLength,
+            _RD,
+            errors.LimitExceededControlPolicy,
+            errors.InvalidParameterTag,
+        ),
         summary="Create a custom control policy (EffectScope RAM); at most 1,500 per directory.",
     ),
     directory_action(
