@@ -40,6 +40,7 @@ TAGS = {"TagResources", "UntagResources", "UnTagResources", "ListTagResources", 
 # Another spelling of an action: its own registry row, authorized as the action it spells.
 SPELLINGS = {"UnTagResources": "UntagResources"}
 ACCOUNT_DELETION = {"CheckAccountDelete", "GetAccountDeletionCheckResult", "DeleteAccount", "GetAccountDeletionStatus"}
+STS_ACTIONS = {"GetCallerIdentity", "AssumeRole"}
 RAM_IDENTITIES = {
     "CreateUser", "GetUser", "UpdateUser", "DeleteUser", "ListUsers", "CreateAccessKey", "UpdateAccessKey",
     "DeleteAccessKey", "ListAccessKeys", "GetAccountAlias",
@@ -63,7 +64,7 @@ def test_registry_equals_the_documented_actions() -> None:
         | TAGS
         | ACCOUNT_DELETION
         | RM_ONLY
-        | {"GetCallerIdentity"}
+        | STS_ACTIONS
     )
 
 
@@ -72,7 +73,7 @@ def test_versions() -> None:
     for action in ACTIONS:
         expected = (
             {STS}
-            if action.name == "GetCallerIdentity"
+            if action.name in STS_ACTIONS
             else {RAM}
             if action.name in RAM_POLICIES | RAM_IDENTITIES
             else {RM}
@@ -88,6 +89,9 @@ def test_every_action_is_authorized_in_its_service() -> None:
         if action.name in RESOURCE_GROUPS:
             assert action.ram_action == f"ram:{action.name}"
             assert action.params_first, action.name
+        elif action.name == "AssumeRole":
+            assert action.ram_action == "sts:AssumeRole"
+            assert action.params_first
         elif action.name != "GetCallerIdentity":
             service = "ram" if RAM in action.versions else "resourcemanager"
             assert action.ram_action == f"{service}:{SPELLINGS.get(action.name, action.name)}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from openrd.domain.identity import Principal
+from openrd.services.authentication import RequestFacts
 from openrd.services.context import Deps
 
 
@@ -15,3 +16,6 @@ class CallContext:
     action: str
     version: str
     deps: Deps
+    request: RequestFacts = field(
+        default_factory=RequestFacts
+    )  # what conditions may test of the request (its peer, its transport)

@@ -15,6 +15,7 @@ from openrd.api.registry import Action
 from openrd.api.request import RawRequest, parse_envelope, response_format
 from openrd.domain.identity import Principal
 from openrd.services import audit, metrics
+from openrd.services.authentication import RequestFacts
 from openrd.services.context import Deps
 
 log = logging.getLogger("openrd.api")
@@ -60,7 +61,9 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
                     call_deps, request_id=request_id, action=action.name, principal=principal, error_code=None
                 )  # call_deps: the call's clock, so the audit row's time is the call's instant
                 call_deps, audited_in_call = audit.auditing_deps(call_deps, success)
-            body = action.handler(CallContext(principal, request_id, action.name, envelope.version, call_deps), request)
+            facts = RequestFacts(source_ip=raw.peer, secure_transport=raw.secure)
+            context = CallContext(principal, request_id, action.name, envelope.version, call_deps, facts)
+            body = action.handler(context, request)
         log.info("call", extra={"request_id": request_id, **_call_fields(raw, version, action.name), "status": 200})
         return render_success(action.name, body, fmt)
     except errors.OpenRDError as exc:

@@ -18,6 +18,9 @@ from openrd import errors
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
+_JSON_WHITESPACE = str.maketrans("\t\n\r", "   ")
+
+
 def has_control_character(raw: str) -> bool:
     return CONTROL_CHARACTER.search(raw) is not None
 
@@ -33,6 +36,7 @@ class Param:
     invalid: type[errors.OpenRDError] | None = None
     default: Any = None
     doc: str = ""
+    document: bool = False  # a JSON document: tabs and line breaks are its whitespace, not control characters
 
     def read(self, params: Mapping[str, str]) -> Any:
         raw = params.get(self.wire, "")
@@ -40,7 +44,7 @@ class Param:
             if self.required:
                 raise self.missing() if self.missing else errors.MissingParameter(self.wire)
             return self.default
-        if has_control_character(raw):
+        if has_control_character(raw.translate(_JSON_WHITESPACE) if self.document else raw):
             raise self.invalid() if self.invalid else errors.InvalidParameter(self.wire)
         try:
             return self.parse(raw)

@@ -33,6 +33,7 @@ class Principal:
     principal_id: str
     name: str = ""  # user or role name; empty for the root
     session_name: str = ""
+    session_policy: str | None = None  # a role session's inline Policy: it narrows the role's own policies
 
     @property
     def arn(self) -> str:
@@ -173,3 +174,4 @@ class StsSession:
     session_name: str
     access_key_id: str
     expires_ms: int
+    policy: str | None = None  # the inline session policy AssumeRole was given

@@ -42,10 +42,12 @@ RAM_KINDS = frozenset(
 @dataclass(frozen=True)
 class Target:
     """What one call acts on, named by the caller: a member account or a folder (``None``: the root folder), or a
-    RAM entity of the caller's account by name (``None``: every one of its kind)."""
+    RAM entity by name (``None``: every one of its kind) of the caller's account, or of ``account_id`` (the role
+    an AssumeRole names)."""
 
     kind: ResourceKind
     id: str | None
+    account_id: str | None = None
 
 
 def account_arn(owner_account_id: str, folder_path: str, account_id: str) -> str:

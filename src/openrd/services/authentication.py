@@ -94,6 +94,7 @@ def resolve_principal(
             session.role_id,
             name=session.role_name,
             session_name=session.session_name,
+            session_policy=session.policy,
         )
     if key.is_sts:
         raise errors.MissingSecurityToken()
@@ -161,11 +162,18 @@ def authorize(
             uow, principal, guardrail, ram_action, now_ms=now_ms, resource=resource, context=context
         )
     decision = evaluate(policies_for(uow, principal, caller), action=ram_action, resource=resource, context=context)
+    policy_type = "AccountLevelIdentityBasedPolicy"
+    if decision is Decision.ALLOW and principal.session_policy is not None:
+        # A session's inline policy narrows its role's: both must allow (docs/sts.md#the-session).
+        decision = evaluate(
+            (_parsed(None, principal.session_policy),), action=ram_action, resource=resource, context=context
+        )
+        policy_type = "SessionPolicy"
     if decision is Decision.ALLOW:
         return
     raise errors.NoPermission(
         {
-            "PolicyType": "AccountLevelIdentityBasedPolicy",
+            "PolicyType": policy_type,
             "AuthPrincipalOwnerId": principal.account_id,
             "AuthPrincipalType": principal.auth_principal_type,
             "AuthPrincipalDisplayName": principal.display_name,
@@ -182,7 +190,13 @@ def resource_arn(uow: UnitOfWork, principal: Principal, ram_action: str, target:
     if target is None:
         return service_arn(ram_action.partition(":")[0], principal.account_id)
     if target.kind in RAM_KINDS:
-        return ram_arn(principal.account_id, target.kind, target.id)
+        account_id = target.account_id or principal.account_id
+        name = target.id
+        if target.kind is ResourceKind.RAM_ROLE and name is not None:
+            # Role names match case-insensitively: a policy names the role as it was created.
+            role = uow.identity.find_role(account_id, name)
+            name = role.name if role is not None else name
+        return ram_arn(account_id, target.kind, name)
     directory = directory_of(uow, principal.account_id)
     if directory is None:
         return None
@@ -213,10 +227,11 @@ class RequestFacts:
 
 
 def request_context(
-    uow: UnitOfWork, principal: Principal, request: RequestFacts, clock: Clock | None
+    uow: UnitOfWork, principal: Principal, request: RequestFacts, clock: Clock | None, *, external_id: str | None = None
 ) -> RequestContext:
     """The condition keys of one call; built only when a statement carries a Condition. A role session's
-    ``acs:PrincipalARN`` is its role's ARN, so one policy can name the role whatever the session is called."""
+    ``acs:PrincipalARN`` is its role's ARN, so one policy can name the role whatever the session is called.
+    ``external_id``: AssumeRole's ``ExternalId``, the ``sts:ExternalId`` a trust policy may test."""
     arn = (
         role_arn(principal.account_id, principal.name)
         if principal.kind is PrincipalKind.ROLE_SESSION
@@ -236,6 +251,7 @@ def request_context(
         principal_rd_id=directory.directory_id if directory is not None else None,
         principal_rd_path=rd_path,
         principal_account=principal.account_id,
+        external_id=external_id,
     )
 
 

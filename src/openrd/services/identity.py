@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 from enum import Enum
 from typing import Final
 
@@ -15,7 +14,7 @@ from openrd.domain import identity as ident
 from openrd.domain import ram
 from openrd.domain.accounts import LOGIN_NAME, Account
 from openrd.domain.directory import Member
-from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser, StsSession
+from openrd.domain.identity import AccessKey, AccessKeyStatus, RamRole, RamUser
 from openrd.domain.names import ACCOUNT_LABEL
 from openrd.domain.phone import is_valid_mobile, parse_phone_syntax
 from openrd.domain.policy import MAX_DOCUMENT_LENGTH, PolicyDocumentError, parse_policy_document
@@ -23,24 +22,18 @@ from openrd.domain.sites import SiteProfile
 from openrd.domain.system_policies import system_policy
 from openrd.domain.times import epoch_ms
 from openrd.services import errors as service_errors
+from openrd.services import sts
 from openrd.services.attachments import attach_given
 from openrd.services.context import Deps
 from openrd.services.ports import RandomSource, UnitOfWork
 from openrd.services.resource_groups import add_default_group
+from openrd.services.sts import StsCredentials
 
 
 @dataclass(frozen=True)
 class Credentials:
     access_key_id: str
     access_key_secret: str
-
-
-@dataclass(frozen=True)
-class StsCredentials:
-    access_key_id: str
-    access_key_secret: str
-    security_token: str
-    expiration: datetime
 
 
 def new_account_id(uow: UnitOfWork, rng: RandomSource) -> str:
@@ -284,34 +277,13 @@ def assume_role(deps: Deps, *, role_arn: str, session_name: str, duration_second
             f"duration_seconds must be between {ident.MIN_SESSION_SECONDS} and {ident.MAX_SESSION_SECONDS}"
         )
     account_id, role_name = parsed
-    expiration = deps.clock.now() + timedelta(seconds=duration_seconds)
-    rng = deps.rng
     with deps.uow() as uow:
         role = uow.identity.find_role(account_id, role_name)
         if role is None:
             raise service_errors.RoleNotFound(f"role {role_arn} does not exist")
-        credentials = new_access_key(rng, sts=True)
-        token = "CAIS" + rng.token(96)
-        session = StsSession(
-            session_id=rng.alnum(24),
-            account_id=account_id,
-            role_id=role.role_id,
-            role_name=role.name,
-            session_name=session_name,
-            access_key_id=credentials.access_key_id,
-            expires_ms=epoch_ms(expiration),
+        return sts.issue_session(
+            uow, deps, role, session_name=session_name, duration_seconds=duration_seconds, policy=None
         )
-        uow.identity.add_session(session, token_hash=deps.box.keyed_hash("sts-token", token))
-        uow.identity.add_access_key(
-            AccessKey(
-                credentials.access_key_id,
-                credentials.access_key_secret,
-                account_id,
-                AccessKeyStatus.ACTIVE,
-                session_id=session.session_id,
-            )
-        )
-    return StsCredentials(credentials.access_key_id, credentials.access_key_secret, token, expiration)
 
 
 def disable_access_key(deps: Deps, *, access_key_id: str) -> None:

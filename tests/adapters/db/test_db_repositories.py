@@ -247,11 +247,25 @@ def test_access_key_unreadable_with_another_master_key(
 # ------------------------------------------------------------------------------------------------ sessions
 def test_sessions_round_trip_by_token_hash(uow: SqlUnitOfWorkFactory, accounts: None) -> None:
     session = StsSession("sess1", A1.account_id, "r1", "Admin", "alice-session", "STS.key1", 1_700_000_000_000)
+    narrowed = StsSession("sess2", A1.account_id, "r1", "Admin", "s2", "STS.key2", 1, policy='{"Version": "1"}')
     with uow() as w:
+        w.identity.add_role(RamRole("r1", A1.account_id, "Admin"))
         w.identity.add_session(session, token_hash="hash-1")
+        w.identity.add_session(narrowed, token_hash="hash-3")
     with uow(write=False) as w:
         assert w.identity.session_by_token_hash("hash-1") == session
+        assert w.identity.session_by_token_hash("hash-3") == narrowed  # with its session policy
         assert w.identity.session_by_token_hash("hash-2") is None
+
+
+def test_a_session_dies_with_its_role(engine: Engine, uow: SqlUnitOfWorkFactory, accounts: None) -> None:
+    with uow() as w:
+        w.identity.add_role(RamRole("r1", A1.account_id, "Admin"))
+        w.identity.add_session(StsSession("sess1", A1.account_id, "r1", "Admin", "s", "STS.k", 1), token_hash="h")
+    with engine.begin() as conn:  # however the role goes (RAM's DeleteRole, a reset)
+        conn.execute(t.ram_roles.delete().where(t.ram_roles.c.role_id == "r1"))
+    with uow(write=False) as w:
+        assert w.identity.session_by_token_hash("h") is None
 
 
 def test_session_token_hashes_are_unique(uow: SqlUnitOfWorkFactory, accounts: None) -> None:

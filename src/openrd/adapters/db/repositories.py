@@ -287,8 +287,10 @@ class SqlIdentityRepository:
         self.conn.execute(insert(t.sts_sessions).values(**session.__dict__, token_hash=token_hash))
 
     def session_by_token_hash(self, token_hash: str) -> StsSession | None:
-        s = t.sts_sessions
-        row = self.conn.execute(select(s).where(s.c.token_hash == token_hash)).first()
+        """The session of a token, while its role exists: a session dies with its role."""
+        s, r = t.sts_sessions, t.ram_roles
+        live = select(s).join(r, r.c.role_id == s.c.role_id).where(s.c.token_hash == token_hash)
+        row = self.conn.execute(live).first()
         if row is None:
             return None
         return record_from_row(StsSession, row)

@@ -100,6 +100,7 @@ sts_sessions = Table(
     Column("access_key_id", String(64), nullable=False),
     Column("token_hash", String(128), nullable=False, unique=True),
     Column("expires_ms", BigInteger, nullable=False),
+    Column("policy", Text),  # migration 0018: the inline session policy AssumeRole was given
 )
 
 request_nonces = Table(
