@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from openrd.domain import account_deletion as deletion_rules
+from openrd.domain.account_deletion import CheckStatus, DeletionStatus
 from openrd.domain.directory import AuditEvent, Directory, MemberRow
 from openrd.domain.phone import mask_phone
 from openrd.domain.times import epoch_ms
@@ -47,6 +49,7 @@ class AccountNode:
     status: str | None
     phone_masked: str | None
     is_management: bool = False
+    pending: str | None = None  # a state a transition will move (docs/lifecycle.md), e.g. PreChecking
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class DirectoryTree:
     root: FolderNode
     member_count: int
     truncated: bool  # more members or folders than the console lists
+    deleting: tuple[str, ...] = ()  # accounts whose deletion still reports Deleting
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ def _masked(phone: str | None) -> str | None:
     return mask_phone(phone) if phone else None
 
 
-def _account_node(member: MemberRow, directory: Directory) -> AccountNode:
+def _account_node(member: MemberRow, directory: Directory, pending: str | None = None) -> AccountNode:
     return AccountNode(
         account_id=member.account_id,
         display_name=member.display_name,
@@ -109,15 +113,18 @@ def _account_node(member: MemberRow, directory: Directory) -> AccountNode:
         status=member.status.value,
         phone_masked=_masked(member.secure_mobile_phone),
         is_management=member.account_id == directory.master_account_id,
+        pending=pending,
     )
 
 
-def _tree(uow: UnitOfWork, directory: Directory) -> DirectoryTree:
+def _tree(uow: UnitOfWork, directory: Directory, now_ms: int) -> DirectoryTree:
     repo = uow.directory
     members, total = repo.member_page(directory.directory_id, limit=MEMBERS_LIMIT, offset=0)
+    checking, deleting = _pending_deletions(uow, directory, now_ms)
     by_folder: dict[str, list[AccountNode]] = {}
     for member in members:
-        by_folder.setdefault(member.folder_id, []).append(_account_node(member, directory))
+        pending = CheckStatus.PRE_CHECKING.value if member.account_id in checking else None
+        by_folder.setdefault(member.folder_id, []).append(_account_node(member, directory, pending))
     # The management account first, then the rest in join order (member_page's order).
     for nodes in by_folder.values():
         nodes.sort(key=lambda node: not node.is_management)
@@ -146,7 +153,21 @@ def _tree(uow: UnitOfWork, directory: Directory) -> DirectoryTree:
         root=tree,
         member_count=int(total),
         truncated=truncated,
+        deleting=deleting,
     )
+
+
+def _pending_deletions(uow: UnitOfWork, directory: Directory, now_ms: int) -> tuple[set[str], tuple[str, ...]]:
+    """The members whose deletion pre-check runs, and the accounts whose deletion still reports Deleting."""
+    checking: set[str] = set()
+    deleting: list[str] = []
+    for known in uow.directory.deletions_in(directory.directory_id, limit=MEMBERS_LIMIT):
+        if known.started:
+            if deletion_rules.deletion_status(known.deletion_due_ms, now_ms) is DeletionStatus.DELETING:
+                deleting.append(known.account_id)
+        elif known.checked and deletion_rules.check_status(known.check_due_ms, now_ms) is CheckStatus.PRE_CHECKING:
+            checking.add(known.account_id)
+    return checking, tuple(deleting)
 
 
 def _members(tree: FolderNode) -> set[str]:
@@ -176,7 +197,8 @@ def snapshot(deps: Deps, *, inbox_limit: int = INBOX_LIMIT, audit_limit: int = A
             for record in uow.outbox.list(phone=None, status=None, limit=inbox_limit)
         )
         counts = tuple(sorted(uow.outbox.counts_by_status().items()))
-        directories = tuple(_tree(uow, directory) for directory in uow.directory.all_directories())
+        now_ms = epoch_ms(now)
+        directories = tuple(_tree(uow, directory, now_ms) for directory in uow.directory.all_directories())
         in_a_directory: set[str] = set()
         for tree in directories:
             in_a_directory |= _members(tree.root)

@@ -3,6 +3,7 @@ account with everything that is its own."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
@@ -35,6 +36,12 @@ class SqlAccountDeletionRepository(DirectoryConnection):
         row = self.conn.execute(select(d).where(d.c.account_id == account_id)).first()
         return _deletion_from_row(row) if row else None
 
+    def deletions_in(self, directory_id: str, *, limit: int) -> Sequence[AccountDeletion]:
+        d = t.account_deletions
+        latest = func.coalesce(d.c.deletion_started_ms, d.c.check_started_ms)
+        query = select(d).where(d.c.directory_id == directory_id).order_by(latest.desc(), d.c.account_id).limit(limit)
+        return [_deletion_from_row(row) for row in self.conn.execute(query)]
+
     def put_deletion(self, deletion: AccountDeletion) -> None:
         d = t.account_deletions
         values = deletion.__dict__ | {
@@ -65,6 +72,6 @@ class SqlAccountDeletionRepository(DirectoryConnection):
         self.conn.execute(delete(t.resource_tags).where(t.resource_tags.c.owner_id == account_id))
         groups = select(t.ram_groups.c.group_id).where(t.ram_groups.c.account_id == account_id)
         self.conn.execute(delete(t.ram_group_members).where(t.ram_group_members.c.group_id.in_(groups)))
-        for table in (t.sts_sessions, t.access_keys, t.ram_groups, t.ram_roles, t.ram_users):
+        for table in (t.sts_sessions, t.access_keys, t.ram_groups, t.ram_roles, t.ram_users, t.resource_groups):
             self.conn.execute(delete(table).where(table.c.account_id == account_id))
         self.conn.execute(delete(t.accounts).where(t.accounts.c.account_id == account_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from openrd.domain.account_deletion import AccountDeletion, RamIdentityCounts
@@ -9,6 +10,10 @@ from openrd.domain.account_deletion import AccountDeletion, RamIdentityCounts
 
 class AccountDeletionRepository(Protocol):
     def get_deletion(self, account_id: str) -> AccountDeletion | None: ...
+
+    def deletions_in(self, directory_id: str, *, limit: int) -> Sequence[AccountDeletion]:
+        """The directory's deletion records, the latest started (or pre-checked) first."""
+        ...
 
     def put_deletion(self, deletion: AccountDeletion) -> None:
         """Insert or replace the account's record."""
