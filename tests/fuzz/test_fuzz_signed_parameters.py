@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openrd.api.actions import ACTIONS
+from openrd.api.params import TagListParam
 from openrd.api.registry import RM
 from support.compat import Creds
 from support.directory import World
@@ -58,7 +59,13 @@ def signer(server: LiveServer) -> Iterator[tuple[Wire, Creds, str, str]]:
 
 def wire_names(action: str) -> list[str]:
     [row] = [a for a in ACTIONS if a.name == action and RM in a.versions]
-    return [p.wire if p.kind != "list" else f"{p.wire}.1" for p in row.params]
+    names: list[str] = []
+    for p in row.params:
+        if isinstance(p, TagListParam):
+            names += [f"{p.wire}.1.Key", f"{p.wire}.1.Value"]
+        else:
+            names.append(p.wire if p.kind != "list" else f"{p.wire}.1")
+    return names
 
 
 values = st.one_of(st.sampled_from(SAMPLES), st.text(max_size=40))

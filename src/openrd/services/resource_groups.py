@@ -17,20 +17,40 @@ from openrd.domain import resource_groups as rules
 from openrd.domain.accounts import Account
 from openrd.domain.identity import Principal
 from openrd.domain.resource_groups import GroupStatus, ResourceGroup
+from openrd.domain.tags import RESOURCE_GROUP
 from openrd.domain.times import epoch_ms
 from openrd.domain.transitions import TransitionKind
 from openrd.services import transitions
 from openrd.services.context import Deps
 from openrd.services.folders import offset
 from openrd.services.ports import GroupFilter, UnitOfWork
+from openrd.services.tags import Taggable, register_taggable, tag_at_creation
 
 
 @dataclass(frozen=True)
 class GroupView:
-    """A group and its status when the call read it."""
+    """A group and its status when the call read it, with its tags when they were asked for."""
 
     group: ResourceGroup
     status: GroupStatus
+    tags: tuple[tuple[str, str], ...] = ()
+
+
+def _group_owner(uow: UnitOfWork, resource_group_id: str) -> str | None:
+    """The tag actions' view of a group: its account's, while it is not being deleted."""
+    group = uow.resource_groups.get_group(resource_group_id)
+    return group.account_id if group is not None and group.delete_due_ms is None else None
+
+
+# A group's tags are its account's: the tag actions list them for the caller's own account.
+register_taggable(
+    RESOURCE_GROUP,
+    Taggable(lambda _uow, principal: principal.account_id, _group_owner, errors.EntityNotExistsResourceGroup),
+)
+
+
+def _tags(uow: UnitOfWork, resource_group_id: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(uow.directory.resource_tags(RESOURCE_GROUP, resource_group_id).items()))
 
 
 def add_default_group(uow: UnitOfWork, account: Account) -> None:
@@ -76,8 +96,11 @@ def _settled(uow: UnitOfWork, principal: Principal, resource_group_id: str, now_
     return view
 
 
-def create_group(deps: Deps, *, principal: Principal, name: str, display_name: str) -> GroupView:
-    """The answer shows ``Creating`` whatever the delay: the next read settles it."""
+def create_group(
+    deps: Deps, *, principal: Principal, name: str, display_name: str, tags: Sequence[tuple[str, str]] = ()
+) -> GroupView:
+    """The answer shows ``Creating`` whatever the delay: the next read settles it. Tags are written with the group
+    under the tag store's rules; a refused tag refuses the group too."""
     now = deps.clock.now()
     now_ms = epoch_ms(now)
     with deps.uow() as uow:
@@ -96,12 +119,14 @@ def create_group(deps: Deps, *, principal: Principal, name: str, display_name: s
             create_due_ms=transitions.due_at(uow, TransitionKind.RESOURCE_GROUP_CREATE, now),
         )
         uow.resource_groups.add_group(group)
+        tag_at_creation(uow, RESOURCE_GROUP, group.resource_group_id, tags)
         return GroupView(group, GroupStatus.CREATING)
 
 
-def get_group(deps: Deps, *, principal: Principal, resource_group_id: str) -> GroupView:
+def get_group(deps: Deps, *, principal: Principal, resource_group_id: str, include_tags: bool = False) -> GroupView:
     with deps.uow(write=False) as uow:
-        return _owned(uow, principal, resource_group_id, epoch_ms(deps.clock.now()))
+        view = _owned(uow, principal, resource_group_id, epoch_ms(deps.clock.now()))
+        return replace(view, tags=_tags(uow, resource_group_id)) if include_tags else view
 
 
 def update_group(deps: Deps, *, principal: Principal, resource_group_id: str, display_name: str) -> GroupView:
@@ -129,22 +154,32 @@ def delete_group(deps: Deps, *, principal: Principal, resource_group_id: str) ->
             delete_due_ms=transitions.due_at(uow, TransitionKind.RESOURCE_GROUP_DELETE, now),
         )
         uow.resource_groups.update_group(group)
+        uow.directory.remove_tags(RESOURCE_GROUP, group.resource_group_id, None)  # no tag outlives the group
         return GroupView(group, GroupStatus.PENDING_DELETE)
 
 
 def list_groups(
-    deps: Deps, *, principal: Principal, where: GroupFilter, page_number: int, page_size: int
+    deps: Deps,
+    *,
+    principal: Principal,
+    where: GroupFilter,
+    page_number: int,
+    page_size: int,
+    include_tags: bool = False,
 ) -> tuple[Sequence[GroupView], int]:
+    """A page of the account's groups; their tags with ``include_tags`` or a tag filter (as documented)."""
     now_ms = epoch_ms(deps.clock.now())
     with deps.uow(write=False) as uow:
         groups, total = uow.resource_groups.group_page(
             principal.account_id, now_ms=now_ms, where=where, limit=page_size, offset=offset(page_number, page_size)
         )
-    views = []
-    for group in groups:
-        status = group.status(now_ms)
-        if status is not None:  # the page query left out gone groups already
-            views.append(GroupView(group, status))
+        views = []
+        for group in groups:
+            status = group.status(now_ms)
+            if status is None:  # the page query left out gone groups already
+                continue
+            tags = _tags(uow, group.resource_group_id) if include_tags or where.tags else ()
+            views.append(GroupView(group, status, tags))
     return views, total
 
 

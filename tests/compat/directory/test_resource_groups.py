@@ -300,3 +300,59 @@ def test_not_served_by_resource_directory_master(server: LiveServer, world: Worl
         for action in ("CreateResourceGroup", "ListResourceGroups", "ListResources"):
             answer = wire.send(wire.v1(creds, action, "2022-04-19"))
             assert (answer.status_code, answer.json()["Code"]) == (404, "InvalidApi.NotFound")
+
+
+def _tag(key: str, value: str) -> rm.CreateResourceGroupRequestTag:
+    return rm.CreateResourceGroupRequestTag(key=key, value=value)
+
+
+def test_tags_at_creation_and_in_reads(world: World, check: type[Checks]) -> None:
+    client = world.account().client
+    request = rm.CreateResourceGroupRequest(
+        name="tagged", display_name="Tagged", tag=[_tag("env", "prod"), _tag("team", "data")]
+    )
+    made = client.create_resource_group(request).body.resource_group
+    plain = create(client, "plain")
+    got = client.get_resource_group(rm.GetResourceGroupRequest(resource_group_id=made.id, include_tags=True))
+    tags = got.body.resource_group.tags.tag
+    assert [(t.tag_key, t.tag_value) for t in tags] == [("env", "prod"), ("team", "data")]
+    assert get(client, made.id).tags.tag == []  # only when asked for
+
+    filtered = listed(client, tag=[rm.ListResourceGroupsRequestTag(key="env", value="prod")])
+    [item] = filtered.resource_groups.resource_group
+    assert (item.id, [(t.tag_key, t.tag_value) for t in item.tags.tag]) == (
+        made.id,
+        [("env", "prod"), ("team", "data")],
+    )
+    assert listed(client, tag=[rm.ListResourceGroupsRequestTag(key="team")]).total_count == 1
+    assert listed(client, tag=[rm.ListResourceGroupsRequestTag(key="env", value="dev")]).total_count == 0
+    with_tags = listed(client, include_tags=True).resource_groups.resource_group
+    assert {g.id: len(g.tags.tag) for g in with_tags if g.id in (made.id, plain.id)} == {made.id: 2, plain.id: 0}
+
+    # The tag store is one: RM's tag actions see the same rows, with the documented lower-case type.
+    rows = client.list_tag_resources(rm.ListTagResourcesRequest(resource_id=[made.id])).body.tag_resources
+    assert {(r.resource_id, r.resource_type, r.tag_key, r.tag_value) for r in rows} == {
+        (made.id, "resourcegroup", "env", "prod"),
+        (made.id, "resourcegroup", "team", "data"),
+    }
+    client.tag_resources(
+        rm.TagResourcesRequest(resource_id=[plain.id], tag=[rm.TagResourcesRequestTag(key="k", value="v")])
+    )
+    assert listed(client, tag=[rm.ListResourceGroupsRequestTag(key="k", value="v")]).total_count == 1
+    check.fails(
+        errors.EntityNotExistsResourceGroup,
+        client.tag_resources,
+        rm.TagResourcesRequest(resource_id=["rg-nope"], tag=[rm.TagResourcesRequestTag(key="k", value="v")]),
+    )
+
+    delete(client, made.id)  # its tags go with it
+    rows = client.list_tag_resources(rm.ListTagResourcesRequest(resource_id=[made.id])).body.tag_resources
+    assert rows == []
+
+
+def test_a_refused_tag_refuses_the_group(world: World, check: type[Checks]) -> None:
+    client = world.account().client
+    for key, value in (("acs:x", "v"), ("k", "https://example.com"), ("aliyun-x", "v")):
+        request = rm.CreateResourceGroupRequest(name="refused", display_name="R", tag=[_tag(key, value)])
+        check.fails(errors.InvalidParameterTag, client.create_resource_group, request)
+    assert listed(client, name="refused").total_count == 0

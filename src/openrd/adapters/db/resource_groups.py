@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, insert, or_, select, update
 
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.codes import lock_key
 from openrd.adapters.db.rows import record_from_row
 from openrd.domain.resource_groups import GroupStatus, ResourceGroup
+from openrd.domain.tags import RESOURCE_GROUP
 from openrd.services.ports.resource_groups import GroupFilter
 
 _G = t.resource_groups
@@ -31,6 +32,14 @@ def _status_is(status: GroupStatus, now_ms: int) -> ColumnElement[bool]:
         return and_(_G.c.delete_due_ms.is_not(None), _G.c.delete_due_ms > now_ms)
     live = _G.c.delete_due_ms.is_(None)
     return and_(live, created) if status is GroupStatus.OK else and_(live, ~created)
+
+
+def _carries(key: str, value: str) -> ColumnElement[bool]:
+    tag = t.resource_tags
+    match = [tag.c.resource_type == RESOURCE_GROUP, tag.c.resource_id == _G.c.resource_group_id, tag.c.key == key]
+    if value:
+        match.append(tag.c.value == value)
+    return exists().where(*match)
 
 
 class SqlResourceGroupRepository:
@@ -78,6 +87,8 @@ class SqlResourceGroupRepository:
             conditions.append(_G.c.resource_group_id == where.resource_group_id)
         if where.status is not None:
             conditions.append(_status_is(where.status, now_ms))
+        for key, value in where.tags:
+            conditions.append(_carries(key, value))
         total = self.conn.execute(select(func.count()).select_from(_G).where(*conditions)).scalar_one()
         query = (
             select(_G).where(*conditions).order_by(_G.c.created_ms, _G.c.resource_group_id).limit(limit).offset(offset)

@@ -10,7 +10,7 @@ from typing import Any
 from openrd import errors
 from openrd.api.context import CallContext
 from openrd.api.handlers.shapes import page_fields
-from openrd.api.params import Param, StringListParam, choice, string
+from openrd.api.params import Param, StringListParam, TagListParam, boolean, choice, string
 from openrd.api.registry import EVERY_RESOURCE_GROUP, RESOURCE_GROUP_TARGET, resource_group_action, rm_only_action
 from openrd.api.wire import PAGE_NUMBER, PAGE_SIZE
 from openrd.domain import names
@@ -60,14 +60,21 @@ def _full(view: GroupView) -> dict[str, Any]:
     return _base(view) | {"Status": view.status.value, "RegionStatuses": {"RegionStatus": []}}
 
 
+def _tags(view: GroupView) -> dict[str, Any]:
+    return {"Tags": {"Tag": [{"TagKey": key, "TagValue": value} for key, value in view.tags]}}
+
+
 @dataclass(frozen=True)
 class CreateRequest:
     name: str
     display_name: str
+    tags: tuple[tuple[str, str], ...]
 
 
 def create_resource_group(ctx: CallContext, req: CreateRequest) -> dict[str, Any]:
-    view = resource_groups.create_group(ctx.deps, principal=ctx.principal, name=req.name, display_name=req.display_name)
+    view = resource_groups.create_group(
+        ctx.deps, principal=ctx.principal, name=req.name, display_name=req.display_name, tags=req.tags
+    )
     return {"RequestId": ctx.request_id, "ResourceGroup": _full(view)}
 
 
@@ -76,9 +83,17 @@ class GroupIdRequest:
     resource_group_id: str
 
 
-def get_resource_group(ctx: CallContext, req: GroupIdRequest) -> dict[str, Any]:
-    view = resource_groups.get_group(ctx.deps, principal=ctx.principal, resource_group_id=req.resource_group_id)
-    return {"RequestId": ctx.request_id, "ResourceGroup": _full(view) | {"Tags": {"Tag": []}}}
+@dataclass(frozen=True)
+class GetRequest:
+    resource_group_id: str
+    include_tags: bool
+
+
+def get_resource_group(ctx: CallContext, req: GetRequest) -> dict[str, Any]:
+    view = resource_groups.get_group(
+        ctx.deps, principal=ctx.principal, resource_group_id=req.resource_group_id, include_tags=req.include_tags
+    )
+    return {"RequestId": ctx.request_id, "ResourceGroup": _full(view) | _tags(view)}
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,8 @@ class ListRequest:
     resource_group_id: str | None
     ids: tuple[str, ...]
     status: str | None
+    tags: tuple[tuple[str, str], ...]
+    include_tags: bool
     page_number: int
     page_size: int
 
@@ -117,11 +134,17 @@ def list_resource_groups(ctx: CallContext, req: ListRequest) -> dict[str, Any]:
         resource_group_id=req.resource_group_id,
         ids=req.ids,
         status=GroupStatus(req.status) if req.status else None,
+        tags=req.tags,
     )
     views, total = resource_groups.list_groups(
-        ctx.deps, principal=ctx.principal, where=where, page_number=req.page_number, page_size=req.page_size
+        ctx.deps,
+        principal=ctx.principal,
+        where=where,
+        page_number=req.page_number,
+        page_size=req.page_size,
+        include_tags=req.include_tags,
     )
-    listed = [_base(view) | {"Status": view.status.value, "Tags": {"Tag": []}} for view in views]
+    listed = [_base(view) | {"Status": view.status.value} | _tags(view) for view in views]
     return {"RequestId": ctx.request_id, "ResourceGroups": {"ResourceGroup": listed}} | page_fields(
         req.page_number, req.page_size, total
     )
@@ -181,6 +204,7 @@ _DISPLAY_NAME_ERRORS = (
 )
 _GROUP = (errors.InvalidParameterResourceGroupId, errors.EntityNotExistsResourceGroup)
 _TEXT_FILTER = string(50)
+INCLUDE_TAGS = Param("IncludeTags", "include_tags", "boolean", parse=boolean, default=False, doc="Tags.Tag filled")
 
 ROWS = (
     resource_group_action(
@@ -199,11 +223,13 @@ ROWS = (
                 doc="2-50 of letters, digits and '-', starting with a letter; unique in the account",
             ),
             _display_name_param("DisplayName"),
+            TagListParam("Tag", "tags", doc="at most 20, set on the group as TagResources would"),
         ),
         errors=(
             errors.InvalidParameterNameInvalidChars,
             errors.InvalidParameterNameLength,
             *_DISPLAY_NAME_ERRORS,
+            errors.InvalidParameterTag,
             errors.EntityAlreadyExistsResourceGroup,
             errors.LimitExceededResourceGroup,
         ),
@@ -212,9 +238,9 @@ ROWS = (
     resource_group_action(
         "GetResourceGroup",
         get_resource_group,
-        GroupIdRequest,
+        GetRequest,
         target=RESOURCE_GROUP_TARGET,
-        params=(_group_id(required=True),),
+        params=(_group_id(required=True), INCLUDE_TAGS),
         errors=_GROUP,
         summary="One resource group of the caller's account, with its status.",
     ),
@@ -260,6 +286,8 @@ ROWS = (
                 parse=choice([s.value for s in GroupStatus]),
                 doc="Creating | OK | PendingDelete",
             ),
+            TagListParam("Tag", "tags", doc="groups carrying every tag given (a Value left out: the key alone)"),
+            INCLUDE_TAGS,
             PAGE_NUMBER,
             PAGE_SIZE,
         ),

@@ -19,6 +19,7 @@ class GroupFilter:
     resource_group_id: str | None = None
     ids: Sequence[str] = ()
     status: GroupStatus | None = None
+    tags: Sequence[tuple[str, str]] = ()  # carried, each: a value of "" asks for the key alone
 
 
 class ResourceGroupRepository(KeyLock, Protocol):
