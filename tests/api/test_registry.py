@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openrd.api.actions import ACTIONS, VERSIONS
 from openrd.api.reference import render
-from openrd.api.registry import DIRECTORY_VERSIONS, RAM, RM, STS
+from openrd.api.registry import DIRECTORY_VERSIONS, RAM, RDM, RM, STS
 
 SEED = {
     "SendVerificationCodeForEnableRD",
@@ -49,6 +49,11 @@ RESOURCE_GROUPS = {
     "CreateResourceGroup", "GetResourceGroup", "UpdateResourceGroup", "DeleteResourceGroup", "ListResourceGroups",
 }  # fmt: skip
 RM_ONLY = RESOURCE_GROUPS | {"ListResources", "GetResourceGroupResourceCounts"}
+SETTINGS = {
+    "GetPayerForAccount", "UpdatePayerForAccount", "UpdateFolder", "ListAncestors", "SetMemberDeletionPermission",
+    "SetMemberDisplayNameSyncStatus",
+}  # fmt: skip
+MASTER_ONLY = {"UpdatePayerForAccount", "SetMemberDisplayNameSyncStatus"}  # ResourceDirectoryMaster 2022-04-19 only
 
 
 def test_registry_equals_the_documented_actions() -> None:
@@ -65,6 +70,7 @@ def test_registry_equals_the_documented_actions() -> None:
         | ACCOUNT_DELETION
         | RM_ONLY
         | STS_ACTIONS
+        | SETTINGS
     )
 
 
@@ -78,6 +84,8 @@ def test_versions() -> None:
             if action.name in RAM_POLICIES | RAM_IDENTITIES
             else {RM}
             if action.name in RM_ONLY
+            else {RDM}
+            if action.name in MASTER_ONLY
             else DIRECTORY_VERSIONS
         )
         assert action.versions == expected, action.name

@@ -19,7 +19,11 @@ from openrd.api.params import StringListParam, TagListParam
 from support.servers import LiveServer
 from support.terraform import RDM, RM, Provider
 
-FUZZED = ("TagResources", "UntagResources", "UnTagResources", "ListTagResources", "ListTagKeys", "ListTagValues")
+FUZZED = (
+    "TagResources", "UntagResources", "UnTagResources", "ListTagResources", "ListTagKeys", "ListTagValues",
+    "GetPayerForAccount", "UpdatePayerForAccount", "UpdateFolder", "ListAncestors", "SetMemberDeletionPermission",
+    "SetMemberDisplayNameSyncStatus",
+)  # fmt: skip
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

@@ -23,6 +23,7 @@ from openrd.api.handlers import (
     ram_users,
     resource_groups,
     secure_phone,
+    settings,
     sts,
     tags,
 )
@@ -46,6 +47,7 @@ ACTIONS: tuple[Action, ...] = (
     *ram_users.ROWS,
     *ram_access_keys.ROWS,
     *resource_groups.ROWS,
+    *settings.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

@@ -72,9 +72,12 @@ class Action:
         return self.request(**{p.field: p.read(params) for p in self.params})
 
 
-def directory_action(name: str, handler: Handler, request: type, **kw: Any) -> Action:
-    """A ResourceManager / ResourceDirectoryMaster action, authorized as ``resourcemanager:<name>``."""
-    return Action(name, DIRECTORY_VERSIONS, handler, request, ram_action=f"resourcemanager:{name}", **kw)
+def directory_action(
+    name: str, handler: Handler, request: type, *, versions: frozenset[str] = DIRECTORY_VERSIONS, **kw: Any
+) -> Action:
+    """A ResourceManager / ResourceDirectoryMaster action (both versions unless ``versions`` says otherwise),
+    authorized as ``resourcemanager:<name>``."""
+    return Action(name, versions, handler, request, ram_action=f"resourcemanager:{name}", **kw)
 
 
 def ram_api_action(name: str, handler: Handler, request: type, **kw: Any) -> Action:

@@ -67,6 +67,7 @@ class Directory:
     control_policy_status: str = "Disabled"
     member_deletion_status: str = "Disabled"
     control_policy_due_ms: int | None = None  # when a pending control_policy_status settles
+    member_display_name_sync_status: str = "Disabled"
 
     @property
     def root_path(self) -> str:

@@ -320,5 +320,6 @@ from openrd.errors.control_policies import *  # noqa: E402, F403
 from openrd.errors.delegation import *  # noqa: E402, F403
 from openrd.errors.ram import *  # noqa: E402, F403
 from openrd.errors.resource_groups import *  # noqa: E402, F403
+from openrd.errors.settings import *  # noqa: E402, F403
 from openrd.errors.sts import *  # noqa: E402, F403
 from openrd.errors.tags import *  # noqa: E402, F403

@@ -42,15 +42,13 @@ def refuse_delegated_administrator(uow: UnitOfWork, account_id: str) -> None:
 
 
 def payer_of(uow: UnitOfWork, account_id: str) -> str | None:
-    """The account that pays for ``account_id`` when another does (NotSupport.HasPayerAccount). The billing area
-    answers from its records here; until it keeps payers every member pays for itself."""
-    return None
+    """The account that pays for ``account_id`` when another does (NotSupport.HasPayerAccount; docs/settings.md)."""
+    return uow.directory.payer_of(account_id)
 
 
 def pays_for_others(uow: UnitOfWork, account_id: str) -> bool:
-    """Whether ``account_id`` pays for other members (the PAYER_OF_MEMBERS pre-check item). The billing area
-    answers here; until it keeps payers no member pays for another."""
-    return False
+    """Whether ``account_id`` pays for other members (the PAYER_OF_MEMBERS pre-check item; docs/settings.md)."""
+    return any(member != account_id for member in uow.directory.members_paid_by(account_id))
 
 
 # ---------------------------------------------------------------- the four actions

@@ -18,6 +18,7 @@ from openrd.services.context import Deps
 from openrd.services.identity import new_account_id
 from openrd.services.ports import FolderRepository
 from openrd.services.resource_groups import add_default_group
+from openrd.services.settings import check_payer
 from openrd.services.standing import (
     check_site_action,
     folder_in,
@@ -40,6 +41,7 @@ def create_resource_account(
     name_prefix: str | None,
     parent_folder_id: str | None,
     tags: Sequence[tuple[str, str]],
+    payer_account_id: str | None = None,
 ) -> MemberView:
     with deps.uow() as uow:
         caller = require_account(uow, principal.account_id)
@@ -83,6 +85,9 @@ def create_resource_account(
         uow.directory.add_member(member)
         guardrails.joined(uow, directory, account.account_id, TargetType.ACCOUNT, now_ms)
         tag_at_creation(uow, ACCOUNT, account.account_id, tags)
+        if payer_account_id is not None:  # the account pays for itself unless another member is named
+            check_payer(uow, directory, account.enterprise_name, payer_account_id)
+            uow.directory.set_payer(account.account_id, payer_account_id)
         shown = tuple(sorted(dict(tags).items()))
         return MemberView(member, login, display_name, account.enterprise_name, None, shown)
 

@@ -20,7 +20,7 @@ from openrd.services.context import Deps
 from openrd.services.folders import offset
 from openrd.services.guardrails import policy_in
 from openrd.services.ports import UnitOfWork
-from openrd.services.standing import managed_directory
+from openrd.services.standing import managed_directory, readable_directory
 from openrd.services.tags import Taggable, register_taggable, tag_at_creation
 
 
@@ -31,8 +31,9 @@ def _policy_owner(uow: UnitOfWork, policy_id: str) -> str | None:
     return directory.master_account_id if directory else None
 
 
-def _policy_scope(uow: UnitOfWork, principal: Principal) -> str:
-    return managed_directory(uow, principal).master_account_id
+def _policy_scope(uow: UnitOfWork, principal: Principal, read: bool) -> str:
+    # A delegated administrator may list the policies' tags, not change them (docs/tags.md).
+    return (readable_directory if read else managed_directory)(uow, principal).master_account_id
 
 
 register_taggable(CONTROL_POLICY, Taggable(_policy_scope, _policy_owner, errors.EntityNotExistsControlPolicy))

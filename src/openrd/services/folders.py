@@ -9,6 +9,7 @@ EntityNotExists.Folder).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from openrd import errors
 from openrd.domain import directory as rules
@@ -99,3 +100,26 @@ def delete_folder(deps: Deps, *, principal: Principal, folder_id: str) -> None:
             raise errors.DeleteConflictFolderAccount()
         uow.directory.delete_folder(folder.folder_id)
         guardrails.left(uow, folder.folder_id)
+
+
+def update_folder(deps: Deps, *, principal: Principal, folder_id: str, name: str) -> Folder:
+    """Rename a folder; the name stays unique among its siblings (its own name is no clash). The root is refused
+    at the parameter stage (its ID is not an ``fd-`` ID)."""
+    with deps.uow() as uow:
+        directory = managed_directory(uow, principal)
+        uow.directory.lock(f"directory:{directory.directory_id}")  # sibling names, as create_folder checks them
+        folder = folder_in(uow, directory, folder_id)
+        if folder.parent_id is None:
+            raise errors.InvalidParameterFolderId()
+        if name != folder.name and uow.directory.folder_name_taken(folder.parent_id, name):
+            raise errors.InvalidParameterFolderNameAlreadyUsed()
+        uow.directory.rename_folder(folder.folder_id, name)
+        return replace(folder, name=name)
+
+
+def list_ancestors(deps: Deps, *, principal: Principal, child_id: str) -> list[Folder]:
+    """The folders above ``child_id``, from the root down to its parent (none for the root)."""
+    with deps.uow(write=False) as uow:
+        folder = folder_in(uow, readable_directory(uow, principal), child_id)
+        found = [uow.directory.get_folder(ancestor) for ancestor in folder.path.split("/")[1:-1]]
+        return [f for f in found if f is not None]

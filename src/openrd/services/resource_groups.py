@@ -45,7 +45,7 @@ def _group_owner(uow: UnitOfWork, resource_group_id: str) -> str | None:
 # A group's tags are its account's: the tag actions list them for the caller's own account.
 register_taggable(
     RESOURCE_GROUP,
-    Taggable(lambda _uow, principal: principal.account_id, _group_owner, errors.EntityNotExistsResourceGroup),
+    Taggable(lambda _uow, principal, _read: principal.account_id, _group_owner, errors.EntityNotExistsResourceGroup),
 )
 
 

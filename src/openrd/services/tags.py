@@ -16,18 +16,18 @@ from openrd.domain import tags as rules
 from openrd.domain.identity import Principal
 from openrd.services.context import Deps
 from openrd.services.ports import UnitOfWork
-from openrd.services.standing import managed_directory
+from openrd.services.standing import managed_directory, readable_directory
 
 
 @dataclass(frozen=True)
 class Taggable:
     """How the tag actions see one resource type.
 
-    ``scope``: the owner of the tags the caller acts on (raises when the caller has none, e.g.
-    EntityNotExists.ResourceDirectory). ``owner_of``: the owner of one resource, None when it does not exist.
-    ``not_found``: the error for a resource outside the caller's scope."""
+    ``scope``: the owner of the tags the caller acts on, for a change or (``read=True``) a listing — raises when the
+    caller has none, e.g. EntityNotExists.ResourceDirectory. ``owner_of``: the owner of one resource, None when it
+    does not exist. ``not_found``: the error for a resource outside the caller's scope."""
 
-    scope: Callable[[UnitOfWork, Principal], str]
+    scope: Callable[[UnitOfWork, Principal, bool], str]
     owner_of: Callable[[UnitOfWork, str], str | None]
     not_found: Callable[[], errors.OpenRDError]
 
@@ -45,15 +45,16 @@ def _no_such_resource() -> errors.OpenRDError:
 
 
 # A type no area has registered yet has no resources: every id is unknown, every listing empty.
-_UNREGISTERED = Taggable(lambda _uow, principal: principal.account_id, lambda _uow, _id: None, _no_such_resource)
+_UNREGISTERED = Taggable(lambda _uow, p, _read: p.account_id, lambda _uow, _id: None, _no_such_resource)
 
 
 def taggable(resource_type: str) -> Taggable:
     return _TAGGABLE.get(resource_type, _UNREGISTERED)
 
 
-def _directory_scope(uow: UnitOfWork, principal: Principal) -> str:
-    return managed_directory(uow, principal).master_account_id
+def _directory_scope(uow: UnitOfWork, principal: Principal, read: bool) -> str:
+    # A delegated administrator may list the directory's tags (docs/delegation.md#reading-the-directory).
+    return (readable_directory if read else managed_directory)(uow, principal).master_account_id
 
 
 def _directory_owner(uow: UnitOfWork, directory_id: str) -> str | None:
@@ -99,7 +100,7 @@ def tag_at_creation(uow: UnitOfWork, resource_type: str, resource_id: str, tags:
 def _in_scope(uow: UnitOfWork, principal: Principal, resource_type: str, resource_ids: Sequence[str]) -> str:
     """The caller's owner id for that type, once every resource is known to be in it."""
     kind = taggable(resource_type)
-    owner = kind.scope(uow, principal)
+    owner = kind.scope(uow, principal, False)
     for resource_id in resource_ids:
         if kind.owner_of(uow, resource_id) != owner:
             raise kind.not_found()
@@ -154,7 +155,7 @@ def list_tag_resources(
 ) -> TagPage:
     """A row per resource and tag, by resource id then key. An id outside the caller's scope lists nothing."""
     with deps.uow(write=False) as uow:
-        owner = taggable(resource_type).scope(uow, principal)
+        owner = taggable(resource_type).scope(uow, principal, True)
         rows = uow.directory.tag_rows(
             owner, resource_type, resource_ids=resource_ids, filters=filters, after=after, limit=limit + 1
         )
@@ -169,7 +170,7 @@ def list_tag_keys(
 ) -> tuple[Sequence[str], str | None]:
     """The keys, and where the next page starts (None on the last)."""
     with deps.uow(write=False) as uow:
-        owner = taggable(resource_type).scope(uow, principal)
+        owner = taggable(resource_type).scope(uow, principal, True)
         keys = uow.directory.tag_keys(owner, resource_type, contains=contains, after=after, limit=limit + 1)
     return (keys[:limit], keys[limit - 1]) if len(keys) > limit else (keys, None)
 
@@ -185,6 +186,6 @@ def list_tag_values(
     limit: int,
 ) -> tuple[Sequence[str], str | None]:
     with deps.uow(write=False) as uow:
-        owner = taggable(resource_type).scope(uow, principal)
+        owner = taggable(resource_type).scope(uow, principal, True)
         values = uow.directory.tag_values(owner, resource_type, key, contains=contains, after=after, limit=limit + 1)
     return (values[:limit], values[limit - 1]) if len(values) > limit else (values, None)

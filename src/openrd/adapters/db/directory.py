@@ -1,5 +1,5 @@
 """The directory repository: every noun of the directory (resource_directories.py, folders.py, members.py,
-tags.py, handshakes.py, delegation.py) on one connection, as ``uow.directory``."""
+tags.py, settings.py, handshakes.py, delegation.py) on one connection, as ``uow.directory``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from openrd.adapters.db.folders import SqlFolderRepository
 from openrd.adapters.db.handshakes import SqlHandshakeRepository
 from openrd.adapters.db.members import SqlMemberRepository, SqlMemberViewRepository
 from openrd.adapters.db.resource_directories import SqlResourceDirectoryRepository
+from openrd.adapters.db.settings import SqlSettingsRepository
 from openrd.adapters.db.tags import SqlTagRepository
 
 
@@ -19,6 +20,7 @@ class SqlDirectoryRepository(
     SqlMemberRepository,
     SqlMemberViewRepository,
     SqlTagRepository,
+    SqlSettingsRepository,
     SqlHandshakeRepository,
     SqlDelegationRepository,
     SqlControlPolicyRepository,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
@@ -53,6 +53,9 @@ class SqlFolderRepository(DirectoryConnection):
     def count_folders(self, directory_id: str) -> int:
         f = t.folders
         return int(self.conn.execute(select(func.count()).where(f.c.directory_id == directory_id)).scalar_one())
+
+    def rename_folder(self, folder_id: str, name: str) -> None:
+        self.conn.execute(update(t.folders).where(t.folders.c.folder_id == folder_id).values(name=name))
 
     def delete_folder(self, folder_id: str) -> None:
         self.conn.execute(delete(t.folders).where(t.folders.c.folder_id == folder_id))

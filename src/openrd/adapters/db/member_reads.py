@@ -205,6 +205,7 @@ def prefixed_directory(r: Any) -> Directory | None:
     return Directory(
         r.d_directory_id, r.d_master_account_id, r.d_master_account_name, r.d_root_folder_id, r.d_created_ms,
         r.d_control_policy_status, r.d_member_deletion_status, r.d_control_policy_due_ms,
+        r.d_member_display_name_sync_status,
     )  # fmt: skip
 
 

@@ -42,6 +42,7 @@ class SqlMemberRepository(DirectoryConnection):
         self.conn.execute(delete(t.members).where(t.members.c.account_id == account_id))
         rt = t.resource_tags
         self.conn.execute(delete(rt).where(and_(rt.c.resource_type == ACCOUNT, rt.c.resource_id == account_id)))
+        self.conn.execute(delete(t.member_payers).where(t.member_payers.c.account_id == account_id))
 
     def count_members(self, directory_id: str, *, excluding: str | None = None) -> int:
         m = t.members

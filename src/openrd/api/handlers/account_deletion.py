@@ -135,6 +135,7 @@ ROWS = (
             errors.NotSupportedOperationDeletingAccount,
             errors.AccountNotExistDeleteAccount,
             *_DELETABLE,
+            errors.NotSupportHasPayerAccount,
             errors.NotSupportedOperationCheckingAccount,
             errors.SpBlockDeleteAccount,
         ),

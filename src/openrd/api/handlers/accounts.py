@@ -41,6 +41,7 @@ def create_resource_account(ctx: CallContext, req: CreateResourceAccountRequest)
         name_prefix=req.name_prefix,
         parent_folder_id=req.parent_folder_id,
         tags=req.tags,
+        payer_account_id=req.payer_account_id,
     )
     return {"RequestId": ctx.request_id, "Account": member_base(view)}
 
@@ -95,7 +96,7 @@ ROWS = (
                 "payer_account_id",
                 "string",
                 parse=string(16, ACCOUNT_ID),
-                doc="accepted; billing is not modelled",
+                doc="a member of the same directory with the same enterprise name; default: it pays for itself",
             ),
             Param("ResellAccountType", "resell_account_type", "enum", parse=choice(("resell", "non_resell"))),
             TagListParam("Tag", "tags", aliases=("Tags",)),
@@ -114,6 +115,8 @@ ROWS = (
             errors.InvalidParameterAccountNamePrefix,
             errors.InvalidParameterAccountNamePrefixLength,
             errors.InvalidParameterTag,
+            errors.NotSupportPayerAccountInAnotherResourceDirectory,
+            errors.InconsistentEnterpriseNameError,
         ),
         summary="Create a resource account in the caller's directory.",
     ),

@@ -79,7 +79,7 @@ def get_resource_directory(ctx: CallContext, _req: NoParams) -> dict[str, Any]:
         "IdentityInformation": view.identity_information,
     }
     if ctx.version == RDM:  # only the 2022-04-19 model has the field (the 2020-03-31 one lacks it)
-        body["MemberAccountDisplayNameSyncStatus"] = "Disabled"
+        body["MemberAccountDisplayNameSyncStatus"] = d.member_display_name_sync_status
     return {"RequestId": ctx.request_id, "ResourceDirectory": body}
 
 

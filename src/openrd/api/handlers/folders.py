@@ -1,7 +1,8 @@
-"""CreateFolder, GetFolder, ListFoldersForParent, DeleteFolder."""
+"""CreateFolder, GetFolder, ListFoldersForParent, DeleteFolder, UpdateFolder, ListAncestors."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,10 +10,11 @@ from openrd import errors
 from openrd.api.context import CallContext
 from openrd.api.handlers.shapes import page_fields, time
 from openrd.api.params import Param, string
-from openrd.api.registry import FOLDER_TARGET, PARENT_FOLDER_TARGET, directory_action
+from openrd.api.registry import FOLDER_TARGET, PARENT_FOLDER_TARGET, TargetParam, directory_action
 from openrd.api.wire import FOLDER_ID, KEYWORD, PAGE_NUMBER, PAGE_SIZE, PARENT_FOLDER
 from openrd.domain import names
 from openrd.domain.directory import Folder
+from openrd.domain.resources import ResourceKind
 from openrd.services import folders
 
 SUB_FOLDER_ID = r"fd-[A-Za-z0-9]{10}"  # DeleteFolder: the root folder cannot be named
@@ -87,6 +89,28 @@ def delete_folder(ctx: CallContext, req: FolderIdRequest) -> dict[str, Any]:
     return {"RequestId": ctx.request_id}
 
 
+@dataclass(frozen=True)
+class UpdateFolderRequest:
+    folder_id: str
+    name: str
+
+
+def update_folder(ctx: CallContext, req: UpdateFolderRequest) -> dict[str, Any]:
+    folder = folders.update_folder(ctx.deps, principal=ctx.principal, folder_id=req.folder_id, name=req.name)
+    return {"RequestId": ctx.request_id, "Folder": _folder(folder)}
+
+
+@dataclass(frozen=True)
+class ListAncestorsRequest:
+    child_id: str
+
+
+def list_ancestors(ctx: CallContext, req: ListAncestorsRequest) -> dict[str, Any]:
+    found = folders.list_ancestors(ctx.deps, principal=ctx.principal, child_id=req.child_id)
+    listed = [{"FolderId": f.folder_id, "FolderName": f.name, "CreateTime": time(f.created_ms)} for f in found]
+    return {"RequestId": ctx.request_id, "Folders": {"Folder": listed}}
+
+
 def _folder_id_param(pattern: str, doc: str) -> Param:
     return Param(
         "FolderId",
@@ -101,25 +125,29 @@ def _folder_id_param(pattern: str, doc: str) -> Param:
 
 
 _FOLDER_ID_ERRORS = (errors.MissingParameterFolderId, errors.InvalidParameterFolderId)
+FOLDER_NAME = Param(
+    "FolderName",
+    "name",
+    "string",
+    required=True,
+    parse=_folder_name,
+    missing=errors.MissingParameterFolderName,
+    invalid=errors.InvalidParameterFolderName,
+    doc="1-24 of Chinese characters, letters, digits, _ . -; unique among its siblings",
+)
+_NAME_ERRORS = (
+    errors.MissingParameterFolderName,
+    errors.InvalidParameterFolderName,
+    errors.InvalidParameterFolderNameLength,
+    errors.InvalidParameterFolderNameAlreadyUsed,
+)
 
 ROWS = (
     directory_action(
         "CreateFolder",
         create_folder,
         CreateFolderRequest,
-        params=(
-            Param(
-                "FolderName",
-                "name",
-                "string",
-                required=True,
-                parse=_folder_name,
-                missing=errors.MissingParameterFolderName,
-                invalid=errors.InvalidParameterFolderName,
-                doc="1-24 of Chinese characters, letters, digits, _ . -; unique among its siblings",
-            ),
-            PARENT_FOLDER,
-        ),
+        params=(FOLDER_NAME, PARENT_FOLDER),
         errors=(
             errors.InvalidParameterParentFolderId,
             errors.MissingParameterFolderName,
@@ -165,5 +193,37 @@ ROWS = (
             errors.DeleteConflictFolderAccount,
         ),
         summary="Delete a folder that has no sub-folders and no accounts.",
+    ),
+    directory_action(
+        "UpdateFolder",
+        update_folder,
+        UpdateFolderRequest,
+        target=FOLDER_TARGET,
+        params=(
+            _folder_id_param(SUB_FOLDER_ID, "fd-…"),
+            dataclasses.replace(FOLDER_NAME, wire="NewFolderName"),
+        ),
+        errors=(*_FOLDER_ID_ERRORS, *_NAME_ERRORS, _RD, errors.EntityNotExistsFolder),
+        summary="Rename a folder.",
+    ),
+    directory_action(
+        "ListAncestors",
+        list_ancestors,
+        ListAncestorsRequest,
+        target=TargetParam(ResourceKind.FOLDER, "ChildId"),
+        params=(
+            Param(
+                "ChildId",
+                "child_id",
+                "string",
+                required=True,
+                parse=string(16, FOLDER_ID),
+                missing=errors.MissingParameterChildId,
+                invalid=errors.InvalidParameterChildId,
+                doc="r-… (root) or fd-…",
+            ),
+        ),
+        errors=(errors.MissingParameterChildId, errors.InvalidParameterChildId, _RD, errors.EntityNotExistsFolder),
+        summary="The folders above a folder, from the root down to its parent.",
     ),
 )

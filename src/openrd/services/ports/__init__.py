@@ -19,6 +19,7 @@ from openrd.services.ports.directory import (
     MemberRepository,
     MemberViewRepository,
     ResourceDirectoryRepository,
+    SettingsRepository,
     TagRepository,
 )
 from openrd.services.ports.identity import IdentityRepository, NonceRepository
@@ -64,6 +65,7 @@ __all__ = [
     "ResourceDirectoryRepository",
     "ResourceGroupRepository",
     "SecretBox",
+    "SettingsRepository",
     "SmsSender",
     "StateRepository",
     "Store",

@@ -7,7 +7,7 @@ A service helper that needs one noun takes that noun's Protocol; ``uow.directory
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from openrd.domain.directory import (
     Directory,
@@ -53,6 +53,8 @@ class FolderRepository(Protocol):
     def has_subfolders(self, folder_id: str) -> bool: ...
 
     def count_folders(self, directory_id: str) -> int: ...
+
+    def rename_folder(self, folder_id: str, name: str) -> None: ...
 
     def delete_folder(self, folder_id: str) -> None: ...
 
@@ -153,6 +155,24 @@ class TagRepository(Protocol):
         ...
 
 
+class SettingsRepository(Protocol):
+    """The directory's settings and who pays for each member (docs/settings.md)."""
+
+    def set_directory_settings(self, directory_id: str, **settings: Any) -> None:
+        """Set columns of the directory's row: ``member_deletion_status``, ``member_display_name_sync_status``."""
+        ...
+
+    def payer_of(self, account_id: str) -> str | None:
+        """The account that pays for this member; None: it pays for itself."""
+        ...
+
+    def set_payer(self, account_id: str, payer_account_id: str) -> None: ...
+
+    def members_paid_by(self, payer_account_id: str) -> list[str]:
+        """The members that account pays for, by account id."""
+        ...
+
+
 class HandshakeRepository(Protocol):
     def add_handshake(self, handshake: Handshake) -> None: ...
 
@@ -180,6 +200,7 @@ class DirectoryRepository(
     MemberRepository,
     MemberViewRepository,
     TagRepository,
+    SettingsRepository,
     HandshakeRepository,
     DelegationRepository,
     ControlPolicyRepository,

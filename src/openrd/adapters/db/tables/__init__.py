@@ -195,6 +195,8 @@ resource_directories = Table(
     Column("member_deletion_status", String(16), nullable=False),
     Column("created_ms", BigInteger, nullable=False),
     Column("control_policy_due_ms", BigInteger),  # when a pending control-policy state settles (migration 0012)
+    # SetMemberDisplayNameSyncStatus (migration 0019)
+    Column("member_display_name_sync_status", String(16), nullable=False, server_default="Disabled"),
     # Its members, kept by triggers on members (migration 0007): ListAccounts' TotalCount without counting.
     Column("member_count", BigInteger, nullable=False, server_default="0"),
 )
@@ -280,4 +282,5 @@ from openrd.adapters.db.tables.delegation import *  # noqa: E402, F403
 from openrd.adapters.db.tables.ram import *  # noqa: E402, F403
 from openrd.adapters.db.tables.ram_policies import *  # noqa: E402, F403
 from openrd.adapters.db.tables.resource_groups import *  # noqa: E402, F403
+from openrd.adapters.db.tables.settings import *  # noqa: E402, F403
 from openrd.adapters.db.tables.tags import *  # noqa: E402, F403
