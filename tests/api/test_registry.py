@@ -43,7 +43,8 @@ ACCOUNT_DELETION = {"CheckAccountDelete", "GetAccountDeletionCheckResult", "Dele
 STS_ACTIONS = {"GetCallerIdentity", "AssumeRole"}
 RAM_IDENTITIES = {
     "CreateUser", "GetUser", "UpdateUser", "DeleteUser", "ListUsers", "CreateAccessKey", "UpdateAccessKey",
-    "DeleteAccessKey", "ListAccessKeys", "GetAccountAlias",
+    "DeleteAccessKey", "ListAccessKeys", "GetAccountAlias", "CreateRole", "GetRole", "UpdateRole", "DeleteRole",
+    "ListRoles",
 }  # fmt: skip
 RESOURCE_GROUPS = {
     "CreateResourceGroup", "GetResourceGroup", "UpdateResourceGroup", "DeleteResourceGroup", "ListResourceGroups",

@@ -206,9 +206,11 @@ def test_assume_role_invalid(live: Any, account: dict[str, Any], body: dict[str,
 
 def test_assume_role_duration_bounds_are_inclusive(live: Any, account: dict[str, Any]) -> None:
     role = _role(live, account["account_id"], "Ops")
-    for duration in (900, 43200, 43200.0):  # a whole number written with a fraction counts as one
+    for duration in (900, 3600, 3600.0):  # a whole number written with a fraction counts as one
         response = _assume(live, role_arn=role["arn"], session_name="alice", duration_seconds=duration)
         assert response.status_code == 201, response.text
+    # The upper bound is the role's MaxSessionDuration: 3600 s for a role the control API makes.
+    assert_error(_assume(live, role_arn=role["arn"], session_name="alice", duration_seconds=3601), 400, "invalid")
 
 
 def test_assume_unknown_role(live: Any, account: dict[str, Any]) -> None:

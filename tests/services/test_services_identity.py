@@ -137,6 +137,15 @@ def test_assume_role_expiration_follows_the_given_now(deps: Deps) -> None:
     assert key.secret == sts.access_key_secret
 
 
+def test_assume_role_keeps_the_role_s_session_limit(deps: Deps) -> None:
+    account_id, _ = _account(deps)
+    identity.create_ram_role(deps, account_id=account_id, name="Ops")
+    arn = f"acs:ram::{account_id}:role/Ops"
+    with pytest.raises(service_errors.InvalidInput, match="MaxSessionDuration, 3600"):
+        identity.assume_role(deps, role_arn=arn, session_name="alice", duration_seconds=3601)
+    assert identity.assume_role(deps, role_arn=arn, session_name="alice", duration_seconds=3600).security_token
+
+
 def test_disable_access_key(deps: Deps) -> None:
     _, creds = _account(deps)
     identity.disable_access_key(deps, access_key_id=creds.access_key_id)

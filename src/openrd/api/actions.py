@@ -20,6 +20,7 @@ from openrd.api.handlers import (
     ram_access_keys,
     ram_attachments,
     ram_policies,
+    ram_roles,
     ram_users,
     resource_groups,
     secure_phone,
@@ -48,6 +49,7 @@ ACTIONS: tuple[Action, ...] = (
     *ram_access_keys.ROWS,
     *resource_groups.ROWS,
     *settings.ROWS,
+    *ram_roles.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

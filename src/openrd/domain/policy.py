@@ -77,12 +77,19 @@ def _any_region(pattern: str) -> str:
     return pattern
 
 
+def _fold_role_name(pattern: str) -> str:
+    """RAM role names compare case-insensitively, in ARNs too: the name after ``:role/`` is matched lower-cased
+    (the resource side is lower-cased by ``resources.ram_arn``)."""
+    head, marker, name = pattern.partition(":role/")
+    return head + marker + name.lower() if marker and pattern.startswith("acs:ram:") else pattern
+
+
 def _globs(patterns: tuple[str, ...], *, resources: bool) -> tuple[Glob, ...] | None:
     """The patterns compiled to linear-time globs; ``None`` means "matches everything" (a bare ``*``)."""
     if "*" in patterns:
         return None
     if resources:
-        return tuple(compile_glob(_any_region(p)) for p in patterns)
+        return tuple(compile_glob(_fold_role_name(_any_region(p))) for p in patterns)
     return tuple(compile_glob(p, ignore_case=True) for p in patterns)
 
 

@@ -66,5 +66,9 @@ def service_arn(service: str, account_id: str) -> str:
 
 
 def ram_arn(account_id: str, kind: ResourceKind, name: str | None) -> str:
-    """``acs:ram:*:<account>:user/<name>`` and its group, role and policy siblings; ``<kind>/*`` without a name."""
+    """``acs:ram:*:<account>:user/<name>`` and its group, role and policy siblings; ``<kind>/*`` without a name. A
+    role's name is lower-cased: role names compare case-insensitively, and policies match them so
+    (``policy._fold_role_name``)."""
+    if kind is ResourceKind.RAM_ROLE and name:
+        name = name.lower()
     return f"acs:ram:*:{account_id}:{kind.value}/{name or '*'}"

@@ -266,7 +266,8 @@ def create_ram_role(deps: Deps, *, account_id: str, name: str, policies: Sequenc
 
 
 def assume_role(deps: Deps, *, role_arn: str, session_name: str, duration_seconds: int = 3600) -> StsCredentials:
-    """STS credentials for a role, expiring ``duration_seconds`` after the emulator clock's now."""
+    """STS credentials for a role, expiring ``duration_seconds`` after the emulator clock's now: the control API's
+    back door, which skips the caller and trust checks but keeps the role's session limit."""
     parsed = ident.parse_role_arn(role_arn)
     if parsed is None:
         raise service_errors.InvalidInput("role_arn must look like acs:ram::<account id>:role/<role name>")
@@ -281,6 +282,10 @@ def assume_role(deps: Deps, *, role_arn: str, session_name: str, duration_second
         role = uow.identity.find_role(account_id, role_name)
         if role is None:
             raise service_errors.RoleNotFound(f"role {role_arn} does not exist")
+        if duration_seconds > role.max_session_duration:
+            raise service_errors.InvalidInput(
+                f"duration_seconds must be at most the role's MaxSessionDuration, {role.max_session_duration}"
+            )
         return sts.issue_session(
             uow, deps, role, session_name=session_name, duration_seconds=duration_seconds, policy=None
         )

@@ -45,3 +45,26 @@ def test_a_missing_name_is_a_parameter_error_before_authorization(world: World, 
     root = world.root()
     nobody = world.user(account=root)
     fails(errors.InvalidParameterUserNameLength, sdk.ram(nobody).get_user, ram.GetUserRequest(user_name="n" * 65))
+
+
+def test_a_role_is_named_in_policies_in_any_letter_case(world: World, sdk: Sdk) -> None:
+    root = world.root()
+    owner = ram_account(sdk, root)
+    document = json.dumps(
+        {
+            "Version": "1",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Principal": {"RAM": ["acs:ram::1234567890123456:root"]},
+                }
+            ],
+        }
+    )
+    owner.client.create_role(ram.CreateRoleRequest(role_name="Deployer", assume_role_policy_document=document))
+    reader = world.user(_allow("ram:GetRole", f"acs:ram:*:{root.account_id}:role/DEPLOYER"), account=root)
+    for spelling in ("Deployer", "deployer"):
+        got = sdk.ram(reader).get_role(ram.GetRoleRequest(role_name=spelling)).body.role
+        assert got.role_name == "Deployer"
+    fails(errors.NoPermission, sdk.ram(reader).get_role, ram.GetRoleRequest(role_name="Deployer2"))
