@@ -113,6 +113,7 @@ def deletion_status(due_ms: int | None, now_ms: int) -> DeletionStatus:
 
 CHECK_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}", re.ASCII)  # RAM_USERS, NON_SP_cs, …
 MAX_CHECK_IDS = 50
+NOT_CHECK_IDS = "not a list of check ids"
 
 
 def parse_check_ids(raw: str) -> frozenset[str]:
@@ -121,14 +122,14 @@ def parse_check_ids(raw: str) -> frozenset[str]:
     text = raw.strip()
     if not text.startswith("["):
         if not CHECK_ID.fullmatch(text):
-            raise ValueError(raw)
+            raise ValueError(NOT_CHECK_IDS)
         return frozenset({text})
     try:
         value = json.loads(text)
-    except RecursionError:  # nested past the parser's depth: no list of ids either
-        raise ValueError(raw) from None
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
+        raise ValueError(NOT_CHECK_IDS) from None
     if not isinstance(value, list) or len(value) > MAX_CHECK_IDS or not all(valid_check_id(v) for v in value):
-        raise ValueError(raw)
+        raise ValueError(NOT_CHECK_IDS)
     return frozenset(value)
 
 

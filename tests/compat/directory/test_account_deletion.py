@@ -192,3 +192,15 @@ def test_ram_groups_must_be_waived(rd: Deleting, check: Any) -> None:
     with server.runtime.engine.connect() as conn:
         left = conn.execute(text("SELECT count(*) FROM ram_group_members WHERE group_id = :id"), {"id": f"g-{member}"})
         assert left.scalar_one() == 0
+
+
+def test_a_deleted_accounts_tags_go_with_it(rd: Deleting) -> None:
+    member = rd.member(tag=[rm.CreateResourceAccountRequestTag(key="team", value="payments")])
+    listing = rm.ListTagResourcesRequest(resource_type="Account")
+
+    def tagged() -> set[str]:
+        return {t.resource_id for t in rd.rm().list_tag_resources(listing).body.tag_resources}
+
+    assert member in tagged()
+    rd.delete(member)
+    assert member not in tagged()
