@@ -135,6 +135,9 @@ def build_world(client: Client, members: int, candidates: int, quota_accounts: i
 
     master = client.account(display_name="crash-master")
     client.rm(master).enable_resource_directory(models.EnableResourceDirectoryRequest(enable_mode="CurrentAccount"))
+    if doomed:
+        deletion = models.SetMemberDeletionPermissionRequest(status="Enabled")
+        client.rm(master).set_member_deletion_permission(deletion)
     user = client.ram_user(master.account_id)
 
     def create(i: int) -> str:

@@ -47,8 +47,6 @@ def run(args: argparse.Namespace) -> Report:
     crash_run = CrashRun(args, rng, report, server)
     try:
         world = crash_run.seed(members, candidates, doomed)
-        # MemberDeletionStatus, set in the store before the load: the deletions need it Enabled.
-        store.execute("UPDATE resource_directories SET member_deletion_status = 'Enabled'")
         crash_run.load_and_kill(world)
         crash_run.final_restart()
         crash_run.verify(store, world, quota)

@@ -28,19 +28,6 @@ class Store:
         with psycopg.connect(self.url) as conn:
             return list(conn.execute(query).fetchall())  # type: ignore[arg-type]
 
-    def execute(self, statement: str) -> None:
-        """One statement, committed (the run's own set-up, never the checks)."""
-        if self.kind == "sqlite":
-            import sqlite3
-
-            with contextlib.closing(sqlite3.connect(self.url[len("sqlite:///") :], timeout=30)) as conn, conn:
-                conn.execute(statement)
-            return
-        import psycopg
-
-        with psycopg.connect(self.url) as conn:
-            conn.execute(statement)  # type: ignore[arg-type]
-
 
 def make_store(kind: str, workdir: Path, admin_url: str, keep: bool) -> Store:
     if kind == "sqlite":

@@ -6,7 +6,6 @@ spread over both delete the account once."""
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -14,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 import pytest
 from alibabacloud_resourcemanager20200331 import models as rm
 from alibabacloud_sts20150401.client import Client as StsClient
@@ -51,22 +49,11 @@ def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         api = Api(servers[0].endpoint)
         master = api.account()
         assert outcome(lambda: api.enable_current(master)) == "ok"
-        # MemberDeletionStatus, set in the store: the same value every process reads.
-        _allow_member_deletion(database_url)
+        request = rm.SetMemberDeletionPermissionRequest(status="Enabled")
+        api.rm(master).set_member_deletion_permission(request)  # through one process, read by both
         yield Pair(servers, database_url, api.ram_user(master.account_id))
         for server in servers:
             assert "Traceback" not in server.log_text()
-
-
-def _allow_member_deletion(database_url: str) -> None:
-    """MemberDeletionStatus, written in the store (committed: ``sql`` is for reads)."""
-    update = "UPDATE resource_directories SET member_deletion_status = 'Enabled'"
-    if database_url.startswith("sqlite:///"):
-        with contextlib.closing(sqlite3.connect(database_url[len("sqlite:///") :], timeout=30)) as lite, lite:
-            lite.execute(update)
-    else:
-        with psycopg.connect(database_url) as pg:
-            pg.execute(update)
 
 
 def _identity(endpoint: str, key: str, secret: str, token: str | None = None) -> Callable[[], Any]:

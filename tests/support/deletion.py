@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from alibabacloud_resourcemanager20200331 import models as rm
-from sqlalchemy import text
 
 from support.directory import Account, Org, World
 from support.servers import LiveServer
@@ -15,14 +14,9 @@ from support.servers import LiveServer
 ADMIN_POLICIES = ("AliyunResourceDirectoryFullAccess",)
 
 
-def set_member_deletion(server: LiveServer, directory_id: str, status: str = "Enabled") -> None:
-    """The directory's MemberDeletionStatus, written in the store: the setting's own action belongs to the
-    directory-settings area; until it is served, the tests set the stored value the deletion checks read."""
-    with server.runtime.engine.begin() as conn:
-        conn.execute(
-            text("UPDATE resource_directories SET member_deletion_status = :status WHERE directory_id = :id"),
-            {"status": status, "id": directory_id},
-        )
+def set_member_deletion(org: Org, status: str = "Enabled") -> None:
+    """The directory's MemberDeletionStatus, through SetMemberDeletionPermission as the management account."""
+    org.client.set_member_deletion_permission(rm.SetMemberDeletionPermissionRequest(status=status))
 
 
 @dataclass
@@ -67,5 +61,5 @@ def ram_account(server: LiveServer, account_id: str, name: str, policies: tuple[
 def deleting(world: World, *, enabled: bool = True) -> Deleting:
     org = world.org()
     if enabled:
-        set_member_deletion(world.server, org.directory_id)
+        set_member_deletion(org)
     return Deleting(world, org, ram_account(world.server, org.account_id, "rd-deleter"))

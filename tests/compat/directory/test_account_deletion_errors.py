@@ -76,7 +76,8 @@ def test_member_deletion_must_be_enabled(world: World, check: Any, extra: dict[s
     member = rd.member()
     check.fails(errors.NoLicenseResourceDirectory, rd.check, member, **extra)
     check.fails(errors.NoLicenseResourceDirectory, rd.delete, member, **extra)
-    set_member_deletion(world.server, rd.org.directory_id, "Disabled")
+    set_member_deletion(rd.org, "Enabled")
+    set_member_deletion(rd.org, "Disabled")
     check.fails(errors.NoLicenseResourceDirectory, rd.delete, member, **extra)
     assert rd.rm().get_account(rm.GetAccountRequest(account_id=member)).body.account.account_id == member
 
