@@ -83,8 +83,16 @@ class Provider:
     def __exit__(self, *_exc: object) -> None:
         self.http.close()
 
-    def request(self, version: str, action: str, body: Mapping[str, Any] | None = None) -> httpx.Response:
-        """Sign and send one call; the raw answer."""
+    def request(
+        self,
+        version: str,
+        action: str,
+        body: Mapping[str, Any] | None = None,
+        *,
+        common: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Sign and send one call; the raw answer. ``common`` adds to (or replaces) the common query parameters, for
+        the provider's calls made through another client (the Go core SDK adds ``RegionId``, ``SignatureType``)."""
         query = {
             "Action": action,
             "Format": "json",
@@ -97,6 +105,7 @@ class Provider:
         }
         if self.security_token:
             query["SecurityToken"] = self.security_token
+        query.update(common or {})
         form = flatten(body or {})
         signed = sorted({**query, **form}.items())
         canonical = "&".join(f"{rpc_encode(k)}={rpc_encode(v)}" for k, v in signed)
@@ -115,9 +124,16 @@ class Provider:
             },
         )
 
-    def call(self, version: str, action: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def call(
+        self,
+        version: str,
+        action: str,
+        body: Mapping[str, Any] | None = None,
+        *,
+        common: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         """One call as ``client.RpcPost``: the JSON body of a 2xx answer, else ``ProviderError``."""
-        response = self.request(version, action, body)
+        response = self.request(version, action, body, common=common)
         answer: dict[str, Any] = response.json()
         if response.status_code >= 300:
             raise ProviderError(
