@@ -85,7 +85,7 @@ def create(deps: Deps, *, principal: Principal, new: NewPolicy) -> Counted:
 
 def get(deps: Deps, *, principal: Principal, policy_id: str) -> Counted:
     with deps.uow(write=False) as uow:
-        directory = managed_directory(uow, principal)
+        directory = readable_directory(uow, principal)
         return _counted(uow, directory.directory_id, policy_in(uow, directory, policy_id))
 
 
@@ -147,7 +147,7 @@ def list_policies(
     """The system policy first, then the custom ones oldest first; ``policy_type`` keeps one kind. ``with_tags``: each
     custom policy with its tags (the 2022-04-19 listing shows them)."""
     with deps.uow(write=False) as uow:
-        directory = managed_directory(uow, principal)
+        directory = readable_directory(uow, principal)
         start = offset(page_number, page_size)
         system = [SYSTEM_POLICY] if policy_type in (None, "System") and start == 0 else []
         listed: Sequence[ControlPolicy] = ()

@@ -23,7 +23,7 @@ from openrd.domain.transitions import TransitionKind
 from openrd.services import transitions
 from openrd.services.context import Deps
 from openrd.services.ports import UnitOfWork
-from openrd.services.standing import managed_directory
+from openrd.services.standing import managed_directory, readable_directory
 
 
 def status_of(directory: Directory, now_ms: int) -> Status:
@@ -167,7 +167,7 @@ def attachments_for_target(
     deps: Deps, *, principal: Principal, target_id: str
 ) -> Sequence[tuple[Attachment, ControlPolicy]]:
     with deps.uow(write=False) as uow:
-        directory = managed_directory(uow, principal)
+        directory = readable_directory(uow, principal)
         target_in(uow, directory, target_id)
         return [(a, p or SYSTEM_POLICY) for a, p in uow.directory.attachments_of(target_id)]
 
@@ -182,7 +182,7 @@ def targets_of_policy(
     deps: Deps, *, principal: Principal, policy_id: str, page_number: int, page_size: int
 ) -> TargetPage:
     with deps.uow(write=False) as uow:
-        directory = managed_directory(uow, principal)
+        directory = readable_directory(uow, principal)
         policy_in(uow, directory, policy_id)
         rows, total = uow.directory.target_page(
             policy_id, directory.directory_id, limit=page_size, offset=(page_number - 1) * page_size

@@ -287,3 +287,52 @@ def test_management_ram_identities(world: World, check: type[Checks]) -> None:
     writer = ram_client(org, ["AliyunResourceDirectoryFullAccess"])
     writer.register_delegated_administrator(attempt)
     assert [a.account_id for a in administrators(reader).accounts.account] == [created]
+
+
+DENY_ALL = '{"Version":"1","Statement":[{"Effect":"Deny","Action":"ecs:*","Resource":"*"}]}'
+
+
+def test_delegated_administrator_reads_policies_tags_ancestors_and_payers(world: World, check: type[Checks]) -> None:
+    org = world.org()
+    admin = world.account()
+    org.adopt(admin)
+    folder = org.folder()
+    account_id = org.resource_account(
+        parent_folder_id=folder, tag=[rm.CreateResourceAccountRequestTag(key="k", value="v")]
+    )
+    client = org.rdm()
+    client.enable_control_policy()
+    policy_id = client.create_control_policy(
+        rdm.CreateControlPolicyRequest(policy_name="deny-ecs", policy_document=DENY_ALL, effect_scope="RAM")
+    ).body.control_policy.policy_id
+    client.attach_control_policy(rdm.AttachControlPolicyRequest(policy_id=policy_id, target_id=folder))
+    register(org, admin.account_id)
+
+    for reader in (admin.rdm(), ram_client(admin, ["AliyunResourceDirectoryReadOnlyAccess"])):
+        body = reader.list_control_policies(rdm.ListControlPoliciesRequest()).body
+        assert policy_id in [p.policy_id for p in body.control_policies.control_policy]
+        got = reader.get_control_policy(rdm.GetControlPolicyRequest(policy_id=policy_id)).body.control_policy
+        assert got.policy_name == "deny-ecs"
+        request = rdm.ListControlPolicyAttachmentsForTargetRequest(target_id=folder)
+        attached = reader.list_control_policy_attachments_for_target(request).body
+        assert policy_id in [a.policy_id for a in attached.control_policy_attachments.control_policy_attachment]
+        targets = reader.list_target_attachments_for_control_policy(
+            rdm.ListTargetAttachmentsForControlPolicyRequest(policy_id=policy_id)
+        ).body.target_attachments.target_attachment
+        assert [t.target_id for t in targets] == [folder]
+        rows = reader.list_tag_resources(
+            rdm.ListTagResourcesRequest(resource_type="Account", resource_id=[account_id])
+        ).body.tag_resources
+        assert [(r.tag_key, r.tag_value) for r in rows] == [("k", "v")]
+        ancestors = reader.list_ancestors(rdm.ListAncestorsRequest(child_id=folder)).body.folders.folder
+        assert [f.folder_id for f in ancestors] == [org.root_id]
+        payer = reader.get_payer_for_account(rdm.GetPayerForAccountRequest(account_id=account_id)).body
+        assert payer.payer_account_id == ""
+
+    # Changes stay the management account's.
+    create_policy = rdm.CreateControlPolicyRequest(policy_name="x", policy_document=DENY_ALL, effect_scope="RAM")
+    check.fails(errors.EntityNotExistsResourceDirectory, admin.rdm().create_control_policy, create_policy)
+    tag = rdm.TagResourcesRequest(
+        resource_type="Account", resource_id=[account_id], tag=[rdm.TagResourcesRequestTag(key="a", value="b")]
+    )
+    check.fails(errors.EntityNotExistsResourceDirectory, admin.rdm().tag_resources, tag)
