@@ -14,6 +14,7 @@ from openrd.domain.identity import Principal
 from openrd.domain.tags import ACCOUNT
 from openrd.domain.times import epoch_ms
 from openrd.services import guardrails
+from openrd.services.access_role import add_access_role
 from openrd.services.context import Deps
 from openrd.services.identity import new_account_id
 from openrd.services.ports import FolderRepository
@@ -72,6 +73,13 @@ def create_resource_account(
         )
         uow.accounts.add(account)
         add_default_group(uow, account)
+        add_access_role(
+            uow,
+            deps.rng,
+            account_id=account.account_id,
+            management_account_id=directory.master_account_id,
+            now_ms=now_ms,
+        )
         member = Member(
             account.account_id,
             directory.directory_id,

@@ -107,8 +107,7 @@ def test_ram_identities_must_be_waived(rd: Deleting, check: Any) -> None:
 
 
 def test_the_access_role_is_no_reason_to_waive(rd: Deleting) -> None:
-    member = rd.member()
-    rd.world.server.rd.create_ram_role(member, "resourcedirectoryaccountaccessrole", ["AdministratorAccess"])
+    member = rd.member()  # born with ResourceDirectoryAccountAccessRole (AdministratorAccess attached)
     rd.check(member)
     assert rd.check_result(member).abandonable_checks == []
     assert rd.delete(member).deletion_type == "0"

@@ -77,7 +77,7 @@ def _force_delete(provider: Provider, account_id: str, wait: Wait = _no_wait) ->
 def test_force_delete_waives_what_the_pre_check_found(rd: Deleting, provider: Provider, server: LiveServer) -> None:
     member = rd.member()
     server.rd.create_ram_user(member, "deployer", ["AdministratorAccess"])
-    server.rd.create_ram_role(member, "ResourceDirectoryAccountAccessRole", ["AdministratorAccess"])
+    # The member was born with ResourceDirectoryAccountAccessRole (AdministratorAccess attached) as well.
     assert _force_delete(provider, member)["DeletionType"] == "0"
     with pytest.raises(ProviderError) as gone:
         provider.call(RM, "GetAccount", {"AccountId": member})
