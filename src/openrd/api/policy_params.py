@@ -135,15 +135,6 @@ def _entity_name(pattern: re.Pattern[str], length: type[errors.OpenRDError]) -> 
 
 
 MAX_ENTITY_NAME = 64
-USER_NAME = Param(
-    "UserName",
-    "entity",
-    "string",
-    required=True,
-    parse=_entity_name(re.compile(r"[A-Za-z0-9._-]+", re.ASCII), errors.InvalidParameterUserNameLength),
-    invalid=errors.InvalidParameterUserNameInvalidChars,
-    doc="1-64 of letters, digits, '.', '_', '-'",
-)
 ROLE_NAME = Param(
     "RoleName",
     "entity",

@@ -159,3 +159,14 @@ def test_an_unknown_policy_for_a_known_entity(ram: Ram, world: World) -> None:
          m.DetachPolicyFromRoleRequest(role_name=role["name"], policy_name="nope", policy_type="Custom")),
     ):  # fmt: skip
         fails(errors.EntityNotExistPolicy, call, request)
+
+
+def test_entities_show_a_user_s_display_name(ram: Ram) -> None:
+    _, root = ram.root()
+    name = unique("u")
+    root.create_user(m.CreateUserRequest(user_name=name, display_name="Ops 运维"))
+    root.attach_policy_to_user(m.AttachPolicyToUserRequest(user_name=name, policy_name=READ, policy_type="System"))
+    found = root.list_entities_for_policy(m.ListEntitiesForPolicyRequest(policy_name=READ, policy_type="System"))
+    assert [(u.user_name, u.display_name) for u in found.body.users.user] == [(name, "Ops 运维")]
+    conflict = raised(root.delete_user, m.DeleteUserRequest(user_name=name))
+    assert conflict.code == "DeleteConflict.User.Policy"

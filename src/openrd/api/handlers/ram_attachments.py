@@ -8,6 +8,7 @@ from typing import Any
 
 from openrd import errors
 from openrd.api import policy_params as p
+from openrd.api import ram_params
 from openrd.api.context import CallContext
 from openrd.api.registry import RAM_POLICY_TARGET, RAM_ROLE_TARGET, RAM_USER_TARGET, Action, TargetParam, ram_api_action
 from openrd.domain.identity import role_arn
@@ -77,7 +78,7 @@ def _list_for(kind: str) -> Any:
 def list_entities_for_policy(ctx: CallContext, req: PolicyRequest) -> dict[str, Any]:
     found = attachments.entities_for(ctx.deps, principal=ctx.principal, policy_type=req.policy_type, name=req.name)
     users = [
-        {"UserId": u.user_id, "UserName": u.name, "DisplayName": u.name, "AttachDate": ram_time(at)}
+        {"UserId": u.user_id, "UserName": u.name, "DisplayName": u.display_name, "AttachDate": ram_time(at)}
         for u, at in found.users
     ]
     roles = [
@@ -85,7 +86,7 @@ def list_entities_for_policy(ctx: CallContext, req: PolicyRequest) -> dict[str, 
             "RoleId": r.role_id,
             "RoleName": r.name,
             "Arn": role_arn(r.account_id, r.name),
-            "Description": "",
+            "Description": r.description,
             "AttachDate": ram_time(at),
         }
         for r, at in found.roles
@@ -101,8 +102,7 @@ def list_entities_for_policy(ctx: CallContext, req: PolicyRequest) -> dict[str, 
 _POLICY_ERRORS = (errors.InvalidParameterPolicyNameLength, errors.InvalidParameterPolicyNameInvalidChars,
                   errors.InvalidParameterPolicyType)  # fmt: skip
 _ENTITY: dict[str, tuple[Any, TargetParam, tuple[type[errors.OpenRDError], ...], str]] = {
-    "User": (p.USER_NAME, RAM_USER_TARGET,
-             (errors.InvalidParameterUserNameLength, errors.InvalidParameterUserNameInvalidChars), "user"),
+    "User": (ram_params.user_name(field="entity"), RAM_USER_TARGET, ram_params.USER_NAME_ERRORS, "user"),
     "Role": (p.ROLE_NAME, RAM_ROLE_TARGET,
              (errors.InvalidParameterRoleNameLength, errors.InvalidParameterRoleNameInvalidChars), "role"),
 }  # fmt: skip
