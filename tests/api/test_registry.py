@@ -55,11 +55,15 @@ SETTINGS = {
     "SetMemberDisplayNameSyncStatus",
 }  # fmt: skip
 MASTER_ONLY = {"UpdatePayerForAccount", "SetMemberDisplayNameSyncStatus"}  # ResourceDirectoryMaster 2022-04-19 only
+# The same action names in RAM as in RM/RDM: a row of their own on RAM's version.
+RAM_TAGS = {"TagResources", "UntagResources", "ListTagResources"}
 
 
 def test_registry_equals_the_documented_actions() -> None:
+    keys = [(v, a.name) for a in ACTIONS for v in a.versions]
+    assert len(keys) == len(set(keys)), "an action is registered twice in one version"
     names = [a.name for a in ACTIONS]
-    assert len(names) == len(set(names)), "an action is registered twice"
+    assert {a.name for a in ACTIONS if RAM in a.versions} >= RAM_TAGS
     assert set(names) == (
         SEED
         | DIRECTORY
@@ -82,7 +86,7 @@ def test_versions() -> None:
             {STS}
             if action.name in STS_ACTIONS
             else {RAM}
-            if action.name in RAM_POLICIES | RAM_IDENTITIES
+            if action.name in RAM_POLICIES | RAM_IDENTITIES or (action.name in RAM_TAGS and RAM in action.versions)
             else {RM}
             if action.name in RM_ONLY
             else {RDM}

@@ -27,6 +27,25 @@ def _resource(action: Action) -> str:
     return f"`{arn}` of the {target.kind.value} `{target.param}` names{absent}"
 
 
+def _shared(action: Action) -> bool:
+    """An action name another product's action also has (RAM's ListTagResources beside RM's)."""
+    return sum(a.name == action.name for a in ACTIONS) > 1
+
+
+def _title(action: Action) -> str:
+    if _shared(action):
+        return f"{action.name} ({' / '.join(sorted({PRODUCTS[v] for v in action.versions}))})"
+    return action.name
+
+
+def _anchor(title: str) -> str:
+    return "".join(c for c in title.lower().replace(" ", "-") if c.isalnum() or c == "-")
+
+
+def _order(action: Action) -> tuple[str, str]:
+    return action.name, _title(action)
+
+
 def render() -> str:
     lines = [
         "# openrd API reference",
@@ -41,12 +60,13 @@ def render() -> str:
         "| action | versions | RAM action | summary |",
         "|---|---|---|---|",
     ]
-    for action in sorted(ACTIONS, key=lambda a: a.name):
+    for action in sorted(ACTIONS, key=_order):
         versions = ", ".join(f"`{v}` ({PRODUCTS[v]})" for v in sorted(action.versions))
         ram = f"`{action.ram_action}`" if action.ram_action else "none"
-        lines.append(f"| [{action.name}](#{action.name.lower()}) | {versions} | {ram} | {action.summary} |")
-    for action in sorted(ACTIONS, key=lambda a: a.name):
-        lines += ["", f"## {action.name}", "", action.summary, "", f"Resource: {_resource(action)}.", ""]
+        title = _title(action)
+        lines.append(f"| [{title}](#{_anchor(title)}) | {versions} | {ram} | {action.summary} |")
+    for action in sorted(ACTIONS, key=_order):
+        lines += ["", f"## {_title(action)}", "", action.summary, "", f"Resource: {_resource(action)}.", ""]
         if action.params:
             lines += ["| parameter | type | required | notes |", "|---|---|---|---|"]
             for p in action.params:

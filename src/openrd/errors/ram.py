@@ -190,3 +190,10 @@ EntityAlreadyExistsRolePolicy = error(
 DeleteConflictPolicyRole = error(
     "DeleteConflict.Policy.Role", 409, "The policy CAN NOT been attached to any role while deleting the policy."
 )
+# RAM's tags (roles and policies) keep RAM's own limits; Alibaba documents no message for these codes.
+InvalidParameterRamTag = error(
+    "InvalidParameter.Tag",
+    400,
+    "The specified tag is invalid: a key has 1 to 128 characters and may not start with acs: or aliyun, a value at "
+    "most 256 characters and may not start with acs:.",
+)

@@ -7,8 +7,8 @@ Every change takes the account's policy lock first, so concurrent calls count ve
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from openrd import errors
 from openrd.domain.identity import Principal
@@ -67,13 +67,23 @@ def add_custom_policy(
     return PolicyRecord(name, PolicyType.CUSTOM, description, 1, now_ms, now_ms)
 
 
-def create_policy(deps: Deps, *, principal: Principal, name: str, description: str, document: str) -> PolicyRecord:
+def create_policy(
+    deps: Deps,
+    *,
+    principal: Principal,
+    name: str,
+    description: str,
+    document: str,
+    tags: Sequence[tuple[str, str]] = (),
+) -> PolicyRecord:
     now_ms = epoch_ms(deps.clock.now())
     with deps.uow() as uow:
         uow.policies.lock(principal.account_id)
-        return add_custom_policy(
+        record = add_custom_policy(
             uow, principal.account_id, name=name, description=description, document=document, now_ms=now_ms
         )
+        uow.ram_tags.put(principal.account_id, "policy", name, tags)
+        return record
 
 
 def get_policy(
@@ -88,24 +98,41 @@ def get_policy(
     return record, next(v for v in versions if v.is_default)
 
 
+@dataclass(frozen=True)
+class PolicyPage:
+    policies: list[PolicyRecord]
+    tags: Mapping[str, dict[str, str]]  # each custom policy's tags (system policies have none)
+    next_offset: int | None  # None: this was the last page
+
+
 def list_policies(
-    deps: Deps, *, principal: Principal, policy_type: PolicyType | None, offset: int, limit: int
-) -> tuple[list[PolicyRecord], int | None]:
-    """One page of the system policies (in name order) followed by the account's custom ones (in name order), and
-    the offset of the next page (``None``: this was the last)."""
+    deps: Deps,
+    *,
+    principal: Principal,
+    policy_type: PolicyType | None,
+    offset: int,
+    limit: int,
+    tags: Sequence[tuple[str, str]] = (),
+) -> PolicyPage:
+    """One page of the system policies (in name order) followed by the account's custom ones (in name order).
+    With ``tags``, only the custom policies that carry every one of them."""
     account_id = principal.account_id
     with deps.uow(write=False) as uow:
         system: list[PolicyRecord] = []
-        if policy_type in (None, PolicyType.SYSTEM):
+        if policy_type in (None, PolicyType.SYSTEM) and not tags:
             counts = uow.policies.attachment_counts(account_id, PolicyType.SYSTEM)
             system = [_system_record(e, counts.get(e.name, 0)) for e in CATALOGUE.values()]
         page = system[offset : offset + limit + 1]
         if policy_type in (None, PolicyType.CUSTOM) and len(page) <= limit:
             custom_offset = max(0, offset - len(system))
-            page += uow.policies.page(account_id, offset=custom_offset, limit=limit + 1 - len(page))
+            wanted = uow.ram_tags.tagged_with_all(account_id, "policy", tags) if tags else None
+            if wanted is None or wanted:
+                page += uow.policies.page(account_id, offset=custom_offset, limit=limit + 1 - len(page), names=wanted)
+        shown = [p.name for p in page[:limit] if p.policy_type is PolicyType.CUSTOM]
+        found = uow.ram_tags.tags_of(account_id, "policy", shown)
     if len(page) > limit:
-        return page[:limit], offset + limit
-    return page, None
+        return PolicyPage(page[:limit], found, offset + limit)
+    return PolicyPage(page, found, None)
 
 
 def update_description(deps: Deps, *, principal: Principal, name: str, description: str) -> PolicyRecord:
@@ -134,6 +161,7 @@ def delete_policy(deps: Deps, *, principal: Principal, name: str, cascading: boo
         if not cascading and len(uow.policies.versions(account_id, name)) > 1:
             raise errors.DeleteConflictPolicyVersion()
         uow.policies.delete(account_id, name)
+        uow.ram_tags.remove(account_id, "policy", name, None)
 
 
 def create_version(

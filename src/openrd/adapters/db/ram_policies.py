@@ -87,14 +87,13 @@ class SqlPolicyRepository:
     def count(self, account_id: str) -> int:
         return int(self.conn.execute(select(func.count()).where(_p.c.account_id == account_id)).scalar_one())
 
-    def page(self, account_id: str, *, offset: int, limit: int) -> Sequence[PolicyRecord]:
-        query = (
-            select(*_POLICY_COLUMNS)
-            .where(_p.c.account_id == account_id)
-            .order_by(_p.c.name)
-            .offset(offset)
-            .limit(limit)
-        )
+    def page(
+        self, account_id: str, *, offset: int, limit: int, names: set[str] | None = None
+    ) -> Sequence[PolicyRecord]:
+        query = select(*_POLICY_COLUMNS).where(_p.c.account_id == account_id)
+        if names is not None:
+            query = query.where(_p.c.name.in_(sorted(names)))
+        query = query.order_by(_p.c.name).offset(offset).limit(limit)
         return [_record(row) for row in self.conn.execute(query)]
 
     def attachment_counts(self, account_id: str, policy_type: PolicyType) -> Mapping[str, int]:

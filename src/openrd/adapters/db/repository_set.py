@@ -10,6 +10,7 @@ from openrd.adapters.db.directory import SqlDirectoryRepository
 from openrd.adapters.db.page_cache import MemberPageCache
 from openrd.adapters.db.ram import SqlRamRepository
 from openrd.adapters.db.ram_policies import SqlPolicyRepository
+from openrd.adapters.db.ram_tags import SqlRamTagRepository
 from openrd.adapters.db.repositories import (
     SqlAccountRepository,
     SqlIdentityRepository,
@@ -38,6 +39,7 @@ def repositories_for(
         directory=directory,
         audit=SqlAuditRepository(conn),
         policies=SqlPolicyRepository(conn),
+        ram_tags=SqlRamTagRepository(conn),
         ram=SqlRamRepository(conn),
         resource_groups=SqlResourceGroupRepository(conn),
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from openrd import errors
 from openrd.api import policy_params as p
+from openrd.api import ram_tag_params as tag_params
 from openrd.api.context import CallContext
 from openrd.api.handlers.shapes import marker_fields
 from openrd.api.registry import RAM_POLICIES_TARGET, RAM_POLICY_TARGET, ram_api_action
@@ -47,11 +48,17 @@ class CreatePolicyRequest:
     name: str
     document: str
     description: str
+    tags: tuple[tuple[str, str], ...]
 
 
 def create_policy(ctx: CallContext, req: CreatePolicyRequest) -> dict[str, Any]:
     record = policies.create_policy(
-        ctx.deps, principal=ctx.principal, name=req.name, description=req.description, document=req.document
+        ctx.deps,
+        principal=ctx.principal,
+        name=req.name,
+        description=req.description,
+        document=req.document,
+        tags=req.tags,
     )
     summary = policy_summary(record)
     del summary["UpdateDate"]
@@ -78,15 +85,23 @@ class ListPoliciesRequest:
     policy_type: PolicyType | None
     offset: int
     max_items: int
+    tags: tuple[tuple[str, str], ...]
 
 
 def list_policies(ctx: CallContext, req: ListPoliciesRequest) -> dict[str, Any]:
-    page, next_offset = policies.list_policies(
-        ctx.deps, principal=ctx.principal, policy_type=req.policy_type, offset=req.offset, limit=req.max_items
+    page = policies.list_policies(
+        ctx.deps,
+        principal=ctx.principal,
+        policy_type=req.policy_type,
+        offset=req.offset,
+        limit=req.max_items,
+        tags=req.tags,
     )
-    return {"RequestId": ctx.request_id, "Policies": {"Policy": [_listed(r) for r in page]}} | marker_fields(
-        next_offset
-    )
+    listed = [
+        _listed(r) | {"Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in page.tags.get(r.name, {}).items()]}}
+        for r in page.policies
+    ]
+    return {"RequestId": ctx.request_id, "Policies": {"Policy": listed}} | marker_fields(page.next_offset)
 
 
 @dataclass(frozen=True)
@@ -188,10 +203,12 @@ ROWS = (
         p.POLICY_NAME,
         p.POLICY_DOCUMENT,
         p.DESCRIPTION,
+        tag_params.tags(required=False, doc='a JSON array of at most 20 tags: [{"Key":"k","Value":"v"}]'),
         errors=(
             *NAME_ERRORS,
             errors.InvalidParameterDescriptionLength,
             *_DOCUMENT_ERRORS,
+            errors.InvalidParameterRamTag,
             errors.EntityAlreadyExistsPolicy,
             errors.LimitExceededPolicy,
         ),
@@ -211,8 +228,13 @@ ROWS = (
         list_policies,
         ListPoliciesRequest,
         target=RAM_POLICIES_TARGET,
-        params=(p.POLICY_TYPE_FILTER, MARKER, MAX_ITEMS),
-        errors=(_TYPE,),
+        params=(
+            p.POLICY_TYPE_FILTER,
+            MARKER,
+            MAX_ITEMS,
+            tag_params.tags(required=False, doc="a JSON array of tags every listed custom policy carries"),
+        ),
+        errors=(_TYPE, errors.InvalidParameterRamTag),
         summary="The system policies, then the account's custom ones, in name order, a page at a time.",
     ),
     _row(

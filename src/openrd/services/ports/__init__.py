@@ -25,6 +25,7 @@ from openrd.services.ports.directory import (
 from openrd.services.ports.identity import IdentityRepository, NonceRepository
 from openrd.services.ports.policies import PolicyRepository
 from openrd.services.ports.ram import RamRepository
+from openrd.services.ports.ram_tags import RamTagRepository
 from openrd.services.ports.resource_groups import GroupFilter, ResourceGroupRepository
 from openrd.services.ports.sms import DeliveryError, OutboxRepository, SmsSender
 from openrd.services.ports.store import KeyLock, StateRepository, Store
@@ -58,6 +59,7 @@ __all__ = [
     "OutboxRepository",
     "PolicyRepository",
     "RamRepository",
+    "RamTagRepository",
     "RandomSource",
     "Repositories",
     "RepositoryAccess",

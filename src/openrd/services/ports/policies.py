@@ -23,8 +23,11 @@ class PolicyRepository(Protocol):
 
     def count(self, account_id: str) -> int: ...
 
-    def page(self, account_id: str, *, offset: int, limit: int) -> Sequence[PolicyRecord]:
-        """The account's custom policies in name order, with their attachment counts."""
+    def page(
+        self, account_id: str, *, offset: int, limit: int, names: set[str] | None = None
+    ) -> Sequence[PolicyRecord]:
+        """The account's custom policies in name order (only those ``names`` when given), with their attachment
+        counts."""
         ...
 
     def attachment_counts(self, account_id: str, policy_type: PolicyType) -> Mapping[str, int]:

@@ -13,6 +13,7 @@ from openrd.services.ports.directory import DirectoryRepository
 from openrd.services.ports.identity import IdentityRepository, NonceRepository
 from openrd.services.ports.policies import PolicyRepository
 from openrd.services.ports.ram import RamRepository
+from openrd.services.ports.ram_tags import RamTagRepository
 from openrd.services.ports.resource_groups import ResourceGroupRepository
 from openrd.services.ports.sms import OutboxRepository
 from openrd.services.ports.store import StateRepository
@@ -49,6 +50,9 @@ class RepositorySet(Protocol):
     def policies(self) -> PolicyRepository: ...
 
     @property
+    def ram_tags(self) -> RamTagRepository: ...
+
+    @property
     def ram(self) -> RamRepository: ...
 
     @property
@@ -71,6 +75,7 @@ class Repositories:
     directory: DirectoryRepository
     audit: AuditRepository
     policies: PolicyRepository
+    ram_tags: RamTagRepository
     ram: RamRepository
     resource_groups: ResourceGroupRepository
 
@@ -117,6 +122,10 @@ class RepositoryAccess:
     @property
     def policies(self) -> PolicyRepository:
         return self.repositories.policies
+
+    @property
+    def ram_tags(self) -> RamTagRepository:
+        return self.repositories.ram_tags
 
     @property
     def ram(self) -> RamRepository:

@@ -281,6 +281,7 @@ from openrd.adapters.db.tables.control_policies import *  # noqa: E402, F403
 from openrd.adapters.db.tables.delegation import *  # noqa: E402, F403
 from openrd.adapters.db.tables.ram import *  # noqa: E402, F403
 from openrd.adapters.db.tables.ram_policies import *  # noqa: E402, F403
+from openrd.adapters.db.tables.ram_tags import *  # noqa: E402, F403
 from openrd.adapters.db.tables.resource_groups import *  # noqa: E402, F403
 from openrd.adapters.db.tables.settings import *  # noqa: E402, F403
 from openrd.adapters.db.tables.tags import *  # noqa: E402, F403
