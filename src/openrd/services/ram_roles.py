@@ -7,6 +7,7 @@ own account. Deleting a role ends its STS sessions: their AccessKeys go with it,
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from openrd import errors
@@ -41,6 +42,7 @@ def create_role(
     trust_policy: str,
     description: str | None,
     max_session_duration: int | None,
+    tags: Sequence[tuple[str, str]] = (),
 ) -> RamRole:
     """``trust_policy`` was validated at the parameter stage (domain/trust.py)."""
     account_id = principal.account_id
@@ -62,6 +64,7 @@ def create_role(
             updated_ms=now,
         )
         uow.identity.add_role(role)
+        uow.ram_tags.put(account_id, "role", role.role_id, tags)  # at most 20: the parameter's limit
     return role
 
 
@@ -104,7 +107,24 @@ def delete_role(deps: Deps, *, principal: Principal, name: str) -> None:
         uow.ram.delete_role(role.role_id)
 
 
-def list_roles(deps: Deps, *, principal: Principal, offset: int, limit: int) -> Page[RamRole]:
+@dataclass(frozen=True)
+class RolePage:
+    page: Page[RamRole]
+    tags: Mapping[str, dict[str, str]]  # by role id
+
+
+def list_roles(
+    deps: Deps, *, principal: Principal, offset: int, limit: int, tags: Sequence[tuple[str, str]] = ()
+) -> RolePage:
+    """A page of the account's roles with their tags; with ``tags``, only the roles carrying every one of them."""
+    account_id = principal.account_id
     with deps.uow(write=False) as uow:
-        rows = uow.ram.list_roles(principal.account_id, offset=offset, limit=limit + 1)
-    return page_of(rows, offset, limit)
+        if tags:
+            wanted = uow.ram_tags.tagged_with_all(account_id, "role", tags)
+            every = uow.ram.list_roles(account_id, offset=0, limit=ram.MAX_ROLES)
+            rows = [r for r in every if r.role_id in wanted][offset : offset + limit + 1]
+        else:
+            rows = list(uow.ram.list_roles(account_id, offset=offset, limit=limit + 1))
+        page = page_of(rows, offset, limit)
+        found = uow.ram_tags.tags_of(account_id, "role", [r.role_id for r in page.items])
+    return RolePage(page, found)

@@ -132,3 +132,29 @@ def test_documented_errors(ram: Ram) -> None:
     assert len(_listed(client, "policy")) == 16
     missing = raised(client.untag_resources, m.UntagResourcesRequest(resource_type="policy", resource_names=[name]))
     assert (missing.code, missing.status_code) == ("MissingParameter", 400)
+
+
+@pytest.mark.parametrize("extra", SIGNING)
+def test_create_role_with_tags_and_list_roles_by_tag(ram: Ram, extra: dict[str, str]) -> None:
+    account, client = ram.root(**extra)
+    trust = (
+        '{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",'
+        f'"Principal":{{"RAM":["acs:ram::{account.account_id}:root"]}}}}]}}'
+    )
+    tagged, plain = unique("Role"), unique("Role")
+    client.create_role(m.CreateRoleRequest(
+        role_name=tagged, assume_role_policy_document=trust, tag=[m.CreateRoleRequestTag(key="env", value="prod")],
+    ))  # fmt: skip
+    client.create_role(m.CreateRoleRequest(role_name=plain, assume_role_policy_document=trust))
+    assert _listed(client, "role") == [(tagged, "env", "prod")]
+    by_tag = client.list_roles(m.ListRolesRequest(tag=[m.ListRolesRequestTag(key="env", value="prod")]))
+    [found] = by_tag.body.roles.role
+    assert (found.role_name, [(t.tag_key, t.tag_value) for t in found.tags.tag]) == (tagged, [("env", "prod")])
+    every = client.list_roles(m.ListRolesRequest()).body.roles.role
+    assert {r.role_name: len(r.tags.tag) for r in every} == {tagged: 1, plain: 0}
+    bad = m.CreateRoleRequest(role_name=unique("Role"), assume_role_policy_document=trust,
+                              tag=[m.CreateRoleRequestTag(key="aliyun-x", value="v")])  # fmt: skip
+    fails(errors.InvalidParameterRamTag, client.create_role, bad)
+    fails(errors.InvalidParameterRamTag, client.list_roles,
+          m.ListRolesRequest(tag=[m.ListRolesRequestTag(key="k", value="acs:v")]))  # fmt: skip
+    assert [r.role_name for r in client.list_roles(m.ListRolesRequest()).body.roles.role] == sorted([tagged, plain])

@@ -8,6 +8,7 @@ from typing import Any
 
 from openrd import errors
 from openrd.api import ram_params as rp
+from openrd.api import ram_tag_params as tag_params
 from openrd.api.context import CallContext
 from openrd.api.handlers.shapes import marker_fields
 from openrd.api.params import Param, integer
@@ -55,6 +56,7 @@ class CreateRoleRequest:
     assume_role_policy_document: str
     description: str | None
     max_session_duration: int | None
+    tags: tuple[tuple[str, str], ...]
 
 
 def create_role(ctx: CallContext, req: CreateRoleRequest) -> dict[str, Any]:
@@ -65,6 +67,7 @@ def create_role(ctx: CallContext, req: CreateRoleRequest) -> dict[str, Any]:
         trust_policy=req.assume_role_policy_document,
         description=req.description,
         max_session_duration=req.max_session_duration,
+        tags=req.tags,
     )
     shape = role_shape(role)
     del shape["UpdateDate"]  # CreateRole's answer has none
@@ -105,12 +108,19 @@ def delete_role(ctx: CallContext, req: RoleNameRequest) -> dict[str, Any]:
 class ListRequest:
     offset: int
     max_items: int
+    tags: tuple[tuple[str, str], ...]
 
 
 def list_roles(ctx: CallContext, req: ListRequest) -> dict[str, Any]:
-    page = ram_roles.list_roles(ctx.deps, principal=ctx.principal, offset=req.offset, limit=req.max_items)
-    listed = [role_shape(role, document=False) for role in page.items]
-    return {"RequestId": ctx.request_id, "Roles": {"Role": listed}} | marker_fields(page.next_offset)
+    found = ram_roles.list_roles(
+        ctx.deps, principal=ctx.principal, offset=req.offset, limit=req.max_items, tags=req.tags
+    )
+    listed = [
+        role_shape(role, document=False)
+        | {"Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in found.tags.get(role.role_id, {}).items()]}}
+        for role in found.page.items
+    ]
+    return {"RequestId": ctx.request_id, "Roles": {"Role": listed}} | marker_fields(found.page.next_offset)
 
 
 ROLE_NAME = Param(
@@ -153,12 +163,14 @@ ROWS = (
                 doc="1-1024 characters",
             ),
             Param("MaxSessionDuration", "max_session_duration", "integer", parse=_DURATION, doc=_DURATION_DOC),
+            tag_params.tags(required=False, doc='a JSON array of at most 20 tags: [{"Key":"k","Value":"v"}]'),
         ),
         errors=(
             *_NAME,
             errors.InvalidParameterAssumeRolePolicyDocumentLength,
             errors.MalformedPolicyDocument,
             errors.InvalidParameterDescriptionLength,
+            errors.InvalidParameterRamTag,
             errors.EntityAlreadyExistsRole,
             errors.LimitExceededRole,
         ),
@@ -220,7 +232,12 @@ ROWS = (
         list_roles,
         ListRequest,
         target=RAM_ROLES,
-        params=(MARKER, MAX_ITEMS),
+        params=(
+            MARKER,
+            MAX_ITEMS,
+            tag_params.tags(required=False, doc="a JSON array of tags every listed role carries"),
+        ),
+        errors=(errors.InvalidParameterRamTag,),
         summary="The account's RAM roles by name, a Marker page at a time (without trust policies).",
     ),
 )
