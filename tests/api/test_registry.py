@@ -44,7 +44,8 @@ STS_ACTIONS = {"GetCallerIdentity", "AssumeRole"}
 RAM_IDENTITIES = {
     "CreateUser", "GetUser", "UpdateUser", "DeleteUser", "ListUsers", "CreateAccessKey", "UpdateAccessKey",
     "DeleteAccessKey", "ListAccessKeys", "GetAccountAlias", "CreateRole", "GetRole", "UpdateRole", "DeleteRole",
-    "ListRoles",
+    "ListRoles", "CreateGroup", "GetGroup", "UpdateGroup", "DeleteGroup", "ListGroups", "AddUserToGroup",
+    "RemoveUserFromGroup", "ListGroupsForUser", "ListUsersForGroup",
 }  # fmt: skip
 RESOURCE_GROUPS = {
     "CreateResourceGroup", "GetResourceGroup", "UpdateResourceGroup", "DeleteResourceGroup", "ListResourceGroups",

@@ -19,6 +19,7 @@ from openrd.api.handlers import (
     members,
     ram_access_keys,
     ram_attachments,
+    ram_groups,
     ram_policies,
     ram_roles,
     ram_tags,
@@ -52,6 +53,7 @@ ACTIONS: tuple[Action, ...] = (
     *resource_groups.ROWS,
     *settings.ROWS,
     *ram_roles.ROWS,
+    *ram_groups.ROWS,
 )
 
 VERSIONS = frozenset(v for action in ACTIONS for v in action.versions)

@@ -173,9 +173,10 @@ ROWS = (
             *_NAME,
             errors.EntityNotExistUser,
             errors.DeleteConflictUserAccessKey,
+            errors.DeleteConflictUserGroup,
             errors.DeleteConflictUserPolicy,
         ),
-        summary="Delete a RAM user that has no AccessKeys or attached policies.",
+        summary="Delete a RAM user that has no AccessKeys, groups or attached policies.",
     ),
     ram_api_action(
         "ListUsers",
