@@ -224,15 +224,19 @@ def _checks(
     )
     if access.before_authorize is not None:
         access.before_authorize()
-    authn.authorize(
-        uow,
-        principal,
-        access.ram_action,
-        caller=caller,
-        target=access.target,
-        request=authn.RequestFacts(source_ip=raw.peer, secure_transport=raw.secure),
-        clock=deps.clock,
-    )
+    try:
+        authn.authorize(
+            uow,
+            principal,
+            access.ram_action,
+            caller=caller,
+            target=access.target,
+            request=authn.RequestFacts(source_ip=raw.peer, secure_transport=raw.secure),
+            clock=deps.clock,
+        )
+    except errors.NoPermission as refused:
+        refused.principal = principal  # an authenticated caller's refusal is audited (api/dispatch.py)
+        raise
     return principal, nonce
 
 

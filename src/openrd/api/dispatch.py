@@ -90,10 +90,15 @@ def dispatch(raw: RawRequest, deps: Deps) -> WireResponse:
         # Every change and every failure is audited; successful reads are not (they change nothing). A change
         # is recorded in its own transaction (above); what is left is a failure, or a write call that wrote nothing.
         unrecorded = error is not None or (not audited_in_call and action is not None and not action.read_only)
+        denial = None
+        if isinstance(error, errors.NoPermission):  # refused at authorization: who, and which policy refused
+            denial = error.denial
+            if principal is None and isinstance(error.principal, Principal):
+                principal = error.principal
         if principal is not None and action is not None and action.audited and unrecorded:
             code = error.code if error else None
             event = audit.event_for(
-                deps, request_id=request_id, action=action.name, principal=principal, error_code=code
+                deps, request_id=request_id, action=action.name, principal=principal, error_code=code, denial=denial
             )
             audit.record(deps, event)
 

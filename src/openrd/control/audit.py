@@ -28,6 +28,10 @@ def event_json(event: AuditEvent) -> dict[str, Any]:
     }
     if event.error_code:
         body["error_code"] = event.error_code
+    if event.denied_policy_type:
+        body["denied_policy_type"] = event.denied_policy_type
+    if event.denied_by:
+        body["denied_by"] = event.denied_by
     return body
 
 

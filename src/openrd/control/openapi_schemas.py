@@ -313,6 +313,14 @@ RESPONSE_SCHEMAS: dict[str, Schema] = {
             "account_id": {"type": "string"},
             "result": {"enum": ["success", "failure"]},
             "error_code": {"type": "string", "description": "only on failures"},
+            "denied_policy_type": {
+                "type": "string",
+                "description": "only on authorization refusals: the kind of policy that refused (e.g. ControlPolicy)",
+            },
+            "denied_by": {
+                "type": "string",
+                "description": "only on control-policy refusals: the denying policy, or the level that lacked an allow",
+            },
         },
     },
     "AuditList": {

@@ -163,3 +163,5 @@ class AuditEvent:
     account_id: str
     result: str
     error_code: str | None = None
+    denied_policy_type: str | None = None  # the kind of policy that refused the call (AccessDeniedDetail.PolicyType)
+    denied_by: str | None = None  # what decided a control-policy refusal: the denying policy, or the level

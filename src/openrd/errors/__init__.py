@@ -87,7 +87,13 @@ class NoPermission(OpenRDError):
     def __init__(self, detail: dict[str, str], *, deciding: str = "") -> None:
         self.detail = detail
         self.deciding = deciding  # what decided a control-policy refusal (a policy or target ID): audited, not sent
+        self.principal: object = None  # who was refused, told by authentication so the refusal is audited
         super().__init__()
+
+    @property
+    def denial(self) -> tuple[str, str]:
+        """The audit trail's record of the refusal: the kind of policy, and what decided it."""
+        return self.detail.get("PolicyType", ""), self.deciding
 
     def extra_fields(self) -> dict[str, Any]:
         return {"AccessDeniedDetail": self.detail}

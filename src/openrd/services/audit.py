@@ -18,7 +18,16 @@ from openrd.services.ports import RepositoryAccess, UnitOfWork
 log = logging.getLogger("openrd.audit")
 
 
-def event_for(deps: Deps, *, request_id: str, action: str, principal: Principal, error_code: str | None) -> AuditEvent:
+def event_for(
+    deps: Deps,
+    *,
+    request_id: str,
+    action: str,
+    principal: Principal,
+    error_code: str | None,
+    denial: tuple[str, str] | None = None,
+) -> AuditEvent:
+    """``denial``: for an authorization refusal, the kind of policy that refused and what decided it."""
     return AuditEvent(
         time_ms=epoch_ms(deps.clock.now()),
         request_id=request_id,
@@ -27,6 +36,8 @@ def event_for(deps: Deps, *, request_id: str, action: str, principal: Principal,
         account_id=principal.account_id,
         result="failure" if error_code else "success",
         error_code=error_code,
+        denied_policy_type=denial[0] if denial else None,
+        denied_by=(denial[1] or None) if denial else None,
     )
 
 

@@ -16,6 +16,7 @@ from openrd.domain.account_deletion import CheckStatus, DeletionStatus
 from openrd.domain.directory import AuditEvent, Directory, MemberRow
 from openrd.domain.phone import mask_phone
 from openrd.domain.times import epoch_ms
+from openrd.services import guardrails
 from openrd.services.context import Deps
 from openrd.services.emulator import clock_offset
 from openrd.services.ports import UnitOfWork
@@ -50,6 +51,7 @@ class AccountNode:
     phone_masked: str | None
     is_management: bool = False
     pending: str | None = None  # a state a transition will move (docs/lifecycle.md), e.g. PreChecking
+    policies: tuple[str, ...] = ()  # the control policies attached to it, by name
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class FolderNode:
     name: str
     folders: tuple[FolderNode, ...]
     accounts: tuple[AccountNode, ...]
+    policies: tuple[str, ...] = ()  # the control policies attached to it, by name
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class DirectoryTree:
     member_count: int
     truncated: bool  # more members or folders than the console lists
     deleting: tuple[str, ...] = ()  # accounts whose deletion still reports Deleting
+    control_policy_status: str = "Disabled"
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,9 @@ def _masked(phone: str | None) -> str | None:
     return mask_phone(phone) if phone else None
 
 
-def _account_node(member: MemberRow, directory: Directory, pending: str | None = None) -> AccountNode:
+def _account_node(
+    member: MemberRow, directory: Directory, pending: str | None = None, policies: tuple[str, ...] = ()
+) -> AccountNode:
     return AccountNode(
         account_id=member.account_id,
         display_name=member.display_name,
@@ -114,6 +120,7 @@ def _account_node(member: MemberRow, directory: Directory, pending: str | None =
         phone_masked=_masked(member.secure_mobile_phone),
         is_management=member.account_id == directory.master_account_id,
         pending=pending,
+        policies=policies,
     )
 
 
@@ -121,10 +128,13 @@ def _tree(uow: UnitOfWork, directory: Directory, now_ms: int) -> DirectoryTree:
     repo = uow.directory
     members, total = repo.member_page(directory.directory_id, limit=MEMBERS_LIMIT, offset=0)
     checking, deleting = _pending_deletions(uow, directory, now_ms)
+    attached = repo.directory_attachments(directory.directory_id)
     by_folder: dict[str, list[AccountNode]] = {}
     for member in members:
         pending = CheckStatus.PRE_CHECKING.value if member.account_id in checking else None
-        by_folder.setdefault(member.folder_id, []).append(_account_node(member, directory, pending))
+        by_folder.setdefault(member.folder_id, []).append(
+            _account_node(member, directory, pending, attached.get(member.account_id, ()))
+        )
     # The management account first, then the rest in join order (member_page's order).
     for nodes in by_folder.values():
         nodes.sort(key=lambda node: not node.is_management)
@@ -141,6 +151,7 @@ def _tree(uow: UnitOfWork, directory: Directory, now_ms: int) -> DirectoryTree:
             name=name,
             folders=tuple(folder(child.folder_id, child.name) for child in children),
             accounts=tuple(by_folder.get(folder_id, ())),
+            policies=attached.get(folder_id, ()),
         )
 
     root = repo.get_folder(directory.root_folder_id)
@@ -154,6 +165,7 @@ def _tree(uow: UnitOfWork, directory: Directory, now_ms: int) -> DirectoryTree:
         member_count=int(total),
         truncated=truncated,
         deleting=deleting,
+        control_policy_status=guardrails.status_of(directory, now_ms).value,
     )
 
 

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from alibabacloud_resourcemanager20200331 import models as rm
 from alibabacloud_resourcemanager20200331.client import Client as RmClient
@@ -192,3 +193,35 @@ def test_invited_members_and_moved_members(tree: Tree, world: World) -> None:
     assert _reads(user)  # in the root folder: outside the denied branch
     tree.org.client.move_account(rm.MoveAccountRequest(account_id=invited.account_id, destination_folder_id=tree.inner))
     assert _refused(user)["PolicyType"] == "ControlPolicy"  # its new place bounds it at the next request
+
+
+def test_the_audit_trail_and_the_console_say_what_refused(tree: Tree) -> None:
+    user = tree.user(tree.member)
+    deny = tree.policy("Deny", READ)
+    tree.attach(deny, tree.inner)
+    _refused(user)
+    narrow = tree.policy("Allow", "resourcemanager:GetControlPolicyEnablementStatus")
+    tree.detach(deny, tree.inner)
+    tree.attach(narrow, tree.outer)
+    tree.detach(SYSTEM, tree.outer)
+    _refused(user)
+    rd = tree.org.server.rd
+    refusals = [e for e in rd.audit(tree.member) if e.get("error_code") == "NoPermission"]
+    implicit, explicit = refusals[0], refusals[1]  # newest first
+    assert (explicit["action"], explicit["result"]) == ("GetResourceDirectory", "failure")
+    assert (explicit["denied_policy_type"], explicit["denied_by"]) == ("ControlPolicy", deny)
+    assert (implicit["denied_policy_type"], implicit["denied_by"]) == ("ControlPolicy", tree.outer)
+    assert explicit["principal_arn"].startswith(f"acs:ram::{tree.member}:user/")
+
+    page = httpx.get(f"{rd.url}/_openrd/console", timeout=10).text
+    assert f'refused by ControlPolicy <span class="mono">{deny}</span>' in page
+    assert f'refused by ControlPolicy <span class="mono">{tree.outer}</span>' in page
+    label = page[page.index(f'<span class="mono muted">{tree.outer}</span>') :]
+    label = label[: label.index("</span>\n", label.index("</span>") + 1)]  # the folder's own label line
+    assert f"⛨ {_name(tree, narrow)}" in label
+    assert "⛨ FullAliyunAccess" not in label  # detached from the outer folder
+
+
+def _name(tree: Tree, policy: str) -> str:
+    request = rm.GetControlPolicyRequest(policy_id=policy)
+    return str(tree.org.client.get_control_policy(request).body.control_policy.policy_name)

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
+from openrd.adapters.db.rows import record_from_row
 from openrd.domain.directory import AuditEvent
 
 _AUDIT_ADD = Prepared(
@@ -24,7 +25,12 @@ class SqlAuditRepository:
 
     def settle(self, event: AuditEvent) -> None:
         e = t.audit_events
-        outcome = {"result": event.result, "error_code": event.error_code}
+        outcome = {
+            "result": event.result,
+            "error_code": event.error_code,
+            "denied_policy_type": event.denied_policy_type,
+            "denied_by": event.denied_by,
+        }
         if not self.conn.execute(update(e).where(e.c.request_id == event.request_id).values(**outcome)).rowcount:
             self.add(event)
 
@@ -39,7 +45,4 @@ class SqlAuditRepository:
             query = query.where(e.c.action == action)
         if result is not None:
             query = query.where(e.c.result == result)
-        return [
-            AuditEvent(r.time_ms, r.request_id, r.action, r.principal_arn, r.account_id, r.result, r.error_code)
-            for r in self.conn.execute(query)
-        ]
+        return [record_from_row(AuditEvent, r) for r in self.conn.execute(query)]

@@ -11,7 +11,14 @@ from openrd.adapters.db import tables as t
 from openrd.adapters.db.prepared import Prepared
 from openrd.adapters.db.repositories import guardrail_from_row
 from openrd.adapters.db.resource_directories import DirectoryConnection
-from openrd.domain.control_policies import SYSTEM_POLICY_ID, Attachment, ControlPolicy, Guardrail, TargetType
+from openrd.domain.control_policies import (
+    SYSTEM_POLICY,
+    SYSTEM_POLICY_ID,
+    Attachment,
+    ControlPolicy,
+    Guardrail,
+    TargetType,
+)
 
 _p, _a = t.control_policies, t.control_policy_attachments
 # A member, the root and at most five folders between them (docs/guardrails.md).
@@ -163,6 +170,18 @@ class SqlControlPolicyRepository(DirectoryConnection):
         rows = [(_attachment(r), str(r.target_name)) for r in self.conn.execute(query)]
         total = self.conn.execute(select(func.count()).select_from(_a).where(where)).scalar_one()
         return rows, int(total)
+
+    def directory_attachments(self, directory_id: str) -> dict[str, tuple[str, ...]]:
+        query = (
+            select(_a.c.target_id, _a.c.policy_id, _p.c.name)
+            .select_from(_a.outerjoin(_p, _p.c.policy_id == _a.c.policy_id))
+            .where(_a.c.directory_id == directory_id)
+            .order_by(_a.c.attached_ms, _a.c.policy_id)
+        )
+        found: dict[str, list[str]] = {}
+        for target_id, policy_id, name in self.conn.execute(query):
+            found.setdefault(target_id, []).append(SYSTEM_POLICY.name if policy_id == SYSTEM_POLICY_ID else str(name))
+        return {target: tuple(names) for target, names in found.items()}
 
     def guardrail_of(self, account_id: str) -> Guardrail | None:
         row = _GUARDRAIL.first(self.conn, {"id": account_id})

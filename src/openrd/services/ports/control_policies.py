@@ -53,6 +53,10 @@ class ControlPolicyRepository(Protocol):
         """The targets a policy is attached to, oldest first, each with its name, and how many there are."""
         ...
 
+    def directory_attachments(self, directory_id: str) -> dict[str, tuple[str, ...]]:
+        """Every target of the directory with the names of its policies, oldest attachment first (the console)."""
+        ...
+
     def guardrail_of(self, account_id: str) -> Guardrail | None:
         """Where the account stands for control policies (None: in no directory, or they are disabled there)."""
         ...

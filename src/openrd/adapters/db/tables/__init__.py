@@ -100,7 +100,7 @@ sts_sessions = Table(
     Column("access_key_id", String(64), nullable=False),
     Column("token_hash", String(128), nullable=False, unique=True),
     Column("expires_ms", BigInteger, nullable=False),
-    Column("policy", Text),  # migration 0018: the inline session policy AssumeRole was given
+    Column("policy", Text),  # migration 0020: the inline session policy AssumeRole was given
 )
 
 request_nonces = Table(
@@ -271,6 +271,8 @@ audit_events = Table(
     Column("account_id", String(16), nullable=False),
     Column("result", String(8), nullable=False),  # "success" | "failure"
     Column("error_code", String(128)),
+    Column("denied_policy_type", String(64)),  # migration 0021
+    Column("denied_by", String(64)),  # migration 0021
     Index("ix_audit_events_account", "account_id", "id"),
     Index("ux_audit_events_request", "request_id", unique=True),  # migration 0005
 )
