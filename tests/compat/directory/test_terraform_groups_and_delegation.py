@@ -131,3 +131,23 @@ def test_delegated_administrator_lifecycle(server: LiveServer, world: World) -> 
             tf.call(RM, "DeregisterDelegatedAdministrator", {"ServicePrincipal": service, "AccountId": members[1]})
         assert caught.value.code == "AccountNotRegistered"
         assert _describe_delegated(tf, f"{members[0]}:{service}") is not None
+
+
+def test_the_provider_waits_out_creating(server: LiveServer, provider: tuple[Provider, str]) -> None:
+    """With a creation delay the provider's state loop sees Creating, waits (10 s a read), and goes on at OK."""
+    tf, _ = provider
+    server.rd.set_transitions(resource_group_create=25)
+    try:
+        group_id = tf.call(RM, "CreateResourceGroup", {"DisplayName": "slow", "Name": "slow"})["ResourceGroup"]["Id"]
+        seen = []
+        for _ in range(POLLS):
+            described = _describe_group(tf, group_id)
+            assert described is not None
+            seen.append(described["Status"])
+            if described["Status"] == "OK":
+                break
+            server.rd.advance(10)  # the provider's poll interval, on the emulator clock
+        assert seen == ["Creating", "Creating", "Creating", "OK"]
+    finally:
+        server.rd.set_transitions(resource_group_create=0)
+        server.rd.set_clock_offset(0)
