@@ -203,3 +203,14 @@ def test_a_deleted_accounts_tags_go_with_it(rd: Deleting) -> None:
     assert member in tagged()
     rd.delete(member)
     assert member not in tagged()
+
+
+def test_a_role_session_of_the_management_account_may_delete(rd: Deleting) -> None:
+    server = rd.world.server
+    role = server.rd.create_ram_role(rd.org.account_id, "deleter", ["AliyunResourceDirectoryFullAccess"])
+    session = server.rd.assume_role(role["arn"], "cleanup")
+    member = rd.member()
+    sdk = Sdk(server)
+    creds = Creds(session["access_key_id"], session["access_key_secret"], rd.org.account_id, session["security_token"])
+    response = sdk.rm(creds).delete_account(rm.DeleteAccountRequest(account_id=member))
+    assert response.body.deletion_type == "0"
