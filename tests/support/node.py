@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,7 @@ class NodeError:
 class NodeSdk:
     node: str
     endpoint: str
+    env: Mapping[str, str] = field(default_factory=dict)  # added to the runner's environment (NODE_EXTRA_CA_CERTS)
 
     def run(self, scenario: str, **args: Any) -> dict[str, Any]:
         """One call; returns the runner's answer (``ok`` tells success from an SDK error)."""
@@ -72,6 +74,7 @@ class NodeSdk:
             text=True,
             timeout=120,
             check=False,
+            env={**os.environ, **self.env},
         )
         assert done.returncode == 0, f"runner crashed:\n{done.stderr}"
         return dict(json.loads(done.stdout.strip().splitlines()[-1]))

@@ -2,9 +2,10 @@
 // One call through an official Alibaba Cloud Node.js package, for tests/compat/test_compat_node.py.
 //   node runner.js <scenario> '<json args>'   → prints one JSON line: {"ok": true, ...} or {"ok": false, "error": {...}}
 // Scenarios: tea (a typed @alicloud/* product client), generic (@alicloud/openapi-client callApi),
-// pop (@alicloud/pop-core), sts-sdk (@alicloud/sts-sdk's own signer), raw (a hand-built HTTP request).
+// pop (@alicloud/pop-core), sts-sdk (@alicloud/sts-sdk's own signer), raw (a hand-built HTTP request),
+// credentials (@alicloud/credentials' ram_role_arn provider, then GetCallerIdentity through what it got).
 
-const SCENARIOS = { tea, generic, pop, 'sts-sdk': stsSdk, raw };
+const SCENARIOS = { tea, generic, pop, 'sts-sdk': stsSdk, raw, credentials };
 
 const PRODUCTS = {
   rm: '@alicloud/resourcemanager20200331',
@@ -142,6 +143,31 @@ async function raw(args) {
     statusCode: response.status,
     contentType: response.headers.get('content-type'),
     text: await response.text(),
+  };
+}
+
+// The RAM-role provider assumes args.roleArn over HTTPS at args.stsEndpoint (it speaks nothing else: the
+// process trusts openrd's CA through NODE_EXTRA_CA_CERTS); the typed STS client then signs with its session.
+async function credentials(args) {
+  const Credential = require('@alicloud/credentials');
+  const { $OpenApiUtil } = require('@alicloud/openapi-core');
+  const credential = new Credential.default(
+    new Credential.Config({
+      type: 'ram_role_arn',
+      ...creds(args),
+      roleArn: args.roleArn,
+      roleSessionName: args.roleSessionName,
+      stsEndpoint: args.stsEndpoint,
+    }),
+  );
+  const session = await credential.getCredential();
+  const sts = require(PRODUCTS.sts);
+  const config = new $OpenApiUtil.Config({ credential, endpoint: args.endpoint, protocol: 'http' });
+  const identity = await new sts.default(config).getCallerIdentity();
+  return {
+    accessKeyId: session.accessKeyId,
+    type: session.type,
+    identity: identity.body.toMap(),
   };
 }
 
