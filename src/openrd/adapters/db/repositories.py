@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openrd.adapters.db import tables as t
@@ -41,12 +41,28 @@ _WITH_DOCUMENTS = _a.outerjoin(
     _rv, and_(_rv.c.account_id == _rp.c.account_id, _rv.c.policy_name == _rp.c.name,
               _rv.c.version == _rp.c.default_version)
 )  # fmt: skip
+_gmem = t.ram_group_members
+
+
+def _attached_to_user(user_id: Any) -> Any:
+    """A user's own attachments and those of the groups it is in: its effective policies (docs/policies.md)."""
+    groups = select(_gmem.c.group_id).where(_gmem.c.user_id == user_id)
+    return or_(
+        and_(_a.c.principal_type == "user", _a.c.principal_id == user_id),
+        and_(_a.c.principal_type == "group", _a.c.principal_id.in_(groups)),
+    )
+
+
 _POLICIES = Prepared(
     select(_SYSTEM_NAME, _rv.c.document)
     .select_from(_WITH_DOCUMENTS)
     .where(and_(_a.c.principal_type == bindparam("kind"), _a.c.principal_id == bindparam("id")))
     .order_by(_a.c.id)
 )
+_USER_POLICIES = Prepared(
+    select(_SYSTEM_NAME, _rv.c.document).select_from(_WITH_DOCUMENTS).where(_attached_to_user(bindparam("id")))
+    .order_by(_a.c.id)
+)  # fmt: skip
 # A signed call's first lookup: its key, the key's RAM user and whether its nonce was seen, in one statement (on
 # PostgreSQL two round trips fewer per call than three lookups).
 _n, _u, _e, _d = t.request_nonces, t.ram_users, t.emulator_state, t.resource_directories
@@ -76,7 +92,7 @@ _CALLER = Prepared(
     )
     .select_from(
         _k.outerjoin(_u, _u.c.user_id == _k.c.user_id)
-        .outerjoin(_a, and_(_a.c.principal_type == "user", _a.c.principal_id == _u.c.user_id))
+        .outerjoin(_a, _attached_to_user(_u.c.user_id))
         .outerjoin(_rp, and_(_a.c.policy_type == "Custom", _rp.c.account_id == _a.c.account_id,
                              _rp.c.name == _a.c.policy_name))
         .outerjoin(_rv, and_(_rv.c.account_id == _rp.c.account_id, _rv.c.policy_name == _rp.c.name,
@@ -218,6 +234,9 @@ class SqlIdentityRepository:
         return role_from_row(row) if row else None
 
     def policies_of(self, principal_type: str, principal_id: str) -> Sequence[tuple[str | None, str | None]]:
+        """A role's policies, or a user's with its groups'."""
+        if principal_type == "user":
+            return [(name, document) for name, document in _USER_POLICIES.all(self.conn, {"id": principal_id})]
         return [
             (name, document)
             for name, document in _POLICIES.all(self.conn, {"kind": principal_type, "id": principal_id})
