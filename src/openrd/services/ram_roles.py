@@ -105,6 +105,7 @@ def delete_role(deps: Deps, *, principal: Principal, name: str) -> None:
         if uow.policies.has_attachments("role", role.role_id):
             raise errors.DeleteConflictRolePolicy()
         uow.ram.delete_role(role.role_id)
+        uow.ram_tags.remove(principal.account_id, "role", role.role_id, None)  # its tags go with it
 
 
 @dataclass(frozen=True)

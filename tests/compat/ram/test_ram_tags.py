@@ -158,3 +158,18 @@ def test_create_role_with_tags_and_list_roles_by_tag(ram: Ram, extra: dict[str, 
     fails(errors.InvalidParameterRamTag, client.list_roles,
           m.ListRolesRequest(tag=[m.ListRolesRequestTag(key="k", value="acs:v")]))  # fmt: skip
     assert [r.role_name for r in client.list_roles(m.ListRolesRequest()).body.roles.role] == sorted([tagged, plain])
+
+
+def test_a_deleted_role_s_tags_go_with_it(ram: Ram) -> None:
+    account, client = ram.root()
+    trust = (
+        '{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",'
+        f'"Principal":{{"RAM":["acs:ram::{account.account_id}:root"]}}}}]}}'
+    )
+    name = unique("Role")
+    client.create_role(m.CreateRoleRequest(role_name=name, assume_role_policy_document=trust,
+                                           tag=[m.CreateRoleRequestTag(key="env", value="prod")]))  # fmt: skip
+    client.delete_role(m.DeleteRoleRequest(role_name=name))
+    assert _listed(client, "role") == []
+    client.create_role(m.CreateRoleRequest(role_name=name, assume_role_policy_document=trust))
+    assert _listed(client, "role") == []  # a new role of the same name starts without tags
