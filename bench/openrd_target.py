@@ -4,7 +4,9 @@ The world: a ``cn`` enterprise-verified account that InitResourceDirectory makes
 of it with AliyunResourceDirectoryFullAccess (the caller of every benchmark request, so each request goes through
 the full V3 authentication, replay protection and the RAM check), three resource accounts created with the
 official SDK's CreateResourceAccount, and the rest of the resource accounts inserted directly into ``accounts`` and
-``members`` with SQLAlchemy Core (seeding 100,000 accounts through the API would take longer than the benchmark).
+``members`` with SQLAlchemy Core (seeding 100,000 accounts through the API would take longer than the benchmark),
+each with three tags in ``resource_tags``, so the tag reads (ListTagResources, ListAccounts with IncludeTags) read
+a directory whose every member is tagged.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ SEED_CHUNK = 10_000
 ACCOUNT_COLUMNS = ["account_id", "name", "display_name", "site", "secure_mobile_phone", "enterprise_name",
                    "enterprise_verified", "created_ms"]  # fmt: skip
 MEMBER_COLUMNS = ["account_id", "directory_id", "folder_id", "type", "join_method", "status", "join_ms", "modify_ms"]
+TAG_COLUMNS = ["resource_type", "resource_id", "key", "value", "owner_id"]
+TAGS_PER_ACCOUNT = (("env", ("prod", "test", "dev")), ("team", ("a", "b", "c", "d")), ("cost-centre", ("cc1", "cc2")))
 CODE_COLUMNS = ["code_id", "purpose", "account_id", "phone", "code_hash", "status", "attempts", "issued_ms",
                 "expires_ms"]  # fmt: skip
 _DATABASES: set[tuple[str, str]] = set()  # (admin url, database) created and not dropped yet
@@ -213,7 +217,7 @@ class OpenrdTarget:
         return self.seed(missing, deadline)[1] if missing > 0 else 0.0
 
     def seed(self, count: int, deadline: float | None = None) -> tuple[list[str], float]:
-        """Insert ``count`` new resource accounts (rows in ``accounts`` and ``members``) in bulk."""
+        """Insert ``count`` new resource accounts (rows in ``accounts``, ``members``, ``resource_tags``) in bulk."""
         started = time.perf_counter()
         now_ms = int(time.time() * 1000)
         domain = f"{self.directory_id.lower()}.aliyunid.com"
@@ -245,6 +249,12 @@ class OpenrdTarget:
             ]
             bulk_insert(self.engine, t.accounts, accounts, ACCOUNT_COLUMNS)
             bulk_insert(self.engine, t.members, members, MEMBER_COLUMNS)
+            tags = [
+                ("Account", account_id, key, values[n % len(values)], self.management_id)
+                for n, account_id in zip(numbers, ids, strict=True)
+                for key, values in TAGS_PER_ACCOUNT
+            ]
+            bulk_insert(self.engine, t.resource_tags, tags, TAG_COLUMNS)
             new_ids += ids
             done += size
         self.settle()
@@ -268,14 +278,23 @@ class OpenrdTarget:
     def _payload(self, action: str, params: list[dict[str, str]], **extra: Any) -> dict[str, Any]:
         return {"ak": self.ak, "secret": self.secret, "action": action, "version": VERSION, "params": params} | extra
 
-    def get_account(self, sample: int = 20_000) -> dict[str, Any]:
+    def _sample(self, size: int = 20_000) -> list[str]:
         ids = self.account_ids
-        if len(ids) > sample:
-            ids = secrets.SystemRandom().sample(ids, sample)
-        return self._payload("GetAccount", [{"AccountId": i} for i in ids])
+        return secrets.SystemRandom().sample(ids, size) if len(ids) > size else ids
+
+    def get_account(self) -> dict[str, Any]:
+        return self._payload("GetAccount", [{"AccountId": i} for i in self._sample()])
 
     def list_accounts(self) -> dict[str, Any]:
         return self._payload("ListAccounts", [{"PageSize": "100"}])
+
+    def list_accounts_with_tags(self) -> dict[str, Any]:
+        return self._payload("ListAccounts", [{"PageSize": "100", "IncludeTags": "true"}])
+
+    def list_tag_resources(self) -> dict[str, Any]:
+        """The Terraform provider's read of one account's tags (ResourceType=Account, ResourceId.1), random accounts."""
+        params = [{"ResourceType": "Account", "ResourceId.1": i} for i in self._sample()]
+        return self._payload("ListTagResources", params)
 
     def send_code(self, pool: list[str]) -> dict[str, Any]:
         """Each request: the next account of ``pool`` and a phone used by no other request of the run."""

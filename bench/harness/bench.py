@@ -20,7 +20,7 @@ class Bench(AppPhases, OpenrdPhases, MotoPhases):
         self.phase("load generator check", 60 + points * (self.span + 30), self.loadgen_check)
         if not a.skip_moto:
             self.phase("moto_server for the adjacent reads", 180, self.start_moto_reads)
-        for workers in a.workers:
+        for workers in [] if a.skip_throughput else a.workers:
             self.phase(
                 f"ceiling app, {workers} worker(s)", 60 + points * (self.span + 30), lambda w=workers: self.ceiling(w)
             )
@@ -39,7 +39,7 @@ class Bench(AppPhases, OpenrdPhases, MotoPhases):
             self.moto_reads = None
         if self.pg_reason:
             self.note(f"PostgreSQL not measured: {self.pg_reason}")
-        if not a.skip_moto:
+        if not a.skip_moto and not a.skip_throughput:
             self.phase("moto_server", 120 + points * 3 * (self.span + 60), self.moto)
         if not a.skip_scale:
             stores = ["sqlite"] + ([] if self.pg_reason else ["postgresql"])

@@ -7,7 +7,7 @@ from typing import Any
 
 from loadgen import LoadGenError
 from openrd_target import OpenrdTarget
-from report import BIND, SEND
+from report import BIND, LIST_ACCOUNTS_WITH_TAGS, LIST_TAG_RESOURCES, SCALE_OPS, SEND
 
 from harness.session import Session
 
@@ -81,7 +81,7 @@ class OpenrdPhases(Session):
             for level in a.scale:
                 seconds = target.seed_to(level, deadline=time.monotonic() + 600)
                 self.log(f"{name}: {target.member_count():,} accounts (seeded in {seconds:.1f} s)")
-                for op in ("GetAccount", "ListAccounts"):
+                for op in SCALE_OPS:
                     row = {"target": name, "op": op, "accounts": level, "workers": workers}
                     if reference is not None and level != a.scale[0]:
                         self.measure(
@@ -137,4 +137,10 @@ class OpenrdPhases(Session):
 
 
 def _scale_payload(target: OpenrdTarget, op: str) -> dict[str, Any]:
-    return target.get_account() if op == "GetAccount" else target.list_accounts()
+    payloads = {
+        "GetAccount": target.get_account,
+        "ListAccounts": target.list_accounts,
+        LIST_TAG_RESOURCES: target.list_tag_resources,
+        LIST_ACCOUNTS_WITH_TAGS: target.list_accounts_with_tags,
+    }
+    return payloads[op]()

@@ -25,6 +25,7 @@ def parse_args(argv: list[str] | None = None, *, description: str = "") -> argpa
     p.add_argument("--skip-moto", action="store_true")
     p.add_argument("--skip-postgres", action="store_true")
     p.add_argument("--skip-scale", action="store_true", help="no scale runs and no expired-codes run")
+    p.add_argument("--skip-throughput", action="store_true", help="no throughput phases: the scale runs alone")
     p.add_argument("--skip-references", action="store_true", help="no reference apps (the goals' reference points)")
     p.add_argument("--scale", type=int_list, help="directory sizes (default 100,10000,100000; quick 100,10000)")
     p.add_argument("--moto-scale", type=int_list, help="moto sizes (default 100,10000; quick 100)")

@@ -228,9 +228,9 @@ class Session:
     def moto_after_scale_point(self, point: dict[str, Any], concurrency: int) -> None:
         """moto's equivalent read at the same size, right after openrd's scale point (see ``moto_at_scale``)."""
         moto = self.moto_at_scale.get(point["accounts"])
-        if moto is None or not moto.alive():
+        moto_op = report.MOTO_EQUIVALENT.get(point["op"])
+        if moto is None or not moto.alive() or moto_op is None:  # the tag reads have no moto equivalent
             return
-        moto_op = report.MOTO_EQUIVALENT[point["op"]]
         payload = moto.describe_account() if moto_op == "DescribeAccount" else moto.list_accounts()
         row = {"target": "moto", "op": moto_op, "accounts": point["accounts"], "workers": 1}
         self.measure("scale_moto_adjacent", row | {"for_target": point["target"], "for_op": point["op"]}, moto.host,

@@ -7,11 +7,22 @@ from pathlib import Path
 from typing import Any
 
 from report.goals import targets
-from report.lookup import BIND, MOTO_EQUIVALENT, SEND
+from report.lookup import BIND, LIST_ACCOUNTS_WITH_TAGS, LIST_TAG_RESOURCES, MOTO_EQUIVALENT, SCALE_OPS, SEND
 from report.plot import chart
 from report.tables import markdown
 
-__all__ = ["BIND", "MOTO_EQUIVALENT", "SEND", "chart", "markdown", "targets", "write"]
+__all__ = [
+    "BIND",
+    "LIST_ACCOUNTS_WITH_TAGS",
+    "LIST_TAG_RESOURCES",
+    "MOTO_EQUIVALENT",
+    "SCALE_OPS",
+    "SEND",
+    "chart",
+    "markdown",
+    "targets",
+    "write",
+]
 
 
 def write(results: dict[str, Any], out: Path) -> list[Path]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from report.lookup import (
     MOTO_EQUIVALENT,
+    SCALE_OPS,
     SEND,
     TINY,
     ceiling_for,
@@ -76,15 +77,15 @@ def scale_goals(results: dict[str, Any]) -> list[Goal]:
     levels = sorted({r["accounts"] for r in sc if r["target"].startswith("openrd-")})
     out: list[Goal] = []
     for store in sorted({r["target"] for r in sc if r["target"].startswith("openrd-")}):
-        for op in ("GetAccount", "ListAccounts"):
-            if len(levels) >= 2:
+        for op in SCALE_OPS:
+            if len(levels) >= 2 and find(sc, target=store, op=op, accounts=levels[-1]):
                 big = find(sc, target=store, op=op, accounts=levels[-1])
                 small = scale_reference(results, big) if big else None
                 small = small or find(sc, target=store, op=op, accounts=levels[0])
                 r = ratio(big and big["p50_ms"], small and small["p50_ms"])
                 what = f"{op} p50 at {levels[-1]:,} vs {levels[0]:,} accounts ({store})"
                 out.append((what, fmt(r, 2) + " ×", "≤ 1.3 ×", verdict(r, (r or 99) <= 1.3)))
-            big_moto = [r for r in sc if r["target"] == "moto" and r["op"] == MOTO_EQUIVALENT[op]]
+            big_moto = [r for r in sc if r["target"] == "moto" and r["op"] == MOTO_EQUIVALENT.get(op)]
             for moto in big_moto:
                 if moto["accounts"] < 10_000:
                     continue

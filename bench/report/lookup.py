@@ -8,6 +8,10 @@ from typing import Any
 
 SEND = "SendVerificationCodeForBindSecureMobilePhone"
 BIND = "BindSecureMobilePhone"
+LIST_TAG_RESOURCES = "ListTagResources"
+LIST_ACCOUNTS_WITH_TAGS = "ListAccounts(IncludeTags)"
+# What the scale runs measure at each directory size (moto has an equivalent of the first two only).
+SCALE_OPS = ("GetAccount", "ListAccounts", LIST_TAG_RESOURCES, LIST_ACCOUNTS_WITH_TAGS)
 # openrd operation → moto's nearest equivalent
 MOTO_EQUIVALENT = {
     "GetAccount": "DescribeAccount",

@@ -120,8 +120,9 @@ def goals_table(results: dict[str, Any]) -> list[str]:
 def scale_table(results: dict[str, Any]) -> list[str]:
     return _table(
         "Scale",
-        "openrd: accounts inserted in bulk into `accounts` + `members`, GetAccount of random accounts, "
-        "ListAccounts first page of 100. moto: accounts created in its backend before its server starts, "
+        "openrd: accounts inserted in bulk into `accounts` + `members`, each with three tags, GetAccount of random "
+        "accounts, ListAccounts first page of 100 (and with IncludeTags), ListTagResources of one random account "
+        "(the Terraform provider's read). moto: accounts created in its backend before its server starts, "
         "DescribeAccount of random accounts, ListAccounts first page (MaxResults 20, AWS's largest). "
         "*p50 vs smallest*: over the smallest size's point on the same server, minutes earlier. "
         "*p50 vs reference*: over a second openrd server that holds the smallest size throughout, measured right "

@@ -107,3 +107,11 @@ def test_the_goals_reference_points_are_shares_of_the_ceiling_measured_right_bef
 def test_a_run_without_the_reference_apps_has_no_such_section() -> None:
     table = report.markdown(_results(throughput=[_throughput("ceiling", 20_000)]))
     assert "scale points, measured here" not in table
+
+
+@pytest.mark.parametrize("op", [report.LIST_TAG_RESOURCES, report.LIST_ACCOUNTS_WITH_TAGS])
+def test_the_tag_reads_have_the_latency_goal_and_no_moto_goal(op: str) -> None:
+    rows = [*_scale(), _point(op, 100, 2_000, 8.0, target=STORE), _point(op, 100_000, 1_900, 8.8, target=STORE)]
+    results = _results(scale=rows)
+    assert _goal(results, f"{op} p50 at 100,000 vs 100")[1:] == ("1.10 ×", "≤ 1.3 ×", "met")
+    assert not [goal for goal in report.targets(results) if goal[0].startswith(f"{op} vs moto")]
