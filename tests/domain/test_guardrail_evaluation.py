@@ -8,7 +8,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openrd.domain.control_policies import Guardrail, Level, evaluate_levels, parse_document
+from openrd.domain.control_policies import Guardrail, Level, evaluate_levels, parse_document, settled_verdict
 from openrd.domain.policy import Decision
 
 ACTIONS = ["ecs:RunInstances", "ecs:DeleteInstance", "ram:DeleteRole"]
@@ -46,6 +46,10 @@ def test_matches_the_reference_model(levels: list[list[list[Statement]]], action
     ]
     verdict = evaluate_levels(built, action=action, resource="*")
     assert verdict.decision is _reference(levels, action)
+    # The memoised path (stored rows as the store returns them) decides the same, deciding policy included.
+    targets = tuple(t for t, _ in built)
+    stored = tuple((f"t{i}", f"cp-{i}-{j}", _policy(p)) for i, level in enumerate(levels) for j, p in enumerate(level))
+    assert settled_verdict(targets, stored, action) == verdict
     if verdict.decision is Decision.IMPLICIT_DENY:  # the first level, from the member up, that lacks an Allow
         assert verdict.deciding == next(
             t for (t, _), level in zip(built, levels, strict=True) if _reference([level], action) is not Decision.ALLOW
@@ -60,3 +64,14 @@ def test_levels_run_from_the_member_up_to_the_root() -> None:
     assert not Guardrail("PendingEnable", 10, "1" * 16, "rd-abcdef/r-abcdef").enforced_on("2" * 16, 5)
     assert Guardrail("PendingEnable", 10, "1" * 16, "rd-abcdef/r-abcdef").enforced_on("2" * 16, 10)
     assert not Guardrail("PendingDisable", 10, "1" * 16, "rd-abcdef/r-abcdef").enforced_on("2" * 16, 5)
+
+
+def test_a_policy_that_looks_at_the_request_is_never_memoised() -> None:
+    conditioned = json.dumps(
+        {"Version": "1", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
+                                        "Condition": {"Bool": {"acs:SecureTransport": "false"}}}]}
+    )  # fmt: skip
+    named = _policy([("Allow", "*")]).replace('"Resource": "*"', '"Resource": "acs:ram:*:*:role/x"')
+    for document in (conditioned, named):
+        assert settled_verdict(("t0",), (("t0", "cp-1", document),), "ram:GetRole") is None
+    assert settled_verdict(("t0",), (("t0", "cp-FullAliyunAccess", None),), "ram:GetRole") is not None

@@ -184,6 +184,31 @@ class Guardrail:
 
 
 Level = tuple[str, Sequence[tuple[str, Policy]]]  # a target ID and the (policy ID, policy) pairs on it
+Attached = tuple[str, str, str | None]  # (target ID, policy ID, custom document or None) as the store keeps them
+
+
+def _request_free(policy: Policy) -> bool:
+    """Whether the policy decides on the action alone: every statement on every resource, without conditions."""
+    return all(s.any_resource and not s.conditions for s in policy.statements)
+
+
+@lru_cache(maxsize=4096)
+def settled_verdict(targets: tuple[str, ...], attached: tuple[Attached, ...], action: str) -> Verdict | None:
+    """The verdict on ``action`` of the attachments ``attached`` over ``targets``, when no policy among them looks at
+    the request (its resource, its condition keys); None otherwise. Pure memoisation by content — the targets, every
+    attachment and its document text are the key — so what an attach, detach or update changes is a new key."""
+    levels = levels_of(targets, attached)
+    if not all(_request_free(policy) for _, policies in levels for _, policy in policies):
+        return None
+    return evaluate_levels(levels, action=action, resource="*")
+
+
+def levels_of(targets: Sequence[str], attached: Sequence[Attached]) -> list[Level]:
+    """The stored attachments grouped by level, in the order of ``targets`` (the member first, the root last)."""
+    found: dict[str, list[tuple[str, Policy]]] = {target: [] for target in targets}
+    for target_id, policy_id, document in attached:
+        found[target_id].append((policy_id, stored_policy(document)))
+    return [(target, found[target]) for target in targets]
 
 
 def evaluate_levels(
@@ -241,8 +266,10 @@ __all__ = [
     "described",
     "effective_status",
     "evaluate_levels",
+    "levels_of",
     "once",
     "parse_document",
+    "settled_verdict",
     "stored_policy",
     "valid_name",
 ]

@@ -9,9 +9,9 @@ nothing is cached between calls, so a detach or an update is honoured by the nex
 from __future__ import annotations
 
 from openrd import errors
-from openrd.domain.control_policies import Guardrail, Level, Verdict, evaluate_levels, stored_policy
+from openrd.domain.control_policies import Guardrail, Verdict, evaluate_levels, levels_of, settled_verdict
 from openrd.domain.identity import Principal
-from openrd.domain.policy import ContextSource, Decision, Policy, ResourceSource
+from openrd.domain.policy import ContextSource, Decision, ResourceSource
 from openrd.services.ports import UnitOfWork
 
 
@@ -24,13 +24,15 @@ def verdict(
     resource: ResourceSource,
     context: ContextSource,
 ) -> Verdict:
-    """The guardrails' decision on ``action`` for a RAM identity of a bounded member account."""
+    """The guardrails' decision on ``action`` for a RAM identity of a bounded member account: one statement reads
+    every level's attachments; policies that decide on the action alone are decided once per content
+    (docs/guardrails.md#evaluation)."""
     targets = guardrail.levels(principal.account_id)
-    found: dict[str, list[tuple[str, Policy]]] = {target: [] for target in targets}
-    for target_id, policy_id, document in uow.directory.guardrail_levels(targets):
-        found[target_id].append((policy_id, stored_policy(document)))
-    levels: list[Level] = [(target, found[target]) for target in targets]
-    return evaluate_levels(levels, action=action, resource=resource, context=context)
+    attached = tuple(uow.directory.guardrail_levels(targets))
+    settled = settled_verdict(targets, attached, action)
+    if settled is not None:
+        return settled
+    return evaluate_levels(levels_of(targets, attached), action=action, resource=resource, context=context)
 
 
 def enforce(

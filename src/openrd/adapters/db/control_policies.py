@@ -29,7 +29,7 @@ _LEVELS = Prepared(
     select(_a.c.target_id, _a.c.policy_id, _p.c.document)
     .select_from(_a.outerjoin(_p, _p.c.policy_id == _a.c.policy_id))
     .where(_a.c.target_id.in_([bindparam(f"t{i}") for i in range(MAX_LEVELS)]))
-    .order_by(_a.c.attached_ms, _a.c.policy_id)
+    .order_by(_a.c.target_id, _a.c.policy_id)  # the primary key's order: no sort, and the same rows the same key
 )
 _POLICY = Prepared(select(_p).where(_p.c.policy_id == bindparam("id")))
 _m, _d, _f = t.members, t.resource_directories, t.folders
@@ -190,4 +190,4 @@ class SqlControlPolicyRepository(DirectoryConnection):
     def guardrail_levels(self, target_ids: Sequence[str]) -> Sequence[tuple[str, str, str | None]]:
         padded = list(target_ids[:MAX_LEVELS]) + [""] * (MAX_LEVELS - len(target_ids))
         rows = _LEVELS.all(self.conn, {f"t{i}": target for i, target in enumerate(padded)})
-        return [(row[0], row[1], row[2]) for row in rows]
+        return [(row[0], row[1], row[2]) for row in rows]  # plain tuples: hashable, the memoised verdict's key
