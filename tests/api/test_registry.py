@@ -45,7 +45,7 @@ RAM_IDENTITIES = {
     "CreateUser", "GetUser", "UpdateUser", "DeleteUser", "ListUsers", "CreateAccessKey", "UpdateAccessKey",
     "DeleteAccessKey", "ListAccessKeys", "GetAccountAlias", "CreateRole", "GetRole", "UpdateRole", "DeleteRole",
     "ListRoles", "CreateGroup", "GetGroup", "UpdateGroup", "DeleteGroup", "ListGroups", "AddUserToGroup",
-    "RemoveUserFromGroup", "ListGroupsForUser", "ListUsersForGroup",
+    "RemoveUserFromGroup", "ListGroupsForUser", "ListUsersForGroup", "DeleteLoginProfile", "UnbindMFADevice",
 }  # fmt: skip
 RESOURCE_GROUPS = {
     "CreateResourceGroup", "GetResourceGroup", "UpdateResourceGroup", "DeleteResourceGroup", "ListResourceGroups",

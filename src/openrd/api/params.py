@@ -37,10 +37,15 @@ class Param:
     default: Any = None
     doc: str = ""
     document: bool = False  # a JSON document: tabs and line breaks are its whitespace, not control characters
+    # What a parameter given with an empty value stands for; None: the same as leaving it out. RAM's Update*
+    # actions clear a field given as "" (the Terraform provider clears a removed attribute so).
+    empty: Any = None
 
     def read(self, params: Mapping[str, str]) -> Any:
         raw = params.get(self.wire, "")
         if raw == "":
+            if self.empty is not None and self.wire in params:
+                return self.empty
             if self.required:
                 raise self.missing() if self.missing else errors.MissingParameter(self.wire)
             return self.default

@@ -70,6 +70,15 @@ OPTIONAL_USER_NAME = user_name(required=False, doc="the user; default: the calli
 USER_NAME_ERRORS = (errors.InvalidParameterUserNameLength, errors.InvalidParameterUserNameInvalidChars)
 
 
+def _clears(wire: str) -> str | None:
+    """An Update action's ``New…`` field given empty clears the stored value."""
+    return "" if wire.startswith("New") else None
+
+
+def _cleared_doc(wire: str, doc: str) -> str:
+    return f"{doc}; empty clears it" if wire.startswith("New") else doc
+
+
 def display_name(wire: str, length: Error, chars: Error) -> Param:
     return Param(
         wire,
@@ -77,20 +86,26 @@ def display_name(wire: str, length: Error, chars: Error) -> Param:
         "string",
         parse=text_parser(ram.MAX_DISPLAY_NAME, length),
         invalid=chars,
-        doc="1-128 characters, Chinese characters allowed; no control characters",
+        empty=_clears(wire),
+        doc=_cleared_doc(wire, "1-128 characters, Chinese characters allowed; no control characters"),
     )
 
 
 def comments(wire: str, length: Error) -> Param:
-    return Param(wire, wire_field(wire), "string", parse=text_parser(ram.MAX_COMMENTS, length), doc="1-128 characters")
+    doc = _cleared_doc(wire, "1-128 characters")
+    return Param(
+        wire, wire_field(wire), "string", parse=text_parser(ram.MAX_COMMENTS, length), empty=_clears(wire), doc=doc
+    )
 
 
 def email(wire: str, invalid: Error) -> Param:
-    return Param(wire, wire_field(wire), "string", parse=_email, invalid=invalid, doc="an email address")
+    doc = _cleared_doc(wire, "an email address")
+    return Param(wire, wire_field(wire), "string", parse=_email, invalid=invalid, empty=_clears(wire), doc=doc)
 
 
 def mobile_phone(wire: str, invalid: Error) -> Param:
-    return Param(wire, wire_field(wire), "string", parse=_phone, invalid=invalid, doc="<country code>-<number>")
+    doc = _cleared_doc(wire, "<country code>-<number>")
+    return Param(wire, wire_field(wire), "string", parse=_phone, invalid=invalid, empty=_clears(wire), doc=doc)
 
 
 def wire_field(wire: str) -> str:

@@ -197,3 +197,7 @@ InvalidParameterRamTag = error(
     "The specified tag is invalid: a key has 1 to 128 characters and may not start with acs: or aliyun, a value at "
     "most 256 characters and may not start with acs:.",
 )
+EntityNotExistUserLoginProfile = error(
+    "EntityNotExist.User.LoginProfile", 404, "The user login profile does not exist."
+)
+EntityNotExistUserMFADevice = error("EntityNotExist.User.MFADevice", 404, "The user has not bound any MFA device.")

@@ -127,3 +127,18 @@ def list_users(deps: Deps, *, principal: Principal, offset: int, limit: int) -> 
     with deps.uow(write=False) as uow:
         rows = uow.ram.list_users(principal.account_id, offset=offset, limit=limit + 1)
     return page_of(rows, offset, limit)
+
+
+def delete_login_profile(deps: Deps, *, principal: Principal, name: str) -> None:
+    """openrd has no console sign-in, so no user has a login profile: the documented "none" answer, which the
+    Terraform provider's forced user delete expects."""
+    with deps.uow(write=False) as uow:
+        require_user(uow, principal.account_id, name)
+    raise errors.EntityNotExistUserLoginProfile()
+
+
+def unbind_mfa_device(deps: Deps, *, principal: Principal, name: str) -> None:
+    """No user has an MFA device either (see ``delete_login_profile``)."""
+    with deps.uow(write=False) as uow:
+        require_user(uow, principal.account_id, name)
+    raise errors.EntityNotExistUserMFADevice()

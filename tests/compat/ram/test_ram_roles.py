@@ -215,3 +215,14 @@ def test_delete_role_refuses_while_policies_are_attached(world: World, sdk: Sdk)
         )
     )
     acct.client.delete_role(ram.DeleteRoleRequest(role_name=seeded["name"]))
+
+
+def test_a_trust_policy_may_be_laid_out_on_several_lines(world: World, sdk: Sdk) -> None:
+    acct = ram_account(sdk, world.root())
+    laid_out = json.dumps(json.loads(trust("acs:ram::1234567890123456:root")), indent="\t")
+    made = acct.client.create_role(_create(assume_role_policy_document=laid_out)).body.role
+    assert made.assume_role_policy_document == laid_out
+    updated = acct.client.update_role(
+        ram.UpdateRoleRequest(role_name=made.role_name, new_description="", new_assume_role_policy_document=laid_out)
+    ).body.role
+    assert updated.description == ""

@@ -153,6 +153,7 @@ ROWS = (
                 required=True,
                 parse=_trust_policy(errors.InvalidParameterAssumeRolePolicyDocumentLength),
                 invalid=errors.MalformedPolicyDocument,
+                document=True,
                 doc="the trust policy: who may assume the role (at most 6,144 characters)",
             ),
             Param(
@@ -198,6 +199,7 @@ ROWS = (
                 "string",
                 parse=_trust_policy(errors.InvalidParameterNewAssumeRolePolicyDocumentLength),
                 invalid=errors.MalformedPolicyDocument,
+                document=True,
                 doc="a new trust policy",
             ),
             Param(
@@ -205,7 +207,8 @@ ROWS = (
                 "new_description",
                 "string",
                 parse=rp.text_parser(ram.MAX_DESCRIPTION, errors.InvalidParameterDescriptionLength),
-                doc="1-1024 characters",
+                empty="",
+                doc="1-1024 characters; empty clears it",
             ),
             Param("NewMaxSessionDuration", "new_max_session_duration", "integer", parse=_DURATION, doc=_DURATION_DOC),
         ),

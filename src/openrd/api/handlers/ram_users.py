@@ -92,6 +92,16 @@ def list_users(ctx: CallContext, req: ListRequest) -> dict[str, Any]:
     return {"RequestId": ctx.request_id, "Users": {"User": listed}} | marker_fields(page.next_offset)
 
 
+def delete_login_profile(ctx: CallContext, req: UserNameRequest) -> dict[str, Any]:
+    ram_users.delete_login_profile(ctx.deps, principal=ctx.principal, name=req.user_name)
+    return {"RequestId": ctx.request_id}  # never reached: no user has a login profile
+
+
+def unbind_mfa_device(ctx: CallContext, req: UserNameRequest) -> dict[str, Any]:
+    ram_users.unbind_mfa_device(ctx.deps, principal=ctx.principal, name=req.user_name)
+    return {"RequestId": ctx.request_id}  # never reached: no user has an MFA device
+
+
 def get_account_alias(ctx: CallContext, req: NoParams) -> dict[str, Any]:
     # openrd keeps no alias: the account's ID stands in, as RAM shows for an account that has not set one.
     return {"RequestId": ctx.request_id, "AccountAlias": ctx.principal.account_id}
@@ -185,6 +195,24 @@ ROWS = (
         target=RAM_USERS,
         params=(MARKER, MAX_ITEMS),
         summary="The account's RAM users by name, a Marker page at a time.",
+    ),
+    ram_api_action(
+        "DeleteLoginProfile",
+        delete_login_profile,
+        UserNameRequest,
+        target=RAM_USER_TARGET,
+        params=(rp.USER_NAME,),
+        errors=(*_NAME, errors.EntityNotExistUser, errors.EntityNotExistUserLoginProfile),
+        summary="No user has a login profile (openrd has no console sign-in): always EntityNotExist.User.LoginProfile.",
+    ),
+    ram_api_action(
+        "UnbindMFADevice",
+        unbind_mfa_device,
+        UserNameRequest,
+        target=RAM_USER_TARGET,
+        params=(rp.USER_NAME,),
+        errors=(*_NAME, errors.EntityNotExistUser, errors.EntityNotExistUserMFADevice),
+        summary="No user has an MFA device: always EntityNotExist.User.MFADevice.",
     ),
     ram_api_action(
         "GetAccountAlias",
