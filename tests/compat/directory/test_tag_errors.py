@@ -108,6 +108,12 @@ def test_unknown_resources(world: World, check: type[Checks], action: str) -> No
     check.fails(errors.EntityNotExistsFolder, _tag, org, [folder], {"k": "v"}, RDM, "Folder")
     check.fails(errors.EntityNotExistsFolder, org.call, action, RDM, ResourceType="Folder", **{"ResourceId.1": folder,
                 "TagKey.1": "k"})  # fmt: skip
+    for error, version, kind, unknown in (
+        (errors.EntityNotExistsResourceGroup, RM, "ResourceGroup", "rg-aekzunknown0001"),
+        (errors.EntityNotExistsControlPolicy, RDM, "ControlPolicy", "cp-unknown0000001"),
+    ):
+        check.fails(error, _tag, org, [unknown], {"k": "v"}, version, kind)
+        check.fails(error, org.call, action, version, ResourceType=kind, All="true", **{"ResourceId.1": unknown})
     mine = org.resource_account()
     check.fails(errors.EntityNotExistsAccount, _tag, org, [mine, stranger], {"k": "v"})
     assert _tags(org, mine) == {}

@@ -166,6 +166,13 @@ TAGS_TO_ADD = TagListParam(
     doc="Tag.N.Key (1-128, not acs: or aliyun…, no http(s)://), Tag.N.Value (0-128, not acs:…); at most 20",
 )
 _RD = errors.EntityNotExistsResourceDirectory
+# A resource outside the caller's scope, by type (each type's Taggable says which; services/tags.py).
+_NOT_FOUND = (
+    errors.EntityNotExistsAccount,
+    errors.EntityNotExistsFolder,
+    errors.EntityNotExistsResourceGroup,
+    errors.EntityNotExistsControlPolicy,
+)
 _TYPE_ERRORS = (errors.InvalidParameterResourceType,)
 _UNTAG = directory_action(
     "UntagResources",
@@ -177,7 +184,7 @@ _UNTAG = directory_action(
         StringListParam("TagKey", "keys", max_items=rules.MAX_TAGS_PER_RESOURCE, parse=string(128), doc="TagKey.N"),
         Param("All", "all", "boolean", parse=boolean, default=False, doc="true: remove every tag"),
     ),
-    errors=(*_TYPE_ERRORS, _RD, errors.EntityNotExistsAccount, errors.EntityNotExistsFolder),
+    errors=(*_TYPE_ERRORS, _RD, *_NOT_FOUND),
     summary="Remove tags (or, with All=true, every tag) from resources.",
 )
 
@@ -191,8 +198,7 @@ ROWS = (
             errors.InvalidParameterTag,
             *_TYPE_ERRORS,
             _RD,
-            errors.EntityNotExistsAccount,
-            errors.EntityNotExistsFolder,
+            *_NOT_FOUND,
             errors.LimitExceededTag,
         ),
         summary="Add tags to resources; at most 20 per resource.",
