@@ -143,11 +143,17 @@ def list_policies(
     page_number: int,
     page_size: int,
     with_tags: bool = False,
+    tagged: Sequence[tuple[str, str]] = (),
 ) -> PolicyPage:
     """The system policy first, then the custom ones oldest first; ``policy_type`` keeps one kind. ``with_tags``: each
-    custom policy with its tags (the 2022-04-19 listing shows them)."""
+    custom policy with its tags (the 2022-04-19 listing shows them); ``tagged``: only the custom policies that carry
+    every one of those tags (a value of "" matches any value)."""
     with deps.uow(write=False) as uow:
         directory = readable_directory(uow, principal)
+        if tagged:
+            return _tagged_page(
+                uow, directory.master_account_id, directory.directory_id, tagged, page_number, page_size
+            )
         start = offset(page_number, page_size)
         system = [SYSTEM_POLICY] if policy_type in (None, "System") and start == 0 else []
         listed: Sequence[ControlPolicy] = ()
@@ -163,6 +169,29 @@ def list_policies(
         return PolicyPage(
             [Counted(p, counts.get(p.policy_id, 0), _tags(uow, p) if with_tags else ()) for p in page], total
         )
+
+
+def _tagged_page(
+    uow: UnitOfWork, owner: str, directory_id: str, tagged: Sequence[tuple[str, str]], page_number: int, page_size: int
+) -> PolicyPage:
+    """A page of the custom policies carrying every tag asked for (the system policy carries none)."""
+    rows = uow.directory.tag_rows(
+        owner, CONTROL_POLICY, resource_ids=(), filters=tagged, after=None, limit=rules.MAX_CUSTOM_POLICIES * 20
+    )
+    carried: dict[str, dict[str, str]] = {}
+    for resource_id, key, value in rows:
+        carried.setdefault(resource_id, {})[key] = value
+    wanted = {
+        policy_id
+        for policy_id, tags in carried.items()
+        if all(key in tags and (not value or tags[key] == value) for key, value in tagged)
+    }
+    every, _ = uow.directory.control_policy_page(directory_id, limit=rules.MAX_CUSTOM_POLICIES, offset=0)
+    matching = [p for p in every if p.policy_id in wanted]
+    start = offset(page_number, page_size)
+    page = matching[start : start + page_size]
+    counts = uow.directory.attachment_counts(directory_id, [p.policy_id for p in page])
+    return PolicyPage([Counted(p, counts.get(p.policy_id, 0), _tags(uow, p)) for p in page], len(matching))
 
 
 def _tags(uow: UnitOfWork, policy: ControlPolicy) -> tuple[tuple[str, str], ...]:

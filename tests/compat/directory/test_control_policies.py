@@ -259,6 +259,20 @@ def test_tags_at_creation_and_in_the_listing(world: World, check: type[Checks]) 
             resource_type="ControlPolicy", resource_id=[policy], tag=[rdm.TagResourcesRequestTag(key="env", value="x")]
         )
     )
+    plain = client.create_control_policy(
+        rdm.CreateControlPolicyRequest(policy_name="plain", effect_scope="RAM", policy_document=DENY_DELETE)
+    ).body.control_policy.policy_id
+
+    def tagged(*pairs: tuple[str, str]) -> list[str]:
+        wanted = [rdm.ListControlPoliciesRequestTag(key=k, value=v) for k, v in pairs]
+        body = client.list_control_policies(rdm.ListControlPoliciesRequest(tag=wanted)).body
+        return [p.policy_id for p in body.control_policies.control_policy]
+
+    assert tagged(("team", "platform")) == [policy]
+    assert tagged(("team", "platform"), ("env", "x")) == [policy]
+    assert tagged(("team", "other")) == []
+    assert tagged(("env", "")) == [policy]  # a key alone matches any value
+    client.delete_control_policy(rdm.DeleteControlPolicyRequest(policy_id=plain))
     bad = rdm.CreateControlPolicyRequest(
         policy_name="refused",
         effect_scope="RAM",

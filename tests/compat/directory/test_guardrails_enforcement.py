@@ -19,6 +19,7 @@ from alibabacloud_tea_openapi.utils_models import Config
 from openrd import errors
 from openrd.domain import control_policies as rules
 from support.directory import Checks, Org, World
+from support.terraform import RAM, STS, Provider, ProviderError
 
 SYSTEM = rules.SYSTEM_POLICY_ID
 ADMIN = "AdministratorAccess"
@@ -225,3 +226,24 @@ def test_the_audit_trail_and_the_console_say_what_refused(tree: Tree) -> None:
 def _name(tree: Tree, policy: str) -> str:
     request = rm.GetControlPolicyRequest(policy_id=policy)
     return str(tree.org.client.get_control_policy(request).body.control_policy.policy_name)
+
+
+def test_ram_and_sts_actions_are_bounded_too(tree: Tree) -> None:
+    made = tree.org.server.rd.create_ram_user(tree.member, f"u-{secrets.token_hex(3)}", [ADMIN])
+    role = tree.org.server.rd.create_ram_role(tree.member, f"r-{secrets.token_hex(3)}", [ADMIN])
+    with Provider(tree.org.server.endpoint, made["access_key_id"], made["access_key_secret"]) as tf:
+        assume = {"RoleArn": role["arn"], "RoleSessionName": "bounded"}
+        assert tf.call(RAM, "CreateUser", {"UserName": f"made-{secrets.token_hex(3)}"})["User"]["UserName"]
+        assert tf.call(STS, "AssumeRole", assume)["Credentials"]["AccessKeyId"].startswith("STS.")
+        tree.attach(tree.policy("Deny", "ram:CreateUser"), tree.inner)
+        tree.attach(tree.policy("Deny", "sts:AssumeRole"), tree.outer)
+        for version, action, body in (
+            (RAM, "CreateUser", {"UserName": f"made-{secrets.token_hex(3)}"}),
+            (STS, "AssumeRole", assume),
+        ):
+            with pytest.raises(ProviderError) as caught:
+                tf.call(version, action, body)
+            assert (caught.value.status, caught.value.code) == (403, "NoPermission"), caught.value.body
+            detail = caught.value.body["AccessDeniedDetail"]
+            assert (detail["PolicyType"], detail["NoPermissionType"]) == ("ControlPolicy", "ExplicitDeny")
+        assert tf.call(RAM, "GetUser", {"UserName": made["arn"].rsplit("/", 1)[1]})["User"]  # not denied

@@ -116,6 +116,7 @@ class ListRequest:
     policy_type: str | None
     page_number: int
     page_size: int
+    tags: tuple[tuple[str, str], ...]
 
 
 def list_control_policies(ctx: CallContext, req: ListRequest) -> dict[str, Any]:
@@ -126,6 +127,7 @@ def list_control_policies(ctx: CallContext, req: ListRequest) -> dict[str, Any]:
         page_number=req.page_number,
         page_size=req.page_size,
         with_tags=ctx.version == RDM,
+        tagged=req.tags if ctx.version == RDM else (),
     )
     listed = [policy_body(counted, req.language) for counted in page.policies]
     if ctx.version == RDM:  # only the 2022-04-19 model has the policies' tags
@@ -225,6 +227,7 @@ ROWS = (
             Param("PolicyType", "policy_type", "enum", parse=choice(("System", "Custom")), doc="System or Custom"),
             PAGE_NUMBER,
             PAGE_SIZE,
+            TagListParam("Tag", "tags", doc="2022-04-19: only the custom policies that carry every one of these tags"),
         ),
         errors=(_RD,),
         summary="The system policy and the directory's custom policies, a page at a time.",
