@@ -34,7 +34,8 @@ RAM_POLICIES = {
     "CreatePolicy", "GetPolicy", "ListPolicies", "UpdatePolicyDescription", "DeletePolicy", "CreatePolicyVersion",
     "GetPolicyVersion", "ListPolicyVersions", "DeletePolicyVersion", "SetDefaultPolicyVersion",
     "AttachPolicyToUser", "DetachPolicyFromUser", "ListPoliciesForUser", "AttachPolicyToRole", "DetachPolicyFromRole",
-    "ListPoliciesForRole", "ListEntitiesForPolicy",
+    "ListPoliciesForRole", "ListEntitiesForPolicy", "AttachPolicyToGroup", "DetachPolicyFromGroup",
+    "ListPoliciesForGroup",
 }  # fmt: skip
 TAGS = {"TagResources", "UntagResources", "UnTagResources", "ListTagResources", "ListTagKeys", "ListTagValues"}
 # Another spelling of an action: its own registry row, authorized as the action it spells.

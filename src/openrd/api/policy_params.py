@@ -144,3 +144,12 @@ ROLE_NAME = Param(
     invalid=errors.InvalidParameterRoleNameInvalidChars,
     doc="1-64 of letters, digits, '.', '-'",
 )
+GROUP_NAME = Param(
+    "GroupName",
+    "entity",
+    "string",
+    required=True,
+    parse=_entity_name(re.compile(r"[A-Za-z0-9._-]+", re.ASCII), errors.InvalidParameterGroupNameLength),
+    invalid=errors.InvalidParameterGroupNameInvalidChars,
+    doc="1-64 of letters, digits, '.', '_', '-'",
+)

@@ -8,6 +8,7 @@ from typing import Final
 
 from openrd import errors
 from openrd.domain.identity import Principal, RamRole, RamUser
+from openrd.domain.ram import MAX_GROUPS, RamGroup
 from openrd.domain.ram_policies import (
     MAX_ATTACHED,
     MAX_CUSTOM_POLICIES,
@@ -79,6 +80,13 @@ KINDS: Final = {
         errors.LimitExceededUserPolicy,
         errors.EntityNotExistUserPolicy,
     ),
+    "group": _Kind(
+        "group",
+        errors.EntityNotExistGroup,
+        errors.EntityAlreadyExistsGroupPolicy,
+        errors.LimitExceededGroupPolicy,
+        errors.EntityNotExistGroupPolicy,
+    ),
     "role": _Kind(
         "role",
         errors.EntityNotExistRole,
@@ -94,6 +102,10 @@ def _principal_id(uow: UnitOfWork, account_id: str, kind: _Kind, name: str) -> s
         user = uow.identity.find_user(account_id, name)
         if user is not None:
             return user.user_id
+    elif kind.principal_type == "group":
+        group = uow.ram.find_group(account_id, name)
+        if group is not None:
+            return group.group_id
     else:
         role = uow.identity.find_role(account_id, name)
         if role is not None:
@@ -147,15 +159,22 @@ class Entities:
     """ListEntitiesForPolicy: who has one policy attached, with when."""
 
     users: list[tuple[RamUser, int]]
+    groups: list[tuple[RamGroup, int]]
     roles: list[tuple[RamRole, int]]
 
 
 def entities_for(deps: Deps, *, principal: Principal, policy_type: PolicyType, name: str) -> Entities:
     account_id = principal.account_id
-    entities = Entities([], [])
+    entities = Entities([], [], [])
     with deps.uow(write=False) as uow:
         find_policy(uow, account_id, policy_type, name)
-        for principal_type, principal_id, attached_ms in uow.policies.entities_for(account_id, policy_type, name):
+        attached = uow.policies.entities_for(account_id, policy_type, name)
+        groups = {g.group_id: g for g in uow.ram.list_groups(account_id, offset=0, limit=MAX_GROUPS)} if any(
+            kind == "group" for kind, _, _ in attached
+        ) else {}  # fmt: skip
+        for principal_type, principal_id, attached_ms in attached:
+            if principal_type == "group" and principal_id in groups:
+                entities.groups.append((groups[principal_id], attached_ms))
             if principal_type == "user":
                 user = uow.identity.get_user(principal_id)
                 if user is not None:

@@ -10,7 +10,15 @@ from openrd import errors
 from openrd.api import policy_params as p
 from openrd.api import ram_params
 from openrd.api.context import CallContext
-from openrd.api.registry import RAM_POLICY_TARGET, RAM_ROLE_TARGET, RAM_USER_TARGET, Action, TargetParam, ram_api_action
+from openrd.api.registry import (
+    RAM_GROUP_TARGET,
+    RAM_POLICY_TARGET,
+    RAM_ROLE_TARGET,
+    RAM_USER_TARGET,
+    Action,
+    TargetParam,
+    ram_api_action,
+)
 from openrd.domain.identity import role_arn
 from openrd.domain.ram_policies import PolicyType
 from openrd.domain.times import rfc3339_seconds as ram_time
@@ -91,18 +99,21 @@ def list_entities_for_policy(ctx: CallContext, req: PolicyRequest) -> dict[str, 
         }
         for r, at in found.roles
     ]
+    groups = [{"GroupName": g.name, "Comments": g.comments, "AttachDate": ram_time(at)} for g, at in found.groups]
     return {
         "RequestId": ctx.request_id,
         "Users": {"User": users},
-        "Groups": {"Group": []},
+        "Groups": {"Group": groups},
         "Roles": {"Role": roles},
     }
 
 
 _POLICY_ERRORS = (errors.InvalidParameterPolicyNameLength, errors.InvalidParameterPolicyNameInvalidChars,
                   errors.InvalidParameterPolicyType)  # fmt: skip
+_GROUP_NAME_ERRORS = (errors.InvalidParameterGroupNameLength, errors.InvalidParameterGroupNameInvalidChars)
 _ENTITY: dict[str, tuple[Any, TargetParam, tuple[type[errors.OpenRDError], ...], str]] = {
     "User": (ram_params.user_name(field="entity"), RAM_USER_TARGET, ram_params.USER_NAME_ERRORS, "user"),
+    "Group": (p.GROUP_NAME, RAM_GROUP_TARGET, _GROUP_NAME_ERRORS, "group"),
     "Role": (p.ROLE_NAME, RAM_ROLE_TARGET,
              (errors.InvalidParameterRoleNameLength, errors.InvalidParameterRoleNameInvalidChars), "role"),
 }  # fmt: skip
@@ -135,6 +146,7 @@ def _rows(noun: str) -> tuple[Action, ...]:
 
 ROWS = (
     *_rows("User"),
+    *_rows("Group"),
     *_rows("Role"),
     ram_api_action(
         "ListEntitiesForPolicy",

@@ -256,6 +256,7 @@ ROWS = (
             *NAME_ERRORS,
             _NOT_FOUND,
             errors.DeleteConflictPolicyUser,
+            errors.DeleteConflictPolicyGroup,
             errors.DeleteConflictPolicyRole,
             errors.DeleteConflictPolicyVersion,
         ),
