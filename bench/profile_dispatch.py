@@ -5,9 +5,16 @@ world (a management account with a directory, a RAM user with AliyunResourceDire
 accounts), pre-signs N V3 requests per operation exactly as the Tea SDK does (fresh nonces), then calls
 ``openrd.api.dispatch.dispatch`` on each and prints microseconds per call. ``--profile`` adds a cProfile of
 the timed loop (top functions by cumulative and by own time). Use it to find where a call's time goes before
-and after an optimisation; ``bench/run.py`` measures the whole server.
+and after an optimisation; ``bench/run.py`` measures the whole server. The identity operations of ``callers.py``
+(SessionGetAccount, ConditionedGetAccount, GetUser, AssumeRole) get their callers made only when asked for.
+
+``--instructions`` runs the same setup under ``valgrind --tool=callgrind`` with instrumentation off, switches it on
+(through callgrind's client requests, from a small C helper built with the system's compiler) only around the N
+calls of each operation after their warm-up, and prints the instructions per call: a count the machine's load does
+not change, for before/after comparisons on a shared machine (``PYTHONPATH`` picks the code measured).
 
     .venv/bin/python bench/profile_dispatch.py [--calls 2000] [--ops GetAccount,ListAccounts] [--profile]
+    .venv/bin/python bench/profile_dispatch.py --instructions --calls 300 --members 20 --ops GetAccount,GetUser
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import callers
+from instructions import Counter, count_under_callgrind
 from loadgen import acs3_request
 
 from openrd.api.dispatch import dispatch
@@ -47,10 +56,12 @@ def parse(raw: bytes, host: str) -> RawRequest:
     url = urlsplit(target)
     headers = {name.lower(): value for name, value in (line.split(": ", 1) for line in lines[1:])}
     query = tuple(parse_qsl(url.query, keep_blank_values=True))
-    return RawRequest(method=method, path=url.path, query=query, form=(), headers=headers, body=body, host=host)
+    return RawRequest(
+        method=method, path=url.path, query=query, form=(), headers=headers, body=body, host=host, peer="127.0.0.1"
+    )
 
 
-def world(live: LiveServer, members: int) -> dict[str, Any]:
+def world(live: LiveServer, members: int, ops: list[str]) -> dict[str, Any]:
     from alibabacloud_resourcemanager20200331 import models
 
     control = OpenRD(live.url)
@@ -67,7 +78,8 @@ def world(live: LiveServer, members: int) -> dict[str, Any]:
             ).body.account.account_id
             for i in range(members)
         ]
-        return {"ak": admin.access_key_id, "secret": admin.access_key_secret, "accounts": ids}
+        who = callers.make_callers(control, root.account_id, ops)
+        return {"ak": admin.access_key_id, "secret": admin.access_key_secret, "accounts": ids, "callers": who}
     finally:
         control.close()
 
@@ -76,6 +88,10 @@ def requests_for(op: str, w: dict[str, Any], host: str, count: int, start: int) 
     out = []
     for i in range(count):
         account = w["accounts"][i % len(w["accounts"])]
+        if op in callers.OPERATIONS:
+            c = callers.call_for(op, w["callers"], account)
+            out.append(parse(acs3_request(host, c.ak, c.secret, c.action, c.version, c.params, c.token), host))
+            continue
         params = {
             "GetAccount": {"AccountId": account},
             "ListAccounts": {"PageSize": "100"},
@@ -194,7 +210,19 @@ def main() -> int:
         action="store_true",
         help="stop the SMS dispatcher thread: time the send call alone, not the deliveries it wakes",
     )
+    p.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions per call under callgrind instead of timing (needs valgrind and a C compiler)",
+    )
+    p.add_argument("--callgrind-helper", type=Path, help=argparse.SUPPRESS)  # set by --instructions for its child
     a = p.parse_args()
+    if a.instructions:
+        argv = [arg for arg in sys.argv[1:] if arg != "--instructions"]
+        for op, per_call in count_under_callgrind(Path(__file__), argv, a.calls).items():
+            print(f"{op}: {per_call:,.0f} instructions per call ({a.calls} calls under callgrind)")
+        return 0
+    counter = Counter(a.callgrind_helper) if a.callgrind_helper else None
 
     data = tempfile.mkdtemp(prefix="openrd-profile-")
     env = {
@@ -213,18 +241,22 @@ def main() -> int:
         env["OPENRD_DATABASE_URL"] = a.postgres_url
     live = start_server(env)
     try:
-        w = world(live, a.members)
+        ops = a.ops.split(",")
+        w = world(live, a.members, ops)
         host = f"127.0.0.1:{live.port}"
         deps = live.runtime.deps
         if a.no_dispatcher:
             live.runtime.worker.stop()
-        for n, op in enumerate(a.ops.split(",")):
+        for n, op in enumerate(ops):
             calls = requests_for(op, w, host, a.calls, start=n * a.calls)
             for raw in requests_for(op, w, host, 50, start=10_000_000 + n * 100):  # warm caches and statements
                 dispatch(raw, deps)
             if a.statements:
                 probe = requests_for(op, w, host, 1, start=20_000_000 + n)[0]
                 show_statements(live, lambda: dispatch(probe, deps))  # noqa: B023 - called before the loop moves on
+            if counter is not None:
+                counter.count(op, lambda: [dispatch(raw, deps) for raw in calls])  # noqa: B023 - called at once
+                continue
             profiler = cProfile.Profile() if a.profile else None
             if profiler:
                 profiler.enable()

@@ -4,10 +4,13 @@
 does (SQLite or PostgreSQL, N workers, the benchmark's world and seeding), drives one operation with the benchmark's
 load generator for a few seconds, and prints req/s, p50 and p99. With ``--py-spy`` it samples the server process
 meanwhile and prints the functions with the most samples, inclusive and own, so HTTP handling, the event loop and
-the SMS dispatcher thread show up too. Optimisations that change the whole server (not only the dispatcher) land
-with its numbers in the commit message; run it before and after, alternating, on the same machine.
+the SMS dispatcher thread show up too. Several operations are measured in turn on the one server (the identity
+operations' callers are described in ``callers.py``). Optimisations that change the whole server (not only the
+dispatcher) land with its numbers in the commit message; run it before and after, alternating, on the same machine.
 
     .venv/bin/python bench/profile_server.py GetAccount
+    .venv/bin/python bench/profile_server.py GetAccount SessionGetAccount GetUser   # in turn, on one server
+    .venv/bin/python bench/profile_server.py ConditionedGetAccount AssumeRole --log-level WARNING
     .venv/bin/python bench/profile_server.py Bind --store postgresql --accounts 10000
     .venv/bin/python bench/profile_server.py Send --py-spy --top 40     # needs py-spy (pip install -e '.[bench]')
 """
@@ -27,14 +30,21 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import callers
 from loadgen import LoadGen
 from openrd_target import OpenrdTarget
 
-OPERATIONS = ("GetAccount", "ListAccounts", "Send", "Bind")
+from openrd.testing.client import OpenRD
+
+OPERATIONS = ("GetAccount", "ListAccounts", "Send", "Bind", *callers.OPERATIONS)
 IDLE = ("Queue.get", "Condition.wait", "Event.wait")  # a waiting thread's samples say nothing about cost
 
 
-def payload_for(op: str, target: OpenrdTarget, lg: LoadGen, expected_rps: int, span: float) -> dict[str, Any]:
+def payload_for(
+    op: str, target: OpenrdTarget, lg: LoadGen, expected_rps: int, span: float, who: callers.Callers
+) -> dict[str, Any]:
+    if op in callers.OPERATIONS:
+        return callers.payload(op, who, [p["AccountId"] for p in target.get_account()["params"]])
     if op == "GetAccount":
         return target.get_account()
     if op == "ListAccounts":
@@ -86,9 +96,51 @@ def summarise(raw: Path, top: int) -> str:
     return "\n".join(out)
 
 
+def measure(
+    op: str, target: OpenrdTarget, lg: LoadGen, who: callers.Callers, a: argparse.Namespace, log_dir: Path
+) -> None:
+    """One measured window of ``op``: req/s and latency, the server's CPU per answer, py-spy's summary if asked."""
+    span = a.warmup + a.duration
+    payload = payload_for(op, target, lg, a.bind_rate, span, who)
+    assert target.server is not None
+    spy = None
+    raw = log_dir / f"py-spy-{op}.txt"
+    if a.py_spy:
+        binary = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        pid = target.server.pids()[-1]  # with one worker: the server; with more: one of the workers
+        seconds = str(int(span) + 1)
+        argv = [binary, "record", "-p", str(pid), "-d", seconds, "-r", "400", "-f", "raw", "-o", str(raw)]
+        argv += ["--gil"] if a.gil else []
+        spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cpu_before = server_cpu_seconds(target.server.pids())
+    m = lg.run(
+        host=target.host,
+        kind="acs3",
+        payload=payload,
+        concurrency=a.concurrency,
+        rate_cap=0 if op == "Bind" else 6000,
+        warmup=a.warmup,
+        duration=a.duration,
+        cap=span + 180,
+    )
+    print(
+        f"{op} on {a.store}, {a.workers} worker(s), {a.accounts:,} accounts, c={a.concurrency}:"
+        f" {m.rps:,.0f} req/s  p50 {m.p50_ms:.1f} ms  p99 {m.p99_ms:.1f} ms  errors {m.errors}"
+        + ("  (ran out of prepared requests)" if m.exhausted else "")
+    )
+    answered = sum(m.statuses.values())
+    cpu = server_cpu_seconds(target.server.pids()) - cpu_before
+    print(f"server CPU {cpu * 1e6 / max(answered, 1):,.0f} µs per answer ({answered:,} answers, warm-up included)")
+    if spy is not None:
+        spy.wait(timeout=span + 60)
+        print(summarise(raw, a.top) if raw.exists() else "py-spy wrote nothing (permissions? see its docs)")
+        if a.save_stacks is not None and raw.exists():
+            shutil.copyfile(raw, a.save_stacks)
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("operation", choices=OPERATIONS)
+    p.add_argument("operation", choices=OPERATIONS, nargs="+", help="one or more, measured in turn")
     p.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
     p.add_argument(
         "--postgres-url",
@@ -125,42 +177,14 @@ def main() -> int:
         target.start()
         target.setup()
         target.seed_to(a.accounts)
-        span = a.warmup + a.duration
-        payload = payload_for(a.operation, target, lg, a.bind_rate, span)
         assert target.server is not None
-        spy = None
-        raw = log_dir / "py-spy.txt"
-        if a.py_spy:
-            binary = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-            pid = target.server.pids()[-1]  # with one worker: the server; with more: one of the workers
-            seconds = str(int(span) + 1)
-            argv = [binary, "record", "-p", str(pid), "-d", seconds, "-r", "400", "-f", "raw", "-o", str(raw)]
-            argv += ["--gil"] if a.gil else []
-            spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        cpu_before = server_cpu_seconds(target.server.pids())
-        m = lg.run(
-            host=target.host,
-            kind="acs3",
-            payload=payload,
-            concurrency=a.concurrency,
-            rate_cap=0 if a.operation == "Bind" else 6000,
-            warmup=a.warmup,
-            duration=a.duration,
-            cap=span + 180,
-        )
-        print(
-            f"{a.operation} on {a.store}, {a.workers} worker(s), {a.accounts:,} accounts, c={a.concurrency}:"
-            f" {m.rps:,.0f} req/s  p50 {m.p50_ms:.1f} ms  p99 {m.p99_ms:.1f} ms  errors {m.errors}"
-            + ("  (ran out of prepared requests)" if m.exhausted else "")
-        )
-        answered = sum(m.statuses.values())
-        cpu = server_cpu_seconds(target.server.pids()) - cpu_before
-        print(f"server CPU {cpu * 1e6 / max(answered, 1):,.0f} µs per answer ({answered:,} answers, warm-up included)")
-        if spy is not None:
-            spy.wait(timeout=span + 60)
-            print(summarise(raw, a.top) if raw.exists() else "py-spy wrote nothing (permissions? see its docs)")
-            if a.save_stacks is not None and raw.exists():
-                shutil.copyfile(raw, a.save_stacks)
+        control = OpenRD(target.server.url)
+        try:
+            who = callers.make_callers(control, target.management_id, a.operation)
+        finally:
+            control.close()
+        for op in a.operation:
+            measure(op, target, lg, who, a, log_dir)
     finally:
         target.stop()
         lg.close()

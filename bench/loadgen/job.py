@@ -55,7 +55,8 @@ def build_requests(job: Job) -> list[bytes]:
     for i in range(count):
         params = expand(p["params"][i % len(p["params"])], p.get("unique"), job.unique_base + i)
         if job.kind == "acs3":
-            out.append(acs3_request(job.host, p["ak"], p["secret"], p["action"], p["version"], params))
+            token = p.get("token")
+            out.append(acs3_request(job.host, p["ak"], p["secret"], p["action"], p["version"], params, token))
         elif job.kind == "sigv4":
             out.append(sigv4_request(job.host, p["target"], params, service=p["service"], region=p["region"]))
         else:

@@ -18,7 +18,13 @@ ACS3 = "ACS3-HMAC-SHA256"
 
 
 def acs3_request(
-    host: str, access_key_id: str, secret: str, action: str, version: str, params: dict[str, str]
+    host: str,
+    access_key_id: str,
+    secret: str,
+    action: str,
+    version: str,
+    params: dict[str, str],
+    security_token: str | None = None,
 ) -> bytes:
     """One RPC-style V3 request exactly as the Tea SDK (alibabacloud-tea-openapi) builds and signs it.
 
@@ -40,6 +46,8 @@ def acs3_request(
         "x-acs-content-sha256": EMPTY_SHA256,
         "x-acs-credentials-provider": "static_ak",
     }
+    if security_token is not None:  # a role session's call: the token is a signed header, as the SDK sends it
+        headers["x-acs-security-token"] = security_token
     signed = sorted(headers)
     pairs = tuple(params.items())
     canonical = signing.v3_canonical_request("POST", "/", pairs, headers, signed, EMPTY_SHA256)
