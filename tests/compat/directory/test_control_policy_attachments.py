@@ -194,3 +194,14 @@ def test_ten_custom_policies_per_target(world: World, check: type[Checks], monke
     org.client.detach_control_policy(rm.DetachControlPolicyRequest(policy_id=SYSTEM, target_id=org.root_id))
     org.client.attach_control_policy(rm.AttachControlPolicyRequest(policy_id=SYSTEM, target_id=org.root_id))
     assert _on(org, org.root_id) == [first, second, SYSTEM]  # the system policy never counts
+
+
+@pytest.mark.usefixtures("slow_switch")
+def test_finishing_the_transition_settles_the_switch(world: World) -> None:
+    org = world.org()
+    assert org.client.enable_control_policy().body.enablement_status == "PendingEnable"
+    assert world.server.rd.complete_transitions("control_policy") >= 1
+    assert org.client.get_control_policy_enablement_status().body.enablement_status == "Enabled"
+    assert org.client.disable_control_policy().body.enablement_status == "PendingDisable"
+    world.server.rd.complete_transitions()
+    assert org.client.get_resource_directory().body.resource_directory.control_policy_status == "Disabled"
