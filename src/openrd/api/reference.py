@@ -19,7 +19,8 @@ def _resource(action: Action) -> str:
     if target.kind in RAM_KINDS:
         if not target.param:
             return f"`acs:ram:*:<caller account>:{target.kind.value}/*`"
-        return f"`acs:ram:*:<caller account>:{target.kind.value}/<{target.param}>` (`{target.kind.value}/*` without it)"
+        absent_ram = "the calling RAM user's own" if target.callers_own else f"`{target.kind.value}/*`"
+        return f"`acs:ram:*:<caller account>:{target.kind.value}/<{target.param}>` ({absent_ram} without it)"
     arn = "acs:resourcemanager::<owner>:account/<rd-id>/<root-id>/…/<account id>"
     if target.kind is ResourceKind.FOLDER:
         arn = "acs:resourcemanager::<owner>:folder/<rd-id>/<root-id>/…"

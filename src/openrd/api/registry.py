@@ -24,9 +24,10 @@ class TargetParam:
 
     kind: ResourceKind
     param: str  # empty: the action acts on every one of its kind (a RAM create or list: ``policy/*``)
+    callers_own: bool = False  # absent, the parameter means the calling RAM user itself (its own AccessKeys)
 
     def read(self, params: Mapping[str, str]) -> Target:
-        return Target(self.kind, (params.get(self.param) or None) if self.param else None)
+        return Target(self.kind, (params.get(self.param) or None) if self.param else None, callers_own=self.callers_own)
 
 
 ACCOUNT_TARGET = TargetParam(ResourceKind.ACCOUNT, "AccountId")
@@ -34,6 +35,7 @@ FOLDER_TARGET = TargetParam(ResourceKind.FOLDER, "FolderId")
 PARENT_FOLDER_TARGET = TargetParam(ResourceKind.FOLDER, "ParentFolderId")  # absent: the root folder
 # RAM entities of the caller's account, named by the action's parameter; absent (a create or a list): ``<kind>/*``.
 RAM_USER_TARGET = TargetParam(ResourceKind.RAM_USER, "UserName")
+RAM_OWN_USER_TARGET = TargetParam(ResourceKind.RAM_USER, "UserName", callers_own=True)
 RAM_GROUP_TARGET = TargetParam(ResourceKind.RAM_GROUP, "GroupName")
 RAM_ROLE_TARGET = TargetParam(ResourceKind.RAM_ROLE, "RoleName")
 RAM_POLICY_TARGET = TargetParam(ResourceKind.RAM_POLICY, "PolicyName")

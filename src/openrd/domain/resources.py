@@ -48,6 +48,7 @@ class Target:
     kind: ResourceKind
     id: str | None
     account_id: str | None = None
+    callers_own: bool = False  # without a name: the calling RAM user itself, not every user
 
 
 def account_arn(owner_account_id: str, folder_path: str, account_id: str) -> str:

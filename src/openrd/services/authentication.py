@@ -192,6 +192,8 @@ def resource_arn(uow: UnitOfWork, principal: Principal, ram_action: str, target:
     if target.kind in RAM_KINDS:
         account_id = target.account_id or principal.account_id
         name = target.id
+        if name is None and target.callers_own and principal.kind is PrincipalKind.USER:
+            name = principal.name  # CreateAccessKey without UserName: the caller's own keys
         if target.kind is ResourceKind.RAM_ROLE and name is not None:
             # Role names match case-insensitively: a policy names the role as it was created.
             role = uow.identity.find_role(account_id, name)

@@ -10,7 +10,7 @@ from alibabacloud_ram20150501 import models as ram
 from openrd import errors
 from support.compat import Sdk, World
 from support.directory import fails
-from support.ram import ram_account
+from support.ram import ram_account, unique
 
 
 def _allow(action: str, resource: str) -> str:
@@ -68,3 +68,20 @@ def test_a_role_is_named_in_policies_in_any_letter_case(world: World, sdk: Sdk) 
         got = sdk.ram(reader).get_role(ram.GetRoleRequest(role_name=spelling)).body.role
         assert got.role_name == "Deployer"
     fails(errors.NoPermission, sdk.ram(reader).get_role, ram.GetRoleRequest(role_name="Deployer2"))
+
+
+def test_a_user_allowed_its_own_keys_manages_them_without_naming_itself(world: World, sdk: Sdk) -> None:
+    root = world.root()
+    other = ram_account(sdk, root).user()
+    name = unique("self")
+    me = world.user(_allow("ram:*AccessKey*", f"acs:ram:*:{root.account_id}:user/{name}"), account=root, name=name)
+    client = sdk.ram(me)
+    made = client.create_access_key(ram.CreateAccessKeyRequest()).body.access_key
+    assert {
+        k.access_key_id for k in client.list_access_keys(ram.ListAccessKeysRequest()).body.access_keys.access_key
+    } == {
+        me.access_key_id,
+        made.access_key_id,
+    }
+    client.delete_access_key(ram.DeleteAccessKeyRequest(user_access_key_id=made.access_key_id))
+    fails(errors.NoPermission, client.create_access_key, ram.CreateAccessKeyRequest(user_name=other))

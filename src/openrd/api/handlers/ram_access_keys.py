@@ -9,7 +9,7 @@ from openrd import errors
 from openrd.api import ram_params as rp
 from openrd.api.context import CallContext
 from openrd.api.params import Param, choice, string
-from openrd.api.registry import RAM_USER_TARGET, ram_api_action
+from openrd.api.registry import RAM_OWN_USER_TARGET, ram_api_action
 from openrd.domain.identity import AccessKey, AccessKeyStatus
 from openrd.domain.times import rfc3339_s
 from openrd.services import ram_access_keys
@@ -76,7 +76,7 @@ ROWS = (
         "CreateAccessKey",
         create_access_key,
         OwnerRequest,
-        target=RAM_USER_TARGET,
+        target=RAM_OWN_USER_TARGET,
         params=(rp.OPTIONAL_USER_NAME,),
         errors=(*_OWNER_ERRORS, errors.LimitExceededUserAccessKey),
         summary="A new Active AccessKey for a RAM user, its secret shown this once; at most two per user.",
@@ -85,7 +85,7 @@ ROWS = (
         "UpdateAccessKey",
         update_access_key,
         UpdateAccessKeyRequest,
-        target=RAM_USER_TARGET,
+        target=RAM_OWN_USER_TARGET,
         params=(rp.OPTIONAL_USER_NAME, _KEY_ID, _STATUS),
         errors=(*_OWNER_ERRORS, errors.EntityNotExistUserAccessKey),
         summary="Make a user's AccessKey Active or Inactive; an Inactive key is refused from the next call.",
@@ -94,7 +94,7 @@ ROWS = (
         "DeleteAccessKey",
         delete_access_key,
         DeleteAccessKeyRequest,
-        target=RAM_USER_TARGET,
+        target=RAM_OWN_USER_TARGET,
         params=(rp.OPTIONAL_USER_NAME, _KEY_ID),
         errors=(*_OWNER_ERRORS, errors.EntityNotExistUserAccessKey),
         summary="Delete a user's AccessKey; it is refused from the next call.",
@@ -103,7 +103,7 @@ ROWS = (
         "ListAccessKeys",
         list_access_keys,
         OwnerRequest,
-        target=RAM_USER_TARGET,
+        target=RAM_OWN_USER_TARGET,
         params=(rp.OPTIONAL_USER_NAME,),
         errors=_OWNER_ERRORS,
         summary="A user's AccessKeys, without their secrets.",
