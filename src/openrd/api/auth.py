@@ -220,7 +220,13 @@ def _checks(
     if deps.settings.verify_signatures:
         verify_signature(raw, envelope, caller.key)
     principal = authn.resolve_principal(
-        uow, key=caller.key, security_token=envelope.security_token, box=deps.box, clock=deps.clock, user=caller.user
+        uow,
+        key=caller.key,
+        security_token=envelope.security_token,
+        box=deps.box,
+        clock=deps.clock,
+        user=caller.user,
+        caller=caller,
     )
     if access.before_authorize is not None:
         access.before_authorize()

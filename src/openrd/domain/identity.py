@@ -132,6 +132,10 @@ class Caller:
     clock_offset_seconds: int | None = None
     # The key's account's place for control policies; None: in no directory, or its directory has them disabled
     guardrail: Guardrail | None = None
+    # An STS key's session while its role exists, with its token's keyed hash and the role's policies
+    session: StsSession | None = None
+    session_token_hash: str | None = None
+    role_policies: tuple[tuple[str | None, str | None], ...] | None = None  # None: not looked up
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from openrd.domain.identity import (
     Principal,
     PrincipalKind,
     RamUser,
+    StsSession,
     role_arn,
 )
 from openrd.domain.policy import (
@@ -77,11 +78,17 @@ def resolve_principal(
     box: SecretBox,
     clock: Clock,
     user: RamUser | None = None,
+    caller: Caller | None = None,
 ) -> Principal:
     """The principal behind a verified AccessKey; STS keys must come with their own, unexpired token. ``user``:
-    the key's RAM user when it was looked up with the key (load_caller); otherwise it is read here."""
+    the key's RAM user when it was looked up with the key (load_caller); otherwise it is read here. ``caller``: that
+    lookup, whose session (an STS key's, while its role exists) saves a second one when the token is its own."""
     if security_token is not None:
-        session = uow.identity.session_by_token_hash(box.keyed_hash("sts-token", security_token))
+        token_hash = box.keyed_hash("sts-token", security_token)
+        if caller is not None and caller.session is not None and caller.session_token_hash == token_hash:
+            session: StsSession | None = caller.session
+        else:  # another key's token, an unknown one, or a session whose role is gone: which of them, read here
+            session = uow.identity.session_by_token_hash(token_hash)
         if session is None:
             raise errors.InvalidSecurityTokenMalformed()
         if session.access_key_id != key.access_key_id:
@@ -128,11 +135,14 @@ def _parsed(name: str | None, document: str | None) -> Policy:
 
 
 def policies_for(uow: UnitOfWork, principal: Principal, caller: Caller | None = None) -> Sequence[Policy]:
-    """The principal's policies; a user's come with its ``caller`` lookup when that found the same user."""
+    """The principal's policies; a user's, or a session's role's, come with its ``caller`` lookup when that found the
+    same user or role."""
     kind = "user" if principal.kind is PrincipalKind.USER else "role"
     rows: Sequence[tuple[str | None, str | None]] | None = None
     if caller is not None and caller.user is not None and kind == "user":
         rows = caller.user_policies if caller.user.user_id == principal.principal_id else None
+    elif caller is not None and caller.session is not None and kind == "role":
+        rows = caller.role_policies if caller.session.role_id == principal.principal_id else None
     if rows is None:
         rows = uow.identity.policies_of(kind, principal.principal_id)
     return [_parsed(name, doc) for name, doc in rows]

@@ -73,6 +73,9 @@ _n, _u, _e, _d = t.request_nonces, t.ram_users, t.emulator_state, t.resource_dir
 # where the account stands for control policies (g_*: its membership's directory and folder, PK lookups in the same
 # statement), so a directory with them disabled costs a signed call no round trip (docs/guardrails.md#evaluation).
 _gm, _gd, _gf = t.members.alias("gm"), t.resource_directories.alias("gd"), t.folders.alias("gf")
+# An STS key's session and, while it exists, the session's role (s_*): then the policies are the role's, so a role
+# session's call costs no more statements than a RAM user's (docs/sts.md#the-session).
+_s, _sr = t.sts_sessions, t.ram_roles.alias("sr")
 _CALLER = Prepared(
     select(
         _k.c.access_key_id, _k.c.secret_ciphertext, _k.c.account_id, _k.c.status, _k.c.user_id, _k.c.session_id,
@@ -89,10 +92,14 @@ _CALLER = Prepared(
         *[c.label(f"d_{c.name}") for c in _d.c if c.name != "member_count"],
         _gd.c.control_policy_status.label("g_status"), _gd.c.control_policy_due_ms.label("g_due_ms"),
         _gd.c.master_account_id.label("g_master"), _gf.c.path.label("g_path"),
+        *[c.label(f"s_{c.name}") for c in _s.c], _sr.c.role_id.label("live_role_id"),
     )
     .select_from(
         _k.outerjoin(_u, _u.c.user_id == _k.c.user_id)
-        .outerjoin(_a, _attached_to_user(_u.c.user_id))
+        .outerjoin(_s, _s.c.session_id == _k.c.session_id)
+        .outerjoin(_sr, _sr.c.role_id == _s.c.role_id)
+        .outerjoin(_a, or_(_attached_to_user(_u.c.user_id),
+                           and_(_a.c.principal_type == "role", _a.c.principal_id == _sr.c.role_id)))
         .outerjoin(_rp, and_(_a.c.policy_type == "Custom", _rp.c.account_id == _a.c.account_id,
                              _rp.c.name == _a.c.policy_name))
         .outerjoin(_rv, and_(_rv.c.account_id == _rp.c.account_id, _rv.c.policy_name == _rp.c.name,
@@ -283,7 +290,8 @@ class SqlIdentityRepository:
             session_id=row.session_id,
         )
         user = RamUser(row.found_user_id, row.user_account_id, row.user_name) if row.found_user_id else None
-        policies = tuple((r.policy_name, r.document) for r in rows if r.policy_id is not None) if user else None
+        session = _session_from_row(row) if row.live_role_id is not None else None
+        policies = tuple((r.policy_name, r.document) for r in rows if r.policy_id is not None)
         offset = int(row.clock_offset) if row.clock_offset else 0
         if self._seen_managed is not None:
             self._seen_managed(row.account_id, row)
@@ -291,9 +299,12 @@ class SqlIdentityRepository:
             key,
             user,
             nonce_seen=row.nonce_seen_ms is not None,
-            user_policies=policies,
+            user_policies=policies if user else None,
             clock_offset_seconds=offset,
             guardrail=guardrail_from_row(row),
+            session=session,
+            session_token_hash=row.s_token_hash if session else None,
+            role_policies=policies if session else None,
         )
 
     def set_access_key_status(self, access_key_id: str, status: str) -> bool:
@@ -313,6 +324,19 @@ class SqlIdentityRepository:
         if row is None:
             return None
         return record_from_row(StsSession, row)
+
+
+def _session_from_row(row: Any) -> StsSession:
+    return StsSession(
+        session_id=row.s_session_id,
+        account_id=row.s_account_id,
+        role_id=row.s_role_id,
+        role_name=row.s_role_name,
+        session_name=row.s_session_name,
+        access_key_id=row.s_access_key_id,
+        expires_ms=row.s_expires_ms,
+        policy=row.s_policy,
+    )
 
 
 class SqlNonceRepository:
