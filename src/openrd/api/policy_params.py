@@ -4,18 +4,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 
 from openrd import errors
 from openrd.api.params import Param, boolean, choice
 from openrd.domain import ram_policies as rules
 from openrd.domain.policy import MAX_DOCUMENT_LENGTH, PolicyDocumentError, parse_policy_document
 from openrd.domain.ram_policies import PolicyType, RotateStrategy
-
-# A document's layout may use tabs and line breaks; every other control character is refused.
-_CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _policy_name(raw: str) -> str:
@@ -46,22 +41,6 @@ def _policy_type(raw: str) -> PolicyType:
     return PolicyType(choice([t.value for t in PolicyType])(raw))
 
 
-@dataclass(frozen=True)
-class DocumentParam(Param):
-    """A policy document: JSON whose layout may carry tabs and line breaks, refused for any other control
-    character."""
-
-    def read(self, params: Mapping[str, str]) -> Any:
-        raw = params.get(self.wire, "")
-        if raw == "":
-            if self.required:
-                raise errors.MissingParameter(self.wire)
-            return self.default
-        if _CONTROL_BUT_LAYOUT.search(raw):
-            raise errors.MalformedPolicyDocument("the policy document contains a control character")
-        return self.parse(raw)
-
-
 POLICY_NAME = Param(
     "PolicyName",
     "name",
@@ -88,12 +67,14 @@ POLICY_TYPE_FILTER = Param(
     invalid=errors.InvalidParameterPolicyType,
     doc="System | Custom; absent: both",
 )
-POLICY_DOCUMENT = DocumentParam(
+POLICY_DOCUMENT = Param(
     "PolicyDocument",
     "document",
     "string",
     required=True,
     parse=_document,
+    invalid=errors.MalformedPolicyDocument,
+    document=True,
     doc="a RAM policy document (JSON), at most 6,144 characters",
 )
 DESCRIPTION = Param("Description", "description", "string", parse=_description, default="", doc="0-1024 characters")
