@@ -6,7 +6,9 @@ accounts), pre-signs N V3 requests per operation exactly as the Tea SDK does (fr
 ``openrd.api.dispatch.dispatch`` on each and prints microseconds per call. ``--profile`` adds a cProfile of
 the timed loop (top functions by cumulative and by own time). Use it to find where a call's time goes before
 and after an optimisation; ``bench/run.py`` measures the whole server. The identity operations of ``callers.py``
-(SessionGetAccount, ConditionedGetAccount, GetUser, AssumeRole) get their callers made only when asked for.
+(SessionGetAccount, ConditionedGetAccount, GetUser, AssumeRole) get their callers made only when asked for; the tag
+reads (ListTagResources of one account, ListAccountsWithTags: the first page with IncludeTags) read the accounts
+``--seed`` loads, three tags each.
 
 ``--instructions`` runs the same setup under ``valgrind --tool=callgrind`` with instrumentation off, switches it on
 (through callgrind's client requests, from a small C helper built with the system's compiler) only around the N
@@ -15,6 +17,7 @@ not change, for before/after comparisons on a shared machine (``PYTHONPATH`` pic
 
     .venv/bin/python bench/profile_dispatch.py [--calls 2000] [--ops GetAccount,ListAccounts] [--profile]
     .venv/bin/python bench/profile_dispatch.py --instructions --calls 300 --members 20 --ops GetAccount,GetUser
+    .venv/bin/python bench/profile_dispatch.py --instructions --members 3 --seed 99997 --ops ListTagResources
 """
 
 from __future__ import annotations
@@ -79,9 +82,46 @@ def world(live: LiveServer, members: int, ops: list[str]) -> dict[str, Any]:
             for i in range(members)
         ]
         who = callers.make_callers(control, root.account_id, ops)
-        return {"ak": admin.access_key_id, "secret": admin.access_key_secret, "accounts": ids, "callers": who}
+        directory = control.tea_client(root).get_resource_directory().body.resource_directory
+        return {
+            "ak": admin.access_key_id,
+            "secret": admin.access_key_secret,
+            "accounts": ids,
+            "callers": who,
+            "management": root.account_id,
+            "directory": (directory.resource_directory_id, directory.root_folder_id),
+        }
     finally:
         control.close()
+
+
+def seed(live: LiveServer, w: dict[str, Any], count: int) -> None:
+    """``count`` more resource accounts, each with three tags, loaded in bulk as the load benchmark seeds them
+    (``OpenrdTarget.seed``, on this process's store): the tag reads at a directory's size without 100,000 calls."""
+    from openrd_target import OpenrdTarget  # its tag rows need this wave's tag store: imported only when seeding
+
+    store = live.runtime.engine.dialect.name
+    target = OpenrdTarget("dispatch", store=store, workers=1, log_dir=Path(), pg_admin_url="")
+    shutil.rmtree(target.data_dir, ignore_errors=True)  # the store is the live server's
+    target.engine = live.runtime.engine
+    target.directory_id, target.root_folder_id = w["directory"]
+    target.management_id = w["management"]
+    ids, _ = target.seed(count)
+    w["accounts"] = w["accounts"] + ids
+
+
+def call_of(op: str, account: str, number: int) -> tuple[str, dict[str, str]]:
+    """The action and parameters of a directory operation (a tag read: the Terraform provider's, of one account)."""
+    return {
+        "GetAccount": ("GetAccount", {"AccountId": account}),
+        "ListAccounts": ("ListAccounts", {"PageSize": "100"}),
+        "ListAccountsWithTags": ("ListAccounts", {"PageSize": "100", "IncludeTags": "true"}),
+        "ListTagResources": ("ListTagResources", {"ResourceType": "Account", "ResourceId.1": account}),
+        "SendVerificationCodeForBindSecureMobilePhone": (
+            "SendVerificationCodeForBindSecureMobilePhone",
+            {"AccountId": account, "SecureMobilePhone": f"86-139{number:08d}"},
+        ),
+    }[op]
 
 
 def requests_for(op: str, w: dict[str, Any], host: str, count: int, start: int) -> list[RawRequest]:
@@ -92,15 +132,8 @@ def requests_for(op: str, w: dict[str, Any], host: str, count: int, start: int) 
             c = callers.call_for(op, w["callers"], account)
             out.append(parse(acs3_request(host, c.ak, c.secret, c.action, c.version, c.params, c.token), host))
             continue
-        params = {
-            "GetAccount": {"AccountId": account},
-            "ListAccounts": {"PageSize": "100"},
-            "SendVerificationCodeForBindSecureMobilePhone": {
-                "AccountId": account,
-                "SecureMobilePhone": f"86-139{start + i:08d}",
-            },
-        }[op]
-        out.append(parse(acs3_request(host, w["ak"], w["secret"], op, VERSION, params), host))
+        action, params = call_of(op, account, start + i)
+        out.append(parse(acs3_request(host, w["ak"], w["secret"], action, VERSION, params), host))
     return out
 
 
@@ -192,7 +225,8 @@ def timed_rounds(calls: list[RawRequest], deps: Any, rounds: int) -> tuple[list[
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--calls", type=int, default=2000)
-    p.add_argument("--members", type=int, default=100)
+    p.add_argument("--members", type=int, default=100, help="resource accounts created through the SDK")
+    p.add_argument("--seed", type=int, default=0, help="more resource accounts (three tags each) loaded in bulk")
     p.add_argument("--ops", default="GetAccount,ListAccounts,SendVerificationCodeForBindSecureMobilePhone")
     p.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
     p.add_argument("--postgres-url", default=os.environ.get("OPENRD_BENCH_POSTGRES_URL", ""))
@@ -243,6 +277,8 @@ def main() -> int:
     try:
         ops = a.ops.split(",")
         w = world(live, a.members, ops)
+        if a.seed:
+            seed(live, w, a.seed)
         host = f"127.0.0.1:{live.port}"
         deps = live.runtime.deps
         if a.no_dispatcher:

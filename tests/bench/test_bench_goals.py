@@ -1,7 +1,8 @@
 """Smoke test of this wave's goal measurements: the identity operations of ``bench/profile_server.py`` and
 ``bench/profile_dispatch.py`` (one signed by a role session, one by a user with a conditioned policy, RAM GetUser,
-STS AssumeRole) run without error and print their numbers, the instruction count under callgrind included, and
-``bench/goals.py`` prints its table. No timed assertion: the numbers go in bench/README.md, not in tests.
+STS AssumeRole; the tag reads over bulk-loaded accounts) run without error and print their numbers, the instruction
+count under callgrind included, and ``bench/goals.py`` prints its table. No timed assertion: the numbers go in
+bench/README.md, not in tests.
 """
 
 from __future__ import annotations
@@ -37,9 +38,14 @@ def test_the_server_profiler_measures_the_identity_operations_in_turn() -> None:
         assert int(found.group(2).replace(",", "")) > 0, out
 
 
-def test_the_dispatch_profiler_answers_200_to_each_identity_operation() -> None:
-    out = _run(str(BENCH / "profile_dispatch.py"), "--ops", ",".join(OPS), "--calls", "10", "--rounds", "1")
-    for op in OPS:
+def test_the_dispatch_profiler_answers_200_to_each_identity_operation_and_tag_read() -> None:
+    """The tag reads read accounts ``--seed`` loaded in bulk, three tags each."""
+    ops = (*OPS, "ListTagResources", "ListAccountsWithTags")
+    out = _run(
+        str(BENCH / "profile_dispatch.py"), "--ops", ",".join(ops), "--calls", "10", "--rounds", "1", "--members", "2",
+        "--seed", "200",
+    )  # fmt: skip
+    for op in ops:
         assert re.search(rf"^{op}: .*\(1 rounds, 10 calls, 0 not 200\)$", out, re.MULTILINE), out
 
 
