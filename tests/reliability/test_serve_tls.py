@@ -3,17 +3,20 @@ the local CA made once and kept across restarts, or the operator's own certifica
 
 from __future__ import annotations
 
+import socket
 import ssl
 import stat
 from pathlib import Path
 
 import httpx
 from click.testing import CliRunner
+from cryptography import x509
 
 from openrd.adapters import tls
 from openrd.cli import main
+from openrd.listeners import TlsListener
 from openrd.testing.process import ServerProcess
-from openrd.testing.server import free_port
+from openrd.testing.server import free_port, start_server
 
 
 def https_health(ca_file: Path, port: int) -> int:
@@ -76,3 +79,35 @@ def test_serve_refuses_half_a_certificate_and_tls_with_several_workers(tmp_path:
     assert workers.exit_code != 0
     assert "--workers 1" in workers.output
     assert not (tmp_path / "data").exists()  # refused before anything was made
+
+
+def _presented_serial(port: int, ca_file: Path) -> int:
+    context = ssl.create_default_context(cafile=str(ca_file))
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as secure,
+    ):
+        der = secure.getpeercert(binary_form=True)
+    assert der is not None
+    return x509.load_der_x509_certificate(der).serial_number
+
+
+def test_a_serving_listener_presents_a_renewed_certificate(tmp_path: Path) -> None:
+    """The hourly look at the certificate (Listeners.on_tick → TlsListener.refresh): one due for renewal is issued
+    again by the same CA and presented to new connections without a restart."""
+    data = tmp_path / "data"
+    live = start_server({"OPENRD_DATA_DIR": str(data), "OPENRD_SECRET_KEY": "k", "HOME": str(tmp_path)}, tls=True)
+    try:
+        assert live.tls_port is not None
+        assert live.ca_file is not None
+        listener = live.uvicorn_server.tls
+        assert isinstance(listener, TlsListener)
+        before = _presented_serial(live.tls_port, live.ca_file)
+        (data / "tls" / "server.pem").unlink()  # as good as expired: it is issued again
+        listener.refresh()
+        after = _presented_serial(live.tls_port, live.ca_file)
+        assert after != before
+        assert after == x509.load_pem_x509_certificate((data / "tls" / "server.pem").read_bytes()).serial_number
+        assert https_health(live.ca_file, live.tls_port) == 200
+    finally:
+        live.stop()

@@ -27,7 +27,7 @@ def free_port() -> int:
 class LiveServer:
     runtime: Runtime
     port: int
-    uvicorn_server: uvicorn.Server = field(repr=False)
+    uvicorn_server: Listeners = field(repr=False)
     thread: threading.Thread = field(repr=False)
     tls_port: int | None = None
     ca_file: Path | None = None  # the local CA that signed the TLS listener's certificate
