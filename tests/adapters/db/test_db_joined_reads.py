@@ -230,3 +230,30 @@ def test_a_page_without_tags_lists_the_same_members_and_on_sqlite_looks_no_tag_u
     if sqlite:
         assert all(m.tags == () for m in bare)
         assert len(bare_statements) == len(tagged_statements) - 1
+
+
+@pytest.fixture
+def nested_key(uow: SqlUnitOfWorkFactory, world: None) -> None:
+    with uow() as w:
+        w.identity.add_access_key(AccessKey(f"LTAI{NESTED}", "secret", NESTED, AccessKeyStatus.ACTIVE))
+
+
+@pytest.mark.parametrize("account_id", [MA, NESTED])  # MA is in no directory as a member here
+def test_a_reads_caller_lookup_brings_the_accounts_membership_and_folder(
+    uow: SqlUnitOfWorkFactory, keys: None, nested_key: None, monkeypatch: pytest.MonkeyPatch, account_id: str
+) -> None:
+    """What a conditioned statement's acs:PrincipalRDPath needs, answered without a statement of its own."""
+    with uow(write=False) as fresh:
+        member = fresh.directory.get_member(account_id)
+        folder = fresh.directory.get_folder(member.folder_id) if member else None
+    with uow(write=False) as r:
+        assert r.identity.caller(f"LTAI{account_id}", nonce="n-1", nonce_since_ms=0) is not None
+        with statements_of(r, monkeypatch) as seen:
+            assert r.directory.get_member(account_id) == member
+            if member is not None:
+                assert r.directory.get_folder(member.folder_id) == folder
+        assert seen == []
+        with statements_of(r, monkeypatch) as seen:
+            r.directory.get_member(TAGGED if account_id != TAGGED else UNTAGGED)  # another account: read as before
+        assert len(seen) == 1
+    assert (member is None) == (account_id == MA)

@@ -198,6 +198,28 @@ def _standing(r: Any) -> Standing:
     return Standing(account_from_row(r), member, prefixed_directory(r))
 
 
+class _Unprefixed:
+    """A joined row's columns of one table, read without their prefix (``m_account_id`` as ``account_id``)."""
+
+    def __init__(self, row: Any, prefix: str) -> None:
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, self._prefix + name)
+
+
+def prefixed_member(r: Any) -> Member | None:
+    """A membership from a joined row's ``m_``-prefixed columns; None when the account is in no directory."""
+    return member_from_row(_Unprefixed(r, "m_")) if r.m_account_id is not None else None
+
+
+def prefixed_folder(r: Any) -> Folder | None:
+    """The member's folder from a joined row's ``f_``-prefixed columns; None when it has none there."""
+    if r.f_folder_id is None:
+        return None
+    return Folder(r.f_folder_id, r.f_directory_id, r.f_name, r.f_parent_id, r.f_depth, r.f_path, r.f_created_ms)
+
+
 def prefixed_directory(r: Any) -> Directory | None:
     """A directory from a joined row's ``d_``-prefixed columns; None when the join found none."""
     if r.d_directory_id is None:

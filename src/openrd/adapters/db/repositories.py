@@ -93,6 +93,9 @@ _CALLER = Prepared(
         _gd.c.control_policy_status.label("g_status"), _gd.c.control_policy_due_ms.label("g_due_ms"),
         _gd.c.master_account_id.label("g_master"), _gf.c.path.label("g_path"),
         *[c.label(f"s_{c.name}") for c in _s.c], _sr.c.role_id.label("live_role_id"),
+        # The account's membership and its folder, whole: a conditioned statement's acs:PrincipalRDPath reads them
+        # (services/authentication.py request_context) without a lookup of its own.
+        *[c.label(f"m_{c.name}") for c in _gm.c], *[c.label(f"f_{c.name}") for c in _gf.c],
     )
     .select_from(
         _k.outerjoin(_u, _u.c.user_id == _k.c.user_id)

@@ -13,7 +13,7 @@ from openrd.adapters.db.codes import lock_key
 from openrd.adapters.db.page_cache import MemberPageCache
 from openrd.adapters.db.prepared import Prepared
 from openrd.adapters.db.rows import record_from_row
-from openrd.domain.directory import Directory
+from openrd.domain.directory import Directory, Folder, Member
 
 # Hot-path statements are built once and run through the driver (prepared.py).
 _MANAGED_BY = Prepared(
@@ -35,6 +35,9 @@ class DirectoryConnection:
         # Directories by managing account, as a read's caller lookup brought them (know_managed): ListAccounts and
         # the other management reads then ask no second time (on PostgreSQL a round trip).
         self._managed: dict[str, Directory | None] = {}
+        # The caller account's membership and its folder, as the same lookup brought them (know_managed).
+        self._members: dict[str, Member | None] = {}
+        self._folders: dict[str, Folder] = {}
 
     def lock(self, key: str) -> None:
         lock_key(self.conn, key)
@@ -61,6 +64,12 @@ class SqlResourceDirectoryRepository(DirectoryConnection):
         columns prefixed ``d_`` (all None: it manages none). Only a read's unit of work is told (uow.py): a change
         reads the directory itself, after the locks it takes, not as its first lookup saw it."""
         self._managed[account_id] = member_reads.prefixed_directory(row)
+        if hasattr(row, "m_account_id"):
+            member = member_reads.prefixed_member(row)
+            self._members[account_id] = member
+            folder = member_reads.prefixed_folder(row)
+            if folder is not None:
+                self._folders[folder.folder_id] = folder
 
     def all_directories(self) -> Sequence[Directory]:
         d = t.resource_directories
