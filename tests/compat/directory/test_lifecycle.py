@@ -10,7 +10,7 @@ from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
 from darabonba.runtime import RuntimeOptions
 
 from openrd import errors
-from support.directory import Checks, World
+from support.directory import RDM, Checks, World
 
 SIGNING = [pytest.param({}, id="v3"), pytest.param({"signature_algorithm": "v2"}, id="v1")]
 
@@ -80,3 +80,13 @@ def test_get_resource_directory_fields_follow_the_products_model(
     fields = set(body["ResourceDirectory"])
     assert fields >= {"ResourceDirectoryId", "MasterAccountId", "RootFolderId", "ControlPolicyStatus"}
     assert ("MemberAccountDisplayNameSyncStatus" in fields) is has_sync_status
+
+
+def test_destroy_takes_the_tags_of_its_folders_with_it(world: World) -> None:
+    org = world.org()
+    tag = {"ResourceId.1": org.folder(), "Tag.1.Key": "team", "Tag.1.Value": "ops"}
+    org.call("TagResources", RDM, ResourceType="Folder", **tag)
+    assert org.call("ListTagKeys", RDM, ResourceType="Folder")["Tags"] == [{"Key": "team"}]
+    org.client.destroy_resource_directory()
+    org.client.enable_resource_directory(rm.EnableResourceDirectoryRequest(enable_mode="CurrentAccount"))
+    assert org.call("ListTagKeys", RDM, ResourceType="Folder")["Tags"] == []

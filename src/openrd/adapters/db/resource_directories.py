@@ -77,6 +77,14 @@ class SqlResourceDirectoryRepository(DirectoryConnection):
 
     def delete_directory(self, directory_id: str) -> None:
         self._managed.clear()
+        # The directory's folders and control policies carry tags; they go with their resources.
+        tagged = t.resource_tags
+        for owner, id_column in (
+            (t.folders, t.folders.c.folder_id),
+            (t.control_policies, t.control_policies.c.policy_id),
+        ):
+            ids = select(id_column).where(owner.c.directory_id == directory_id)
+            self.conn.execute(delete(tagged).where(tagged.c.resource_id.in_(ids)))
         for table in (
             t.control_policy_attachments, t.control_policies, t.handshakes, t.members, t.folders,
             t.resource_directories,
