@@ -10,8 +10,14 @@ Pure logic, no I/O. The grammar::
 
 ``Principal.RAM`` names an account (``acs:ram::<account>:root``), one of its RAM users (``…:user/<name>``) or roles
 (``…:role/<name>``); ``Service`` an Alibaba Cloud service (``ecs.aliyuncs.com``); ``Federated`` an identity
-provider (``acs:ram::<account>:saml-provider/<name>`` or ``oidc-provider``). Statements are kept as parsed, so
-STS can decide AssumeRole on them.
+provider (``acs:ram::<account>:saml-provider/<name>`` or ``oidc-provider``).
+
+One grammar serves both uses. :func:`parse_trust_policy` refuses anything outside it (CreateRole and UpdateRole);
+:func:`read_trust_policy` reads a stored document for STS (domain/role_trust.py evaluates what it returns) and
+keeps going past what it cannot read, failing closed: a statement the grammar refuses is left out when it is an
+Allow, and denies everyone when it is a Deny that covers ``sts:AssumeRole``; a document that is not a JSON object
+with statements has none. Only :func:`parse_trust_policy` limits ``Action`` to the assume actions by name;
+evaluation matches the actions as globs (``sts:*`` covers ``sts:AssumeRole``).
 """
 
 from __future__ import annotations
@@ -20,17 +26,31 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Any, Final, cast
 
 from openrd.domain.conditions import ConditionError, validate_condition_block
+from openrd.domain.globs import compile_glob
 from openrd.domain.policy import MAX_DOCUMENT_LENGTH
 
-__all__ = ["MAX_TRUST_POLICY_LENGTH", "TrustPolicy", "TrustPolicyError", "TrustStatement", "parse_trust_policy"]
+__all__ = [
+    "ASSUME_ROLE",
+    "MAX_TRUST_POLICY_LENGTH",
+    "RamEntry",
+    "TrustPolicy",
+    "TrustPolicyError",
+    "TrustStatement",
+    "parse_trust_policy",
+    "read_trust_policy",
+]
 
 MAX_TRUST_POLICY_LENGTH: Final = MAX_DOCUMENT_LENGTH
+ASSUME_ROLE: Final = "sts:AssumeRole"
 ASSUME_ACTIONS: Final = frozenset({"sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithoidc"})
-_RAM_PRINCIPAL: Final = re.compile(r"acs:ram::[0-9]{1,20}:(root|user/[A-Za-z0-9._@-]{1,64}|role/[A-Za-z0-9._@-]{1,64})")
+_RAM_PRINCIPAL: Final = re.compile(
+    r"acs:ram::(?P<account>[0-9]{1,20}):(?:root|(?P<kind>user|role)/(?P<name>[A-Za-z0-9._@-]{1,64}))"
+)
 _SERVICE_PRINCIPAL: Final = re.compile(r"[a-z0-9][a-z0-9.-]{0,126}\.aliyuncs\.com")
 _FEDERATED_PRINCIPAL: Final = re.compile(r"acs:ram::[0-9]{1,20}:(saml-provider|oidc-provider)/[A-Za-z0-9._-]{1,128}")
 _PRINCIPAL_FORMS: Final = {"RAM": _RAM_PRINCIPAL, "Service": _SERVICE_PRINCIPAL, "Federated": _FEDERATED_PRINCIPAL}
@@ -42,6 +62,16 @@ class TrustPolicyError(ValueError):
 
 
 @dataclass(frozen=True)
+class RamEntry:
+    """One ``Principal.RAM`` entry taken apart: ``kind`` is "root", "user" or "role"; ``name`` is lower-cased
+    (RAM's names are unique without regard to case) and empty for root."""
+
+    account: str
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
 class TrustStatement:
     effect: str  # "Allow" | "Deny"
     actions: tuple[str, ...]  # as written; compare case-insensitively
@@ -50,10 +80,28 @@ class TrustStatement:
     federated: tuple[str, ...] = ()
     conditions: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=lambda: MappingProxyType({}))
 
+    @cached_property
+    def ram_entries(self) -> tuple[RamEntry, ...]:
+        entries = []
+        for entry in self.ram:
+            match = _RAM_PRINCIPAL.fullmatch(entry)
+            if match is not None:  # always, for a statement this module parsed
+                kind = match["kind"] or "root"
+                entries.append(RamEntry(match["account"], kind, (match["name"] or "").lower()))
+        return tuple(entries)
+
+    def covers_assume_role(self) -> bool:
+        return _covers_assume_role(self.actions)
+
 
 @dataclass(frozen=True)
 class TrustPolicy:
     statements: tuple[TrustStatement, ...]
+    unreadable_deny: bool = False  # read_trust_policy met a Deny on sts:AssumeRole it could not read
+
+
+def _covers_assume_role(actions: tuple[str, ...]) -> bool:
+    return any(compile_glob(action, ignore_case=True).match(ASSUME_ROLE) for action in actions)
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:
@@ -111,9 +159,6 @@ def _statement(value: object, where: str) -> TrustStatement:
     if "Action" not in statement or "Principal" not in statement:
         raise TrustPolicyError(f"{where} must have an Action and a Principal")
     actions = _strings(statement["Action"], f"{where}.Action")
-    for action in actions:
-        if action.lower() not in ASSUME_ACTIONS:
-            raise TrustPolicyError(f"{where}.Action: {action!r} is not sts:AssumeRole")
     principals = _principals(statement["Principal"], f"{where}.Principal")
     conditions = (
         _conditions(statement["Condition"], f"{where}.Condition") if "Condition" in statement else MappingProxyType({})
@@ -126,6 +171,11 @@ def _statement(value: object, where: str) -> TrustStatement:
         federated=principals.get("Federated", ()),
         conditions=conditions,
     )
+
+
+def _statement_items(top: dict[str, object]) -> list[object]:
+    body = top.get("Statement")
+    return cast(list[object], body) if isinstance(body, list) else [body] if isinstance(body, dict) else []
 
 
 def parse_trust_policy(document: str) -> TrustPolicy:
@@ -143,8 +193,43 @@ def parse_trust_policy(document: str) -> TrustPolicy:
         raise TrustPolicyError(f"the trust policy has unknown key(s): {', '.join(unknown)}")
     if top.get("Version") != "1":
         raise TrustPolicyError('the trust policy Version must be "1"')
-    body = top.get("Statement")
-    items = cast(list[object], body) if isinstance(body, list) else [body] if isinstance(body, dict) else []
+    items = _statement_items(top)
     if not items:
         raise TrustPolicyError("the trust policy must have at least one Statement")
-    return TrustPolicy(tuple(_statement(item, f"Statement[{i}]") for i, item in enumerate(items)))
+    statements = []
+    for i, item in enumerate(items):
+        statement = _statement(item, f"Statement[{i}]")
+        for action in statement.actions:
+            if action.lower() not in ASSUME_ACTIONS:
+                raise TrustPolicyError(f"Statement[{i}].Action: {action!r} is not sts:AssumeRole")
+        statements.append(statement)
+    return TrustPolicy(tuple(statements))
+
+
+def _unreadable_deny(item: object) -> bool:
+    """Whether a statement the grammar refused is a Deny whose Action (as far as it reads) covers AssumeRole."""
+    if not isinstance(item, dict) or cast(dict[str, object], item).get("Effect") != "Deny":
+        return False
+    action = cast(dict[str, object], item).get("Action", [])
+    written = cast(list[object], action) if isinstance(action, list) else [action]
+    return _covers_assume_role(tuple(entry if isinstance(entry, str) else json.dumps(entry) for entry in written))
+
+
+@lru_cache(maxsize=1024)
+def read_trust_policy(document: str) -> TrustPolicy:
+    """The statements of a stored trust policy that the grammar reads, for evaluation; never raises (see the
+    module's docstring for what is left out)."""
+    try:
+        raw: Any = json.loads(document)
+    except (ValueError, RecursionError):
+        return TrustPolicy(())
+    if not isinstance(raw, dict):
+        return TrustPolicy(())
+    statements = []
+    for i, item in enumerate(_statement_items(cast(dict[str, object], raw))):
+        try:
+            statements.append(_statement(item, f"Statement[{i}]"))
+        except TrustPolicyError:
+            if _unreadable_deny(item):
+                return TrustPolicy((), unreadable_deny=True)
+    return TrustPolicy(tuple(statements))
