@@ -5,7 +5,6 @@ spread over both delete the account once."""
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -20,8 +19,7 @@ from alibabacloud_tea_openapi.utils_models import Config
 
 from openrd.testing.process import ServerProcess
 from support.api import Creds
-from support.reliability import Api, cluster, outcome, sql, store_env
-from support.store import fresh_postgres_database, require_postgres, sqlite_url
+from support.reliability import Api, cluster, database, outcome, sql, store_env
 
 STORES = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 WAIVE = ["RAM_USERS", "RAM_ROLES"]
@@ -40,12 +38,10 @@ class Pair:
 @pytest.fixture(scope="module", params=STORES)
 def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     root = tmp_path_factory.mktemp(f"deletion-{request.param}")
-    if request.param == "sqlite":
-        store: Any = contextlib.nullcontext(sqlite_url(root))
-    else:
-        require_postgres()
-        store = fresh_postgres_database("openrd_deletion")
-    with store as database_url, cluster(store_env(root, database_url), root, 2) as servers:
+    with (
+        database(request.param, root, "openrd_deletion") as database_url,
+        cluster(store_env(root, database_url), root, 2) as servers,
+    ):
         api = Api(servers[0].endpoint)
         master = api.account()
         assert outcome(lambda: api.enable_current(master)) == "ok"

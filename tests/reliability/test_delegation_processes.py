@@ -5,11 +5,9 @@ SQLite file and on one PostgreSQL database."""
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from alibabacloud_resourcemanager20200331 import models as rm
@@ -17,31 +15,17 @@ from alibabacloud_resourcemanager20200331 import models as rm
 from openrd.domain.resource_groups import MAX_GROUPS
 from openrd.testing.process import ServerProcess
 from support.api import Creds
-from support.reliability import Api, cluster, outcome, store_env
-from support.store import fresh_postgres_database, postgres_reason, sqlite_url
+from support.reliability import TWO_PROCESSES, Api, outcome, two_servers
 
-TOPOLOGIES = [
-    pytest.param("postgresql", id="postgresql-x2", marks=pytest.mark.postgres),
-    pytest.param("sqlite", id="sqlite-x2"),
-]
 SERVICE = "cloudfw.aliyuncs.com"
 
 
-@pytest.fixture(scope="module", params=TOPOLOGIES)
+@pytest.fixture(scope="module", params=TWO_PROCESSES)
 def servers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ServerProcess]]:
-    store = request.param
-    root = tmp_path_factory.mktemp(f"delegation-{store}")
-    if store == "sqlite":
-        url_context: Any = contextlib.nullcontext(sqlite_url(root))
-    else:
-        reason = postgres_reason()
-        if reason:
-            pytest.skip(reason)
-        url_context = fresh_postgres_database("openrd_delegation")
-    with url_context as database_url, cluster(store_env(root, database_url), root, 2) as started:
+    with two_servers(
+        request.param, tmp_path_factory.mktemp(f"delegation-{request.param}"), "openrd_delegation"
+    ) as started:
         yield started
-        for server in started:
-            assert "Traceback" not in server.log_text()
 
 
 def test_a_deregistration_in_one_process_ends_reads_in_the_other(servers: list[ServerProcess]) -> None:

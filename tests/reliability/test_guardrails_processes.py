@@ -4,18 +4,14 @@ process keeps what it read of the policies between requests."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from alibabacloud_resourcemanager20200331 import models as rm
 
 from support.api import Creds
-from support.reliability import Api, cluster, outcome, store_env
-from support.store import fresh_postgres_database, postgres_reason, sqlite_url
+from support.reliability import Api, cluster, database, outcome, store_env
 
 DENY = json.dumps(
     {
@@ -29,16 +25,10 @@ STORES = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="po
 @pytest.fixture(params=STORES)
 def servers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Api]]:
     root = tmp_path_factory.mktemp(f"guardrails-{request.param}")
-    if request.param == "sqlite":
-        url_context: Any = contextlib.nullcontext(sqlite_url(root))
-    else:
-        reason = postgres_reason()
-        if reason:
-            if os.environ.get("CI"):
-                pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-            pytest.skip(reason)
-        url_context = fresh_postgres_database("openrd_guardrails")
-    with url_context as database_url, cluster(store_env(root, database_url), root, 2) as processes:
+    with (
+        database(request.param, root, "openrd_guardrails") as database_url,
+        cluster(store_env(root, database_url), root, 2) as processes,
+    ):
         yield [Api(process.endpoint) for process in processes]
 
 

@@ -5,29 +5,20 @@ database."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import secrets
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from alibabacloud_ram20150501 import models as ram
-from alibabacloud_ram20150501.client import Client as RamClient
-from alibabacloud_tea_openapi.utils_models import Config
 
 from openrd.testing.process import ServerProcess
 from support.api import Creds
-from support.reliability import Api, cluster, outcome, store_env
-from support.store import fresh_postgres_database, postgres_reason, sqlite_url
+from support.reliability import TWO_PROCESSES, Api, outcome, ram_client, two_servers
 
-TOPOLOGIES = [
-    pytest.param("postgresql", id="postgresql-x2", marks=pytest.mark.postgres),
-    pytest.param("sqlite", id="sqlite-x2"),
-]
 PROBE = ram.GetPolicyRequest(policy_name="AdministratorAccess", policy_type="System")
 
 
@@ -35,38 +26,16 @@ def _document(effect: str) -> str:
     return json.dumps({"Version": "1", "Statement": [{"Effect": effect, "Action": "ram:Get*", "Resource": "*"}]})
 
 
-@pytest.fixture(scope="module", params=TOPOLOGIES)
+@pytest.fixture(scope="module", params=TWO_PROCESSES)
 def servers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ServerProcess]]:
-    store = request.param
-    root = tmp_path_factory.mktemp(f"policies-{store}")
-    if store == "sqlite":
-        url_context: Any = contextlib.nullcontext(sqlite_url(root))
-    else:
-        reason = postgres_reason()
-        if reason:
-            pytest.skip(reason)
-        url_context = fresh_postgres_database("openrd_policies")
-    with url_context as database_url, cluster(store_env(root, database_url), root, 2) as started:
+    with two_servers(request.param, tmp_path_factory.mktemp(f"policies-{request.param}"), "openrd_policies") as started:
         yield started
-        for server in started:
-            assert "Traceback" not in server.log_text()
-
-
-def _ram(server: ServerProcess, creds: Creds) -> RamClient:
-    config = Config(
-        access_key_id=creds.access_key_id,
-        access_key_secret=creds.secret,
-        endpoint=server.endpoint,
-        protocol="http",
-        read_timeout=120_000,
-    )
-    return RamClient(config)
 
 
 def _user(server: ServerProcess, root: Creds) -> tuple[str, Creds]:
     name = f"u-{secrets.token_hex(3)}"
-    _ram(server, root).create_user(ram.CreateUserRequest(user_name=name))
-    made = _ram(server, root).create_access_key(ram.CreateAccessKeyRequest(user_name=name)).body.access_key
+    ram_client(server, root).create_user(ram.CreateUserRequest(user_name=name))
+    made = ram_client(server, root).create_access_key(ram.CreateAccessKeyRequest(user_name=name)).body.access_key
     return name, Creds(made.access_key_id, made.access_key_secret, root.account_id)
 
 
@@ -75,36 +44,38 @@ def test_attachments_and_versions_hold_in_the_other_process(servers: list[Server
     root = Api(first.endpoint).account()
     name, user = _user(first, root)
     policy = f"p-{secrets.token_hex(3)}"
-    _ram(first, root).create_policy(ram.CreatePolicyRequest(policy_name=policy, policy_document=_document("Allow")))
-    assert outcome(lambda: _ram(second, user).get_policy(PROBE)) == "403 NoPermission"
+    ram_client(first, root).create_policy(
+        ram.CreatePolicyRequest(policy_name=policy, policy_document=_document("Allow"))
+    )
+    assert outcome(lambda: ram_client(second, user).get_policy(PROBE)) == "403 NoPermission"
 
     attach = ram.AttachPolicyToUserRequest(user_name=name, policy_name=policy, policy_type="Custom")
-    _ram(first, root).attach_policy_to_user(attach)
-    assert outcome(lambda: _ram(second, user).get_policy(PROBE)) == "ok"
+    ram_client(first, root).attach_policy_to_user(attach)
+    assert outcome(lambda: ram_client(second, user).get_policy(PROBE)) == "ok"
 
     deny = ram.CreatePolicyVersionRequest(policy_name=policy, policy_document=_document("Deny"), set_as_default=True)
-    _ram(second, root).create_policy_version(deny)
-    assert outcome(lambda: _ram(first, user).get_policy(PROBE)) == "403 NoPermission"
-    _ram(first, root).set_default_policy_version(
+    ram_client(second, root).create_policy_version(deny)
+    assert outcome(lambda: ram_client(first, user).get_policy(PROBE)) == "403 NoPermission"
+    ram_client(first, root).set_default_policy_version(
         ram.SetDefaultPolicyVersionRequest(policy_name=policy, version_id="v1")
     )
-    assert outcome(lambda: _ram(second, user).get_policy(PROBE)) == "ok"
+    assert outcome(lambda: ram_client(second, user).get_policy(PROBE)) == "ok"
 
     detach = ram.DetachPolicyFromUserRequest(user_name=name, policy_name=policy, policy_type="Custom")
-    _ram(second, root).detach_policy_from_user(detach)
-    assert outcome(lambda: _ram(first, user).get_policy(PROBE)) == "403 NoPermission"
+    ram_client(second, root).detach_policy_from_user(detach)
+    assert outcome(lambda: ram_client(first, user).get_policy(PROBE)) == "403 NoPermission"
 
 
 def test_five_versions_across_processes(servers: list[ServerProcess]) -> None:
     root = Api(servers[0].endpoint).account()
     policy = f"p-{secrets.token_hex(3)}"
-    _ram(servers[0], root).create_policy(
+    ram_client(servers[0], root).create_policy(
         ram.CreatePolicyRequest(policy_name=policy, policy_document=_document("Allow"))
     )
     gate = threading.Barrier(20)
 
     def create(i: int) -> str:
-        client = _ram(servers[i % 2], root)
+        client = ram_client(servers[i % 2], root)
         request = ram.CreatePolicyVersionRequest(policy_name=policy, policy_document=_document("Allow"))
         gate.wait(60)
         return outcome(lambda: client.create_policy_version(request))
@@ -112,7 +83,7 @@ def test_five_versions_across_processes(servers: list[ServerProcess]) -> None:
     with ThreadPoolExecutor(20) as pool:
         results = Counter(pool.map(create, range(20)))
     assert results == {"ok": 4, "409 LimitExceeded.Policy.Version": 16}
-    listed = _ram(servers[1], root).list_policy_versions(
+    listed = ram_client(servers[1], root).list_policy_versions(
         ram.ListPolicyVersionsRequest(policy_name=policy, policy_type="Custom")
     )
     assert [v.version_id for v in listed.body.policy_versions.policy_version] == ["v1", "v2", "v3", "v4", "v5"]

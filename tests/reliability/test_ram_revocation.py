@@ -4,105 +4,73 @@ processes. Two processes on one SQLite file and on one PostgreSQL database."""
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from alibabacloud_ram20150501 import models as ram
-from alibabacloud_ram20150501.client import Client as RamClient
 from alibabacloud_sts20150401.client import Client as StsClient
-from alibabacloud_tea_openapi.utils_models import Config
 
 from openrd.testing.process import ServerProcess
 from support.api import Creds
-from support.reliability import Api, cluster, outcome, store_env
-from support.store import fresh_postgres_database, postgres_reason, sqlite_url
-
-TOPOLOGIES = [
-    pytest.param("postgresql", id="postgresql-x2", marks=pytest.mark.postgres),
-    pytest.param("sqlite", id="sqlite-x2"),
-]
+from support.reliability import TWO_PROCESSES, Api, outcome, ram_client, sdk_config, two_servers
 
 
-@pytest.fixture(scope="module", params=TOPOLOGIES)
+@pytest.fixture(scope="module", params=TWO_PROCESSES)
 def servers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ServerProcess]]:
-    store = request.param
-    root = tmp_path_factory.mktemp(f"ram-{store}")
-    if store == "sqlite":
-        url_context: Any = contextlib.nullcontext(sqlite_url(root))
-    else:
-        reason = postgres_reason()
-        if reason:
-            pytest.skip(reason)
-        url_context = fresh_postgres_database("openrd_ram")
-    with url_context as database_url, cluster(store_env(root, database_url), root, 2) as started:
+    with two_servers(request.param, tmp_path_factory.mktemp(f"ram-{request.param}"), "openrd_ram") as started:
         yield started
-        for server in started:
-            assert "Traceback" not in server.log_text()
-
-
-def _config(server: ServerProcess, creds: Creds) -> Config:
-    return Config(
-        access_key_id=creds.access_key_id,
-        access_key_secret=creds.secret,
-        endpoint=server.endpoint,
-        protocol="http",
-        read_timeout=120_000,
-    )
-
-
-def _ram(server: ServerProcess, creds: Creds) -> RamClient:
-    return RamClient(_config(server, creds))
 
 
 def _who(server: ServerProcess, creds: Creds) -> str:
-    return outcome(lambda: StsClient(_config(server, creds)).get_caller_identity())
+    return outcome(lambda: StsClient(sdk_config(server, creds)).get_caller_identity())
 
 
 def test_a_key_changed_in_one_process_is_refused_by_the_other(servers: list[ServerProcess]) -> None:
     first, second = servers
     root = Api(first.endpoint).account()
     name = f"u-{secrets.token_hex(3)}"
-    _ram(first, root).create_user(ram.CreateUserRequest(user_name=name))
-    made = _ram(first, root).create_access_key(ram.CreateAccessKeyRequest(user_name=name)).body.access_key
+    ram_client(first, root).create_user(ram.CreateUserRequest(user_name=name))
+    made = ram_client(first, root).create_access_key(ram.CreateAccessKeyRequest(user_name=name)).body.access_key
     key = Creds(made.access_key_id, made.access_key_secret, root.account_id)
     assert _who(second, key) == "ok"
 
     inactive = ram.UpdateAccessKeyRequest(user_name=name, user_access_key_id=key.access_key_id, status="Inactive")
-    _ram(first, root).update_access_key(inactive)
+    ram_client(first, root).update_access_key(inactive)
     assert _who(second, key) == "400 InvalidAccessKeyId.Inactive"
     assert _who(first, key) == "400 InvalidAccessKeyId.Inactive"
 
     active = ram.UpdateAccessKeyRequest(user_name=name, user_access_key_id=key.access_key_id, status="Active")
-    _ram(second, root).update_access_key(active)
+    ram_client(second, root).update_access_key(active)
     assert _who(first, key) == "ok"
 
-    _ram(second, root).delete_access_key(
+    ram_client(second, root).delete_access_key(
         ram.DeleteAccessKeyRequest(user_name=name, user_access_key_id=key.access_key_id)
     )
     assert _who(first, key) == "404 InvalidAccessKeyId.NotFound"
-    _ram(first, root).delete_user(ram.DeleteUserRequest(user_name=name))
-    assert outcome(lambda: _ram(second, root).get_user(ram.GetUserRequest(user_name=name))) == "404 EntityNotExist.User"
+    ram_client(first, root).delete_user(ram.DeleteUserRequest(user_name=name))
+    assert (
+        outcome(lambda: ram_client(second, root).get_user(ram.GetUserRequest(user_name=name)))
+        == "404 EntityNotExist.User"
+    )
 
 
 def test_two_keys_per_user_across_processes(servers: list[ServerProcess]) -> None:
     root = Api(servers[0].endpoint).account()
     name = f"u-{secrets.token_hex(3)}"
-    _ram(servers[0], root).create_user(ram.CreateUserRequest(user_name=name))
+    ram_client(servers[0], root).create_user(ram.CreateUserRequest(user_name=name))
     gate = threading.Barrier(20)
 
     def create(i: int) -> str:
-        client = _ram(servers[i % 2], root)
+        client = ram_client(servers[i % 2], root)
         gate.wait(60)
         return outcome(lambda: client.create_access_key(ram.CreateAccessKeyRequest(user_name=name)))
 
     with ThreadPoolExecutor(20) as pool:
         results = Counter(pool.map(create, range(20)))
     assert results == {"ok": 2, "409 LimitExceeded.User.AccessKey": 18}
-    listed = _ram(servers[1], root).list_access_keys(ram.ListAccessKeysRequest(user_name=name)).body
+    listed = ram_client(servers[1], root).list_access_keys(ram.ListAccessKeysRequest(user_name=name)).body
     assert len(listed.access_keys.access_key) == 2

@@ -17,7 +17,6 @@ topology share its processes and keep out of each other's way with their own acc
 
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 from collections import Counter
@@ -31,8 +30,7 @@ import pytest
 
 from openrd.testing.process import ServerProcess
 from support.api import Creds
-from support.reliability import Api, cluster, outcome, phone_for, sign_v3, sql, store_env
-from support.store import fresh_postgres_database, postgres_reason, sqlite_url
+from support.reliability import Api, cluster, database, outcome, phone_for, sign_v3, sql, store_env
 
 QUOTA = 30
 MEMBERS = 8
@@ -67,7 +65,7 @@ class Topology:
 def topology(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
     store, size = request.param
     root = tmp_path_factory.mktemp(f"{store}-x{size}")
-    with _store(store, root) as database_url:
+    with database(store, root, "openrd_scale") as database_url:
         env = store_env(root, database_url, OPENRD_DAILY_CODE_QUOTA=str(QUOTA))
         with cluster(env, root, size) as servers:
             api = Api(servers[0].endpoint)
@@ -81,19 +79,6 @@ def topology(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
             for server in servers:
                 log = server.log_text()
                 assert "Traceback" not in log, log[-4000:]
-
-
-def _store(store: str, root: Any) -> Any:
-    import contextlib
-
-    if store == "sqlite":
-        return contextlib.nullcontext(sqlite_url(root))
-    reason = postgres_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-        pytest.skip(reason)
-    return fresh_postgres_database("openrd_scale")
 
 
 def burst(calls: Sequence[Callable[..., Any]]) -> list[str]:

@@ -12,10 +12,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +25,7 @@ from openrd.testing.process import ServerProcess
 from support.reliability import (
     SECRET_KEY,
     Api,
+    database,
     fernet_for,
     keyed_hash,
     outcome,
@@ -34,7 +33,6 @@ from support.reliability import (
     sql,
     store_env,
 )
-from support.store import fresh_postgres_database, postgres_reason, sqlite_url
 
 ENABLE, BIND = "EnableRD", "BindSecureMobilePhone"
 SECRET_COLUMNS = {"code_hash", "body_ciphertext", "code_ciphertext", "last_error"}
@@ -49,16 +47,7 @@ class Issued:
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], ids=str)
 def issued(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Issued]:
     root = tmp_path_factory.mktemp(f"secrets-{request.param}")
-    if request.param == "sqlite":
-        store: Any = contextlib.nullcontext(sqlite_url(root))
-    else:
-        reason = postgres_reason()
-        if reason:
-            if os.environ.get("CI"):
-                pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-            pytest.skip(reason)
-        store = fresh_postgres_database("openrd_secrets")
-    with store as database_url:
+    with database(request.param, root, "openrd_secrets") as database_url:
         server = ServerProcess(store_env(root, database_url), root / "server.log").start()
         try:
             api = Api(server.endpoint)

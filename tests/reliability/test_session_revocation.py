@@ -4,57 +4,25 @@ processes on one SQLite file and on one PostgreSQL database."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import secrets
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from alibabacloud_ram20150501 import models as ram
-from alibabacloud_ram20150501.client import Client as RamClient
 from alibabacloud_sts20150401 import models as sts
 from alibabacloud_sts20150401.client import Client as StsClient
-from alibabacloud_tea_openapi.utils_models import Config
 
 from openrd.testing.client import OpenRD
 from openrd.testing.process import ServerProcess
 from support.api import Creds
-from support.reliability import Api, cluster, outcome, store_env
-from support.store import fresh_postgres_database, postgres_reason, sqlite_url
-
-TOPOLOGIES = [
-    pytest.param("postgresql", id="postgresql-x2", marks=pytest.mark.postgres),
-    pytest.param("sqlite", id="sqlite-x2"),
-]
+from support.reliability import TWO_PROCESSES, Api, outcome, ram_client, sdk_config, two_servers
 
 
-@pytest.fixture(scope="module", params=TOPOLOGIES)
+@pytest.fixture(scope="module", params=TWO_PROCESSES)
 def servers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ServerProcess]]:
-    store = request.param
-    root = tmp_path_factory.mktemp(f"sessions-{store}")
-    if store == "sqlite":
-        url_context: Any = contextlib.nullcontext(sqlite_url(root))
-    else:
-        reason = postgres_reason()
-        if reason:
-            pytest.skip(reason)
-        url_context = fresh_postgres_database("openrd_sessions")
-    with url_context as database_url, cluster(store_env(root, database_url), root, 2) as started:
+    with two_servers(request.param, tmp_path_factory.mktemp(f"sessions-{request.param}"), "openrd_sessions") as started:
         yield started
-        for server in started:
-            assert "Traceback" not in server.log_text()
-
-
-def _config(server: ServerProcess, creds: Creds, token: str | None = None) -> Config:
-    return Config(
-        access_key_id=creds.access_key_id,
-        access_key_secret=creds.secret,
-        security_token=token,
-        endpoint=server.endpoint,
-        protocol="http",
-        read_timeout=120_000,
-    )
 
 
 def _session(first: ServerProcess, duration: int = 3600) -> tuple[Creds, Creds, str, str]:
@@ -68,26 +36,24 @@ def _session(first: ServerProcess, duration: int = 3600) -> tuple[Creds, Creds, 
         "Principal": {"RAM": [f"acs:ram::{root.account_id}:root"]},
     }
     trust = json.dumps({"Version": "1", "Statement": [statement]})
-    RamClient(_config(first, root)).create_role(
-        ram.CreateRoleRequest(role_name=role, assume_role_policy_document=trust)
-    )
+    ram_client(first, root).create_role(ram.CreateRoleRequest(role_name=role, assume_role_policy_document=trust))
     user = api.ram_user(root.account_id, "AliyunSTSAssumeRoleAccess")
     request = sts.AssumeRoleRequest(
         role_arn=f"acs:ram::{root.account_id}:role/{role}", role_session_name="ops", duration_seconds=duration
     )
-    made = StsClient(_config(first, user)).assume_role(request).body.credentials
+    made = StsClient(sdk_config(first, user)).assume_role(request).body.credentials
     return root, Creds(made.access_key_id, made.access_key_secret, root.account_id), made.security_token, role
 
 
 def _who(server: ServerProcess, creds: Creds, token: str) -> str:
-    return outcome(lambda: StsClient(_config(server, creds, token)).get_caller_identity())
+    return outcome(lambda: StsClient(sdk_config(server, creds, token)).get_caller_identity())
 
 
 def test_a_deleted_role_s_session_is_refused_by_every_process(servers: list[ServerProcess]) -> None:
     first, second = servers
     root, session, token, role = _session(first)
     assert _who(second, session, token) == "ok"
-    RamClient(_config(first, root)).delete_role(ram.DeleteRoleRequest(role_name=role))
+    ram_client(first, root).delete_role(ram.DeleteRoleRequest(role_name=role))
     # DeleteRole takes the sessions' AccessKeys with it.
     assert _who(second, session, token) == "404 InvalidAccessKeyId.NotFound"
     assert _who(first, session, token) == "404 InvalidAccessKeyId.NotFound"

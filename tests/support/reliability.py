@@ -1,6 +1,9 @@
 """Helpers for tests/reliability: fresh PostgreSQL databases, ``openrd serve`` processes (one store, many
 processes), official Tea SDK calls reduced to outcome strings, and hand-signed V3 requests.
 
+``two_servers`` is the set-up of every test that proves a change made through one process holds in another:
+two processes on one store (``TWO_PROCESSES`` parametrises the store), their logs free of tracebacks at the end.
+
 """
 
 from __future__ import annotations
@@ -18,12 +21,20 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
+from alibabacloud_ram20150501.client import Client as RamClient
+from alibabacloud_tea_openapi.utils_models import Config
 
 from openrd.api import signing
 from openrd.testing.process import ServerProcess
 from support.api import ControlApi, Creds
+from support.store import fresh_postgres_database, sqlite_url
 
 SECRET_KEY = "reliability-test-master-key"
+TWO_PROCESSES = [
+    pytest.param("postgresql", id="postgresql-x2", marks=pytest.mark.postgres),
+    pytest.param("sqlite", id="sqlite-x2"),
+]
 
 
 def sql(database_url: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -71,6 +82,42 @@ def cluster(env: dict[str, str], root: Path, size: int) -> Iterator[list[ServerP
     finally:
         for server in servers:
             server.stop()
+
+
+def database(store: str, root: Path, prefix: str) -> contextlib.AbstractContextManager[str]:
+    """The URL of a store of its own: SQLite in ``root``'s data directory, or a new PostgreSQL database named
+    after ``prefix`` (skipped when none answers; under CI that fails instead)."""
+    if store == "sqlite":
+        return contextlib.nullcontext(sqlite_url(root))
+    return fresh_postgres_database(prefix)
+
+
+@contextlib.contextmanager
+def two_servers(store: str, root: Path, prefix: str, **extra: str) -> Iterator[list[ServerProcess]]:
+    """Two server processes on one new ``store`` (settings ``extra`` added); neither may log a traceback."""
+    with (
+        database(store, root, prefix) as database_url,
+        cluster(store_env(root, database_url, **extra), root, 2) as started,
+    ):
+        yield started
+        for server in started:
+            assert "Traceback" not in server.log_text()
+
+
+def sdk_config(server: ServerProcess, creds: Creds, token: str | None = None) -> Config:
+    """An official SDK client's settings for ``server`` signing as ``creds`` (a session's with ``token``)."""
+    return Config(
+        access_key_id=creds.access_key_id,
+        access_key_secret=creds.secret,
+        security_token=token,
+        endpoint=server.endpoint,
+        protocol="http",
+        read_timeout=120_000,
+    )
+
+
+def ram_client(server: ServerProcess, creds: Creds) -> RamClient:
+    return RamClient(sdk_config(server, creds))
 
 
 # ------------------------------------------------------------------------------------------ API calls
