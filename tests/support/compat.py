@@ -29,6 +29,21 @@ XML_TYPE = "text/xml;charset=utf-8"
 FULL = "AliyunResourceDirectoryFullAccess"
 
 
+def rpc_params(action: str, version: str) -> Params:
+    """The Tea SDK's generic ``call_api`` settings for an RPC action: POST, AK signing, form body, JSON answer."""
+    return Params(
+        action=action,
+        version=version,
+        protocol="HTTP",
+        method="POST",
+        auth_type="AK",
+        style="RPC",
+        pathname="/",
+        req_body_type="formData",
+        body_type="json",
+    )
+
+
 @dataclass(frozen=True)
 class Creds:
     """One principal's credentials and what GetCallerIdentity should say about it."""
@@ -137,19 +152,8 @@ class Sdk:
 
     def call_api(self, creds: Creds, action: str, version: str, **extra: Any) -> dict[str, Any]:
         """The Tea generic ``call_api`` (what hand-written integrations and Terraform-like tools use)."""
-        params = Params(
-            action=action,
-            version=version,
-            protocol="HTTP",
-            method="POST",
-            auth_type="AK",
-            style="RPC",
-            pathname="/",
-            req_body_type="formData",
-            body_type="json",
-        )
         client = OpenApiClient(self.config(creds, **extra))
-        return dict(client.call_api(params, OpenApiRequest(), RuntimeOptions()))
+        return dict(client.call_api(rpc_params(action, version), OpenApiRequest(), RuntimeOptions()))
 
     def core(self, creds: Creds) -> AcsClient:
         if creds.token:

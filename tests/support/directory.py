@@ -15,10 +15,11 @@ from alibabacloud_resourcemanager20200331 import models as rm
 from alibabacloud_resourcemanager20200331.client import Client as RmClient
 from alibabacloud_tea_openapi.client import Client as OpenApiClient
 from alibabacloud_tea_openapi.exceptions import ClientException
-from alibabacloud_tea_openapi.utils_models import Config, OpenApiRequest, Params
+from alibabacloud_tea_openapi.utils_models import Config, OpenApiRequest
 from darabonba.runtime import RuntimeOptions
 
 from openrd import errors
+from support.compat import rpc_params
 from support.servers import LiveServer
 
 RM, RDM = "2020-03-31", "2022-04-19"
@@ -61,18 +62,8 @@ class Account:
     def call(self, action: str, version: str = RM, **query: str) -> dict[str, Any]:
         """Any action through the Tea SDK's generic ``call_api`` (RPC, query parameters): the raw JSON body, so a
         test sees which keys an answer has, not what a model makes of them."""
-        params = Params(
-            action=action,
-            version=version,
-            protocol="HTTP",
-            method="POST",
-            auth_type="AK",
-            style="RPC",
-            pathname="/",
-            req_body_type="formData",
-            body_type="json",
-        )
-        answer = OpenApiClient(self.config()).call_api(params, OpenApiRequest(query=query), RuntimeOptions())
+        request = OpenApiRequest(query=query)
+        answer = OpenApiClient(self.config()).call_api(rpc_params(action, version), request, RuntimeOptions())
         return dict(answer["body"])
 
 

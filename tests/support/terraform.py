@@ -20,6 +20,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
+
+from openrd import errors
 
 RM, RDM, RAM, STS = "2020-03-31", "2022-04-19", "2015-05-01", "2015-04-01"
 PRODUCTS = {RM: "ResourceManager", RDM: "ResourceDirectoryMaster", RAM: "Ram", STS: "Sts"}
@@ -156,3 +159,10 @@ class Provider:
             if answer.get("NextToken") is None:
                 return found
             request["NextToken"] = answer["NextToken"]
+
+
+def refused(error: type[errors.OpenRDError], tf: Provider, version: str, action: str, body: dict[str, Any]) -> None:
+    """The call fails as the provider sees a failure: ``error``'s HTTP status and code."""
+    with pytest.raises(ProviderError) as caught:
+        tf.call(version, action, body)
+    assert (caught.value.status, caught.value.code) == (error.status, error.code), caught.value.body

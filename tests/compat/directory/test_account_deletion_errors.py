@@ -11,6 +11,7 @@ import pytest
 from alibabacloud_resourcemanager20200331 import models as rm
 
 from openrd import errors
+from support.compat import rpc_params
 from support.deletion import Deleting, deleting, ram_account, set_member_deletion
 from support.directory import World
 from support.servers import LiveServer
@@ -154,19 +155,8 @@ def test_a_malformed_waiver_list(world: World, check: Any, waive: str) -> None:
 
 
 def _delete_shrunk(rd: Deleting, request: Any) -> Any:
-    from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
+    from alibabacloud_tea_openapi.utils_models import OpenApiRequest
     from darabonba.runtime import RuntimeOptions
 
     query = {"AccountId": request.account_id, "AbandonableCheckId": request.abandonable_check_id_shrink}
-    params = Params(
-        action="DeleteAccount",
-        version="2020-03-31",
-        protocol="HTTP",
-        method="POST",
-        auth_type="AK",
-        style="RPC",
-        pathname="/",
-        req_body_type="formData",
-        body_type="json",
-    )
-    return rd.rm().call_api(params, OpenApiRequest(query=query), RuntimeOptions())
+    return rd.rm().call_api(rpc_params("DeleteAccount", "2020-03-31"), OpenApiRequest(query=query), RuntimeOptions())

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from alibabacloud_resourcemanager20200331 import models as rm
 from alibabacloud_tea_openapi.client import Client as OpenApiClient
-from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
+from alibabacloud_tea_openapi.utils_models import OpenApiRequest
 from darabonba.runtime import RuntimeOptions
 
 from openrd import errors
+from support.compat import rpc_params
 from support.directory import RDM, Checks, World
 
 SIGNING = [pytest.param({}, id="v3"), pytest.param({"signature_algorithm": "v2"}, id="v1")]
@@ -72,10 +73,7 @@ def test_get_resource_directory_fields_follow_the_products_model(
     """Only the 2022-04-19 model declares MemberAccountDisplayNameSyncStatus; the 2020-03-31 answer leaves it out,
     so a typed client that checks its model against the JSON (the Node.js SDK tests do) finds nothing extra."""
     org = world.org()
-    params = Params(
-        action="GetResourceDirectory", version=version, protocol="HTTP", method="POST", auth_type="AK",
-        style="RPC", pathname="/", req_body_type="formData", body_type="json",
-    )  # fmt: skip
+    params = rpc_params("GetResourceDirectory", version)
     body = OpenApiClient(org.config()).call_api(params, OpenApiRequest(), RuntimeOptions())["body"]
     fields = set(body["ResourceDirectory"])
     assert fields >= {"ResourceDirectoryId", "MasterAccountId", "RootFolderId", "ControlPolicyStatus"}

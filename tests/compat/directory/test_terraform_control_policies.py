@@ -7,36 +7,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
 
 from openrd import errors
-from support.directory import Org, World
+from support.directory import Org
 from support.servers import LiveServer
-from support.terraform import RDM, RM, Provider, ProviderError
+from support.terraform import RDM, RM, Provider, refused
 
 DOCUMENT = json.dumps(
     {"Version": "1", "Statement": [{"Effect": "Deny", "Action": ["ram:DeleteRole"], "Resource": "*"}]}
 )
-
-
-@pytest.fixture
-def org(world: World) -> Org:
-    return world.org()
-
-
-@pytest.fixture
-def tf(server: LiveServer, org: Org) -> Iterator[Provider]:
-    with Provider(server.endpoint, org.access_key_id, org.secret) as provider:
-        yield provider
-
-
-def _fails(error: type[errors.OpenRDError], tf: Provider, version: str, action: str, body: dict[str, Any]) -> None:
-    with pytest.raises(ProviderError) as caught:
-        tf.call(version, action, body)
-    assert (caught.value.status, caught.value.code) == (error.status, error.code), caught.value.body
 
 
 def _switch(tf: Provider, enable: bool, polls: int = 1) -> list[str]:
@@ -105,8 +84,8 @@ def test_control_policy_lifecycle(tf: Provider) -> None:
 
     tf.call(RM, "DeleteControlPolicy", {"PolicyId": policy_id})
     # Deleting again: EntityNotExists.ControlPolicy, which the provider takes as already gone; so does the read.
-    _fails(errors.EntityNotExistsControlPolicy, tf, RM, "DeleteControlPolicy", {"PolicyId": policy_id})
-    _fails(errors.EntityNotExistsControlPolicy, tf, RM, "GetControlPolicy", {"PolicyId": policy_id})
+    refused(errors.EntityNotExistsControlPolicy, tf, RM, "DeleteControlPolicy", {"PolicyId": policy_id})
+    refused(errors.EntityNotExistsControlPolicy, tf, RM, "GetControlPolicy", {"PolicyId": policy_id})
 
 
 def test_control_policy_attachment_lifecycle(tf: Provider, org: Org) -> None:
@@ -126,6 +105,6 @@ def test_control_policy_attachment_lifecycle(tf: Provider, org: Org) -> None:
     # The folder gone, the read and a second detach answer EntityNotExists.Target: the provider's "already gone".
     tf.call(RDM, "DeleteFolder", {"FolderId": folder})
     body = {"RegionId": "cn-hangzhou", "TargetId": folder}
-    _fails(errors.EntityNotExistsTarget, tf, RM, "ListControlPolicyAttachmentsForTarget", body)
-    _fails(errors.EntityNotExistsTarget, tf, RM, "DetachControlPolicy", {"PolicyId": policy_id, "TargetId": folder})
+    refused(errors.EntityNotExistsTarget, tf, RM, "ListControlPolicyAttachmentsForTarget", body)
+    refused(errors.EntityNotExistsTarget, tf, RM, "DetachControlPolicy", {"PolicyId": policy_id, "TargetId": folder})
     tf.call(RM, "DeleteControlPolicy", {"PolicyId": policy_id})

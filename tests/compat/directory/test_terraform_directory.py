@@ -7,32 +7,12 @@ and the settings of ``alicloud_resource_manager_resource_directory``."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from openrd import errors
 from support.directory import Org, World
 from support.servers import LiveServer
-from support.terraform import RDM, RM, STS, Provider, ProviderError
-
-
-@pytest.fixture
-def org(world: World) -> Org:
-    return world.org()
-
-
-@pytest.fixture
-def tf(server: LiveServer, org: Org) -> Iterator[Provider]:
-    with Provider(server.endpoint, org.access_key_id, org.secret) as provider:
-        yield provider
-
-
-def _fails(error: type[errors.OpenRDError], tf: Provider, version: str, action: str, body: dict[str, Any]) -> None:
-    with pytest.raises(ProviderError) as caught:
-        tf.call(version, action, body)
-    assert (caught.value.status, caught.value.code) == (error.status, error.code), caught.value.body
+from support.terraform import RDM, RM, STS, Provider, refused
 
 
 def test_start_up(tf: Provider, org: Org) -> None:
@@ -147,8 +127,8 @@ def test_folder_resource(tf: Provider, org: Org) -> None:
 
     tf.call(RM, "DeleteFolder", {"FolderId": folder_id})
     # Gone: a second delete and the read answer the codes the provider takes as "already gone".
-    _fails(errors.EntityNotExistsFolder, tf, RM, "DeleteFolder", {"FolderId": folder_id})
-    _fails(errors.EntityNotExistsFolder, tf, RM, "GetFolder", {"FolderId": folder_id})
+    refused(errors.EntityNotExistsFolder, tf, RM, "DeleteFolder", {"FolderId": folder_id})
+    refused(errors.EntityNotExistsFolder, tf, RM, "GetFolder", {"FolderId": folder_id})
 
 
 def _read_directory(tf: Provider) -> dict[str, Any]:
@@ -183,4 +163,4 @@ def test_resource_directory_settings(server: LiveServer, world: World) -> None:
             "Enabled",
         )
         tf.call(RM, "DestroyResourceDirectory")
-        _fails(errors.ResourceDirectoryNotInUse, tf, RDM, "GetResourceDirectory", {})  # the provider's "gone"
+        refused(errors.ResourceDirectoryNotInUse, tf, RDM, "GetResourceDirectory", {})  # the provider's "gone"
