@@ -96,14 +96,21 @@ class PolicyUpdate:
     document: str | None = None
 
 
+def _custom_policy(uow: UnitOfWork, principal: Principal, policy_id: str) -> tuple[str, ControlPolicy]:
+    """The caller's directory id and its custom policy ``policy_id``, read under the directory's lock; a system
+    policy can be neither changed nor deleted."""
+    directory = managed_directory(uow, principal)
+    uow.directory.lock(f"directory:{directory.directory_id}")
+    policy = policy_in(uow, directory, policy_id)
+    if policy.system:
+        raise errors.NotSupportSystemPolicy()
+    return directory.directory_id, policy
+
+
 def update(deps: Deps, *, principal: Principal, policy_id: str, change: PolicyUpdate) -> Counted:
     """What is given replaces what was; the next request of every process is checked against the new document."""
     with deps.uow() as uow:
-        directory = managed_directory(uow, principal)
-        uow.directory.lock(f"directory:{directory.directory_id}")
-        policy = policy_in(uow, directory, policy_id)
-        if policy.system:
-            raise errors.NotSupportSystemPolicy()
+        directory_id, policy = _custom_policy(uow, principal, policy_id)
         changed = replace(
             policy,
             name=change.name if change.name is not None else policy.name,
@@ -112,18 +119,14 @@ def update(deps: Deps, *, principal: Principal, policy_id: str, change: PolicyUp
             updated_ms=epoch_ms(deps.clock.now()),
         )
         uow.directory.update_control_policy(changed)
-        return _counted(uow, directory.directory_id, changed)
+        return _counted(uow, directory_id, changed)
 
 
 def delete(deps: Deps, *, principal: Principal, policy_id: str) -> None:
     """Only a policy attached nowhere goes."""
     with deps.uow() as uow:
-        directory = managed_directory(uow, principal)
-        uow.directory.lock(f"directory:{directory.directory_id}")
-        policy = policy_in(uow, directory, policy_id)
-        if policy.system:
-            raise errors.NotSupportSystemPolicy()
-        if _counted(uow, directory.directory_id, policy).attachments:
+        directory_id, policy = _custom_policy(uow, principal, policy_id)
+        if _counted(uow, directory_id, policy).attachments:
             raise errors.DeleteConflictControlPolicyAttachment()
         uow.directory.delete_control_policy(policy_id)
         uow.directory.remove_tags(CONTROL_POLICY, policy_id, None)
