@@ -109,3 +109,32 @@ def test_a_condition_openrd_cannot_evaluate_is_refused_when_written() -> None:
     for condition in ({"IpAddress": {"acs:SourceIp": "10.0.0.0/33"}}, {"StringEqualz": {"acs:SourceIp": "x"}}):
         with pytest.raises(PolicyDocumentError, match="Condition"):
             policy(statement("Deny", Condition=condition))
+
+
+def test_a_deferred_key_is_computed_once_on_its_first_read_and_only_if_read() -> None:
+    reads: list[str] = []
+
+    def key(name: str, value: str | None) -> Any:
+        def compute() -> str | None:
+            reads.append(name)
+            return value
+
+        return compute
+
+    context = RequestContext(
+        secure_transport=True,
+        deferred={"acs:sourceip": key("ip", "10.1.2.3"), "acs:principalrdpath": key("path", None)},
+    )
+    lan_only = [policy(statement("Allow", Condition=LAN_ONLY))]
+    for _ in range(2):
+        assert evaluate(lan_only, action="resourcemanager:GetAccount", context=context) is Decision.ALLOW
+    assert reads == ["ip"]  # parsed as an address, like a source_ip given as text
+    assert "acs:PrincipalRDPath" not in context
+    assert reads == ["ip", "path"]
+    assert dict(context) == {
+        "acs:securetransport": True,
+        "acs:sourceip": FROM_LAN["acs:sourceip"],
+        "acs:mfapresent": False,
+    }
+    with pytest.raises(ValueError, match="cannot be deferred"):
+        RequestContext(secure_transport=True, deferred={"acs:securetransport": key("again", None)})

@@ -249,22 +249,34 @@ def request_context(
         if principal.kind is PrincipalKind.ROLE_SESSION
         else principal.arn
     )
-    directory = directory_of(uow, principal.account_id)
-    rd_path = None
-    if directory is not None:
-        member = uow.directory.get_member(principal.account_id)
-        folder_path = _folder_path(uow, directory, member.folder_id) if member is not None else directory.root_path
-        rd_path = f"{folder_path}/{principal.account_id}/" if folder_path is not None else None
+    # The directory keys cost lookups and the clock a reading: each is computed when a condition first reads it.
+    where = once(lambda: _directory_keys(uow, principal.account_id))
     return RequestContext(
-        current_time=clock.now() if clock is not None else None,
         secure_transport=request.secure_transport,
-        source_ip=request.source_ip,
         principal_arn=arn,
-        principal_rd_id=directory.directory_id if directory is not None else None,
-        principal_rd_path=rd_path,
         principal_account=principal.account_id,
         external_id=external_id,
+        deferred={
+            "acs:currenttime": (lambda: clock.now()) if clock is not None else _absent,
+            "acs:sourceip": lambda: request.source_ip,
+            "acs:principalrdid": lambda: where()[0],
+            "acs:principalrdpath": lambda: where()[1],
+        },
     )
+
+
+def _absent() -> None:
+    return None
+
+
+def _directory_keys(uow: UnitOfWork, account_id: str) -> tuple[str | None, str | None]:
+    """``acs:PrincipalRDId`` and ``acs:PrincipalRDPath`` of an account; None for one in no directory."""
+    directory = directory_of(uow, account_id)
+    if directory is None:
+        return None, None
+    member = uow.directory.get_member(account_id)
+    folder_path = _folder_path(uow, directory, member.folder_id) if member is not None else directory.root_path
+    return directory.directory_id, f"{folder_path}/{account_id}/" if folder_path is not None else None
 
 
 def _folder_path(uow: UnitOfWork, directory: Directory, folder_id: str) -> str | None:

@@ -55,7 +55,7 @@ def _attachment(row: Any) -> Attachment:
 
 class SqlControlPolicyRepository(DirectoryConnection):
     def set_control_policy_status(self, directory_id: str, status: str, *, due_ms: int | None) -> None:
-        self._managed.clear()
+        self._forget_managed()
         d = t.resource_directories
         self.conn.execute(
             update(d)

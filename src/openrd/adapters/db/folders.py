@@ -25,6 +25,7 @@ class SqlFolderRepository(DirectoryConnection):
         self.conn.execute(insert(t.folders).values(**folder.__dict__))
 
     def get_folder(self, folder_id: str) -> Folder | None:
+        self._known()
         if folder_id in self._folders:  # the caller's own folder, as a read's caller lookup brought it
             return self._folders[folder_id]
         row = _FOLDER.first(self.conn, {"id": folder_id})

@@ -23,6 +23,7 @@ class SqlMemberRepository(DirectoryConnection):
         self.conn.execute(insert(t.members).values(**member.__dict__))
 
     def get_member(self, account_id: str) -> Member | None:
+        self._known()
         if account_id in self._members:  # a read's caller lookup brought it (know_managed)
             return self._members[account_id]
         row = _MEMBER.first(self.conn, {"id": account_id})

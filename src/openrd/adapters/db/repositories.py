@@ -113,7 +113,6 @@ _CALLER = Prepared(
         .outerjoin(_gf, _gf.c.folder_id == _gm.c.folder_id)
     )
     .where(_k.c.access_key_id == bindparam("id"))
-    .order_by(_a.c.id)
 )  # fmt: skip
 
 

@@ -38,6 +38,26 @@ class DirectoryConnection:
         # The caller account's membership and its folder, as the same lookup brought them (know_managed).
         self._members: dict[str, Member | None] = {}
         self._folders: dict[str, Folder] = {}
+        # That lookup's row, until a read asks for one of the three: most calls never do, so building them on
+        # every signed read was wasted work.
+        self._caller_row: tuple[str, Any] | None = None
+
+    def _known(self) -> None:
+        """Fill the three maps from the caller lookup's row, if one came and is not read yet."""
+        if self._caller_row is None:
+            return
+        (account_id, row), self._caller_row = self._caller_row, None
+        self._managed[account_id] = member_reads.prefixed_directory(row)
+        if hasattr(row, "m_account_id"):
+            self._members[account_id] = member_reads.prefixed_member(row)
+            folder = member_reads.prefixed_folder(row)
+            if folder is not None:
+                self._folders[folder.folder_id] = folder
+
+    def _forget_managed(self) -> None:
+        """A change to directories: what the lookup brought of them no longer answers (membership stays)."""
+        self._known()
+        self._managed.clear()
 
     def lock(self, key: str) -> None:
         lock_key(self.conn, key)
@@ -45,7 +65,7 @@ class DirectoryConnection:
 
 class SqlResourceDirectoryRepository(DirectoryConnection):
     def add_directory(self, directory: Directory) -> None:
-        self._managed.clear()
+        self._forget_managed()
         self.conn.execute(insert(t.resource_directories).values(**directory.__dict__))
 
     def get_directory(self, directory_id: str) -> Directory | None:
@@ -54,6 +74,7 @@ class SqlResourceDirectoryRepository(DirectoryConnection):
         return directory_from_row(row) if row else None
 
     def directory_managed_by(self, account_id: str) -> Directory | None:
+        self._known()
         if account_id in self._managed:
             return self._managed[account_id]
         row = _MANAGED_BY.first(self.conn, {"id": account_id})
@@ -63,20 +84,14 @@ class SqlResourceDirectoryRepository(DirectoryConnection):
         """What ``directory_managed_by(account_id)`` answers in this unit of work: a row with the directory's
         columns prefixed ``d_`` (all None: it manages none). Only a read's unit of work is told (uow.py): a change
         reads the directory itself, after the locks it takes, not as its first lookup saw it."""
-        self._managed[account_id] = member_reads.prefixed_directory(row)
-        if hasattr(row, "m_account_id"):
-            member = member_reads.prefixed_member(row)
-            self._members[account_id] = member
-            folder = member_reads.prefixed_folder(row)
-            if folder is not None:
-                self._folders[folder.folder_id] = folder
+        self._caller_row = (account_id, row)
 
     def all_directories(self) -> Sequence[Directory]:
         d = t.resource_directories
         return [directory_from_row(r) for r in self.conn.execute(select(d).order_by(d.c.created_ms, d.c.directory_id))]
 
     def delete_directory(self, directory_id: str) -> None:
-        self._managed.clear()
+        self._forget_managed()
         # The directory's folders and control policies carry tags; they go with their resources.
         tagged = t.resource_tags
         for owner, id_column in (

@@ -14,7 +14,7 @@ _p = t.member_payers
 
 class SqlSettingsRepository(DirectoryConnection):
     def set_directory_settings(self, directory_id: str, **settings: Any) -> None:
-        self._managed.clear()  # what this unit of work read of the directory is stale now
+        self._forget_managed()  # what this unit of work read of the directory is stale now
         d = t.resource_directories
         self.conn.execute(update(d).where(d.c.directory_id == directory_id).values(**settings))
 
