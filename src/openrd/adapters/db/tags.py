@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openrd.adapters.db import member_reads
 from openrd.adapters.db import tables as t
 from openrd.adapters.db.resource_directories import DirectoryConnection
+from openrd.adapters.db.tag_pages import tag_page
 
 _rt = t.resource_tags
 
@@ -62,17 +63,7 @@ class SqlTagRepository(DirectoryConnection):
         query = select(_rt.c.resource_id, _rt.c.key, _rt.c.value).where(
             _rt.c.owner_id == owner_id, _rt.c.resource_type == resource_type
         )
-        if resource_ids:
-            query = query.where(_rt.c.resource_id.in_(list(resource_ids)))
-        if filters:
-            query = query.where(
-                or_(*[and_(_rt.c.key == k, _rt.c.value == v) if v else _rt.c.key == k for k, v in filters])
-            )
-        if after is not None:
-            rid, key = after
-            query = query.where(or_(_rt.c.resource_id > rid, and_(_rt.c.resource_id == rid, _rt.c.key > key)))
-        query = query.order_by(_rt.c.resource_id, _rt.c.key).limit(limit)
-        return [(r, k, v) for r, k, v in self.conn.execute(query)]
+        return tag_page(self.conn, _rt, query, resource_ids=resource_ids, filters=filters, after=after, limit=limit)
 
     def tag_keys(
         self, owner_id: str, resource_type: str, *, contains: str | None, after: str | None, limit: int
