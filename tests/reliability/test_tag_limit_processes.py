@@ -4,7 +4,6 @@ a key of its own to an account carrying 4, exactly 16 succeed and the rest answe
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ import pytest
 from alibabacloud_resourcemanager20200331 import models
 
 from support.reliability import Api, cluster, outcome, sql, store_env
-from support.store import fresh_postgres_database, postgres_reason, sqlite_url
+from support.reliability import database as store_database
 
 CARRIED, CALLS = 4, 32
 STORES = [pytest.param("postgresql", marks=pytest.mark.postgres), pytest.param("sqlite")]
@@ -24,15 +23,7 @@ STORES = [pytest.param("postgresql", marks=pytest.mark.postgres), pytest.param("
 
 @pytest.fixture(params=STORES)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path)
-        return
-    reason = postgres_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-        pytest.skip(reason)
-    with fresh_postgres_database("openrd_tags") as url:
+    with store_database(request.param, tmp_path, "openrd_tags") as url:
         yield url
 
 
