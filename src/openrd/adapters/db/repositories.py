@@ -76,44 +76,55 @@ _gm, _gd, _gf = t.members.alias("gm"), t.resource_directories.alias("gd"), t.fol
 # An STS key's session and, while it exists, the session's role (s_*): then the policies are the role's, so a role
 # session's call costs no more statements than a RAM user's (docs/sts.md#the-session).
 _s, _sr = t.sts_sessions, t.ram_roles.alias("sr")
-_CALLER = Prepared(
-    select(
-        _k.c.access_key_id, _k.c.secret_ciphertext, _k.c.account_id, _k.c.status, _k.c.user_id, _k.c.session_id,
-        _u.c.user_id.label("found_user_id"), _u.c.account_id.label("user_account_id"), _u.c.name.label("user_name"),
-        select(_n.c.seen_ms)
-        .where(
-            and_(_n.c.access_key_id == _k.c.access_key_id, _n.c.nonce == bindparam("nonce"),
-                 _n.c.seen_ms >= bindparam("since")),
+
+
+def _caller_lookup(sessions: bool) -> Prepared:
+    """The lookup; ``sessions``: with the key's session and its role (s_*, live_role_id), which only an STS key has,
+    so any other key's lookup joins and converts neither."""
+    session_columns = [*[c.label(f"s_{c.name}") for c in _s.c], _sr.c.role_id.label("live_role_id")]
+    held = _attached_to_user(_u.c.user_id)
+    joined = _k.outerjoin(_u, _u.c.user_id == _k.c.user_id)
+    if sessions:
+        joined = joined.outerjoin(_s, _s.c.session_id == _k.c.session_id).outerjoin(_sr, _sr.c.role_id == _s.c.role_id)
+        held = or_(held, and_(_a.c.principal_type == "role", _a.c.principal_id == _sr.c.role_id))
+    return Prepared(
+        select(
+            _k.c.access_key_id, _k.c.secret_ciphertext, _k.c.account_id, _k.c.status, _k.c.user_id, _k.c.session_id,
+            _u.c.user_id.label("found_user_id"), _u.c.account_id.label("user_account_id"),
+            _u.c.name.label("user_name"),
+            select(_n.c.seen_ms)
+            .where(
+                and_(_n.c.access_key_id == _k.c.access_key_id, _n.c.nonce == bindparam("nonce"),
+                     _n.c.seen_ms >= bindparam("since")),
+            )
+            .scalar_subquery()
+            .label("nonce_seen_ms"),
+            _a.c.id.label("policy_id"), _SYSTEM_NAME, _rv.c.document,
+            select(_e.c.value).where(_e.c.key == CLOCK_OFFSET_KEY).scalar_subquery().label("clock_offset"),
+            *[c.label(f"d_{c.name}") for c in _d.c if c.name != "member_count"],
+            _gd.c.control_policy_status.label("g_status"), _gd.c.control_policy_due_ms.label("g_due_ms"),
+            _gd.c.master_account_id.label("g_master"), _gf.c.path.label("g_path"),
+            *(session_columns if sessions else ()),
+            # The account's membership and its folder, whole: a conditioned statement's acs:PrincipalRDPath reads
+            # them (services/authentication.py request_context) without a lookup of its own.
+            *[c.label(f"m_{c.name}") for c in _gm.c], *[c.label(f"f_{c.name}") for c in _gf.c],
         )
-        .scalar_subquery()
-        .label("nonce_seen_ms"),
-        _a.c.id.label("policy_id"), _SYSTEM_NAME, _rv.c.document,
-        select(_e.c.value).where(_e.c.key == CLOCK_OFFSET_KEY).scalar_subquery().label("clock_offset"),
-        *[c.label(f"d_{c.name}") for c in _d.c if c.name != "member_count"],
-        _gd.c.control_policy_status.label("g_status"), _gd.c.control_policy_due_ms.label("g_due_ms"),
-        _gd.c.master_account_id.label("g_master"), _gf.c.path.label("g_path"),
-        *[c.label(f"s_{c.name}") for c in _s.c], _sr.c.role_id.label("live_role_id"),
-        # The account's membership and its folder, whole: a conditioned statement's acs:PrincipalRDPath reads them
-        # (services/authentication.py request_context) without a lookup of its own.
-        *[c.label(f"m_{c.name}") for c in _gm.c], *[c.label(f"f_{c.name}") for c in _gf.c],
-    )
-    .select_from(
-        _k.outerjoin(_u, _u.c.user_id == _k.c.user_id)
-        .outerjoin(_s, _s.c.session_id == _k.c.session_id)
-        .outerjoin(_sr, _sr.c.role_id == _s.c.role_id)
-        .outerjoin(_a, or_(_attached_to_user(_u.c.user_id),
-                           and_(_a.c.principal_type == "role", _a.c.principal_id == _sr.c.role_id)))
-        .outerjoin(_rp, and_(_a.c.policy_type == "Custom", _rp.c.account_id == _a.c.account_id,
-                             _rp.c.name == _a.c.policy_name))
-        .outerjoin(_rv, and_(_rv.c.account_id == _rp.c.account_id, _rv.c.policy_name == _rp.c.name,
-                             _rv.c.version == _rp.c.default_version))
-        .outerjoin(_d, _d.c.master_account_id == _k.c.account_id)  # unique: no more rows
-        .outerjoin(_gm, _gm.c.account_id == _k.c.account_id)  # the primary key: one row at most
-        .outerjoin(_gd, _gd.c.directory_id == _gm.c.directory_id)
-        .outerjoin(_gf, _gf.c.folder_id == _gm.c.folder_id)
-    )
-    .where(_k.c.access_key_id == bindparam("id"))
-)  # fmt: skip
+        .select_from(
+            joined.outerjoin(_a, held)
+            .outerjoin(_rp, and_(_a.c.policy_type == "Custom", _rp.c.account_id == _a.c.account_id,
+                                 _rp.c.name == _a.c.policy_name))
+            .outerjoin(_rv, and_(_rv.c.account_id == _rp.c.account_id, _rv.c.policy_name == _rp.c.name,
+                                 _rv.c.version == _rp.c.default_version))
+            .outerjoin(_d, _d.c.master_account_id == _k.c.account_id)  # unique: no more rows
+            .outerjoin(_gm, _gm.c.account_id == _k.c.account_id)  # the primary key: one row at most
+            .outerjoin(_gd, _gd.c.directory_id == _gm.c.directory_id)
+            .outerjoin(_gf, _gf.c.folder_id == _gm.c.folder_id)
+        )
+        .where(_k.c.access_key_id == bindparam("id"))
+    )  # fmt: skip
+
+
+_CALLER, _STS_CALLER = _caller_lookup(sessions=False), _caller_lookup(sessions=True)
 
 
 @functools.cache
@@ -279,7 +290,13 @@ class SqlIdentityRepository:
         )
 
     def caller(self, access_key_id: str, *, nonce: str, nonce_since_ms: int) -> Caller | None:
-        rows = _CALLER.all(self.conn, {"id": access_key_id, "nonce": nonce, "since": nonce_since_ms})
+        params = {"id": access_key_id, "nonce": nonce, "since": nonce_since_ms}
+        # Only AssumeRole makes keys with a session, and it names them STS.*; a session on any other key is still
+        # read (the second lookup), never taken for a key without one.
+        sts = access_key_id.startswith("STS.")
+        rows = (_STS_CALLER if sts else _CALLER).all(self.conn, params)
+        if rows and not sts and rows[0].session_id is not None:
+            sts, rows = True, _STS_CALLER.all(self.conn, params)
         if not rows:
             return None
         row = rows[0]
@@ -292,7 +309,7 @@ class SqlIdentityRepository:
             session_id=row.session_id,
         )
         user = RamUser(row.found_user_id, row.user_account_id, row.user_name) if row.found_user_id else None
-        session = _session_from_row(row) if row.live_role_id is not None else None
+        session = _session_from_row(row) if sts and row.live_role_id is not None else None
         policies = tuple((r.policy_name, r.document) for r in rows if r.policy_id is not None)
         offset = int(row.clock_offset) if row.clock_offset else 0
         if self._seen_managed is not None:
