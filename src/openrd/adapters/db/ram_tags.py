@@ -5,19 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+from sqlalchemy import Connection, and_, delete, func, insert, select
 
 from openrd.adapters.db import tables as t
+from openrd.adapters.db.tag_pages import matching, tag_page
 
 _t = t.ram_tags
 
 
 def _of(account_id: str, resource_type: str) -> Any:
     return and_(_t.c.account_id == account_id, _t.c.resource_type == resource_type)
-
-
-def _matching(filters: Sequence[tuple[str, str]]) -> Any:
-    return or_(*[and_(_t.c.key == k, _t.c.value == v) if v else _t.c.key == k for k, v in filters])
 
 
 class SqlRamTagRepository:
@@ -64,21 +61,13 @@ class SqlRamTagRepository:
         limit: int,
     ) -> Sequence[tuple[str, str, str]]:
         query = select(_t.c.resource_id, _t.c.key, _t.c.value).where(_of(account_id, resource_type))
-        if resource_ids:
-            query = query.where(_t.c.resource_id.in_(list(resource_ids)))
-        if filters:
-            query = query.where(_matching(filters))
-        if after is not None:
-            rid, key = after
-            query = query.where(or_(_t.c.resource_id > rid, and_(_t.c.resource_id == rid, _t.c.key > key)))
-        query = query.order_by(_t.c.resource_id, _t.c.key).limit(limit)
-        return [(r, k, v) for r, k, v in self.conn.execute(query)]
+        return tag_page(self.conn, _t, query, resource_ids=resource_ids, filters=filters, after=after, limit=limit)
 
     def tagged_with_all(self, account_id: str, resource_type: str, tags: Sequence[tuple[str, str]]) -> set[str]:
         wanted = dict(tags)
         query = (
             select(_t.c.resource_id)
-            .where(_of(account_id, resource_type), _matching(list(wanted.items())))
+            .where(_of(account_id, resource_type), matching(_t, list(wanted.items())))
             .group_by(_t.c.resource_id)
             .having(func.count() == len(wanted))
         )
