@@ -10,7 +10,7 @@ from openrd import errors
 from openrd.api import policy_params as p
 from openrd.api import ram_tag_params as tag_params
 from openrd.api.context import CallContext
-from openrd.api.handlers.shapes import marker_fields
+from openrd.api.handlers.shapes import marker_fields, ram_tags_field
 from openrd.api.registry import RAM_POLICIES_TARGET, RAM_POLICY_TARGET, ram_api_action
 from openrd.api.wire import MARKER, MAX_ITEMS
 from openrd.domain.ram_policies import PolicyRecord, PolicyType, PolicyVersion, RotateStrategy
@@ -97,10 +97,7 @@ def list_policies(ctx: CallContext, req: ListPoliciesRequest) -> dict[str, Any]:
         limit=req.max_items,
         tags=req.tags,
     )
-    listed = [
-        _listed(r) | {"Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in page.tags.get(r.name, {}).items()]}}
-        for r in page.policies
-    ]
+    listed = [_listed(r) | ram_tags_field(page.tags.get(r.name, {})) for r in page.policies]
     return {"RequestId": ctx.request_id, "Policies": {"Policy": listed}} | marker_fields(page.next_offset)
 
 

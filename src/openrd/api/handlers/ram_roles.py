@@ -10,7 +10,7 @@ from openrd import errors
 from openrd.api import ram_params as rp
 from openrd.api import ram_tag_params as tag_params
 from openrd.api.context import CallContext
-from openrd.api.handlers.shapes import marker_fields
+from openrd.api.handlers.shapes import marker_fields, ram_tags_field
 from openrd.api.params import Param, integer
 from openrd.api.registry import RAM_ROLE_TARGET, RAM_ROLES, ram_api_action
 from openrd.api.wire import MARKER, MAX_ITEMS
@@ -116,9 +116,7 @@ def list_roles(ctx: CallContext, req: ListRequest) -> dict[str, Any]:
         ctx.deps, principal=ctx.principal, offset=req.offset, limit=req.max_items, tags=req.tags
     )
     listed = [
-        role_shape(role, document=False)
-        | {"Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in found.tags.get(role.role_id, {}).items()]}}
-        for role in found.page.items
+        role_shape(role, document=False) | ram_tags_field(found.tags.get(role.role_id, {})) for role in found.page.items
     ]
     return {"RequestId": ctx.request_id, "Roles": {"Role": listed}} | marker_fields(found.page.next_offset)
 

@@ -3,7 +3,7 @@ whose shape does not match its model (docs/behaviour.md#success-bodies)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,3 +62,8 @@ def marker_fields(next_offset: int | None) -> dict[str, Any]:
 
 def tag_list(tags: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in tags]
+
+
+def ram_tags_field(tags: Mapping[str, str]) -> dict[str, Any]:
+    """A RAM role's or policy's tags in its listing: ``Tags.Tag`` of ``TagKey``/``TagValue`` pairs."""
+    return {"Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in tags.items()]}}
