@@ -63,7 +63,7 @@ def build_helper(directory: Path) -> Path:
 
 def count_under_callgrind(script: Path, argv: list[str], calls: int) -> dict[str, float]:
     """Run ``script argv`` under callgrind with the helper; instructions per call of each dump, by its name."""
-    work = Path(tempfile.mkdtemp(prefix="openrd-callgrind-"))
+    work = Path(tempfile.mkdtemp(prefix="callgrind-count-"))
     try:
         helper = build_helper(work)
         command = [
