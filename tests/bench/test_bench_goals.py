@@ -7,6 +7,7 @@ bench/README.md, not in tests.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -49,8 +50,12 @@ def test_the_dispatch_profiler_answers_200_to_each_identity_operation_and_tag_re
         assert re.search(rf"^{op}: .*\(1 rounds, 10 calls, 0 not 200\)$", out, re.MULTILINE), out
 
 
-@pytest.mark.skipif(shutil.which("valgrind") is None or shutil.which("cc") is None, reason="needs valgrind and cc")
 def test_the_dispatch_profiler_counts_instructions_under_callgrind() -> None:
+    if shutil.which("valgrind") is None or shutil.which("cc") is None:
+        # Every machine kind here has both; only a developer's own machine may lack them.
+        if os.environ.get("CI"):
+            pytest.fail("CI must count instructions: valgrind and cc are missing")
+        pytest.skip("needs valgrind and cc")
     out = _run(
         str(BENCH / "profile_dispatch.py"), "--instructions", "--ops", "GetAccount,SessionGetAccount", "--calls", "5",
         "--members", "2",
